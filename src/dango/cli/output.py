@@ -1,0 +1,61 @@
+"""Printing for every command: plain lines when stdout is not a terminal, rich on one.
+
+Plain output is never wrapped, folded or truncated, and is flushed line by line, so a
+value, path or URL stays whole on its line (SPEC section 3).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+import click
+
+from ..project import Project, find_project
+
+
+def project_from(ctx: click.Context) -> Project:
+    directory = (ctx.find_root().obj or {}).get("project_dir")
+    return find_project(Path(directory) if directory else None)
+
+
+def say(text: str = "") -> None:
+    click.echo(text)
+    sys.stdout.flush()
+
+
+def warn(text: str) -> None:
+    click.echo(f"warning: {text}", err=True)
+
+
+def note(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+    """A table: rich on a terminal, aligned plain text (never truncated) otherwise."""
+    if is_terminal():
+        from rich.console import Console
+        from rich.table import Table
+
+        rich_table = Table(*headers, title=title, title_justify="left")
+        for row in rows:
+            rich_table.add_row(*("" if cell is None else str(cell) for cell in row))
+        Console(soft_wrap=True).print(rich_table)
+        return
+    if title:
+        say(title)
+    cells = [[str(h).upper() for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for row in cells:
+        say("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())

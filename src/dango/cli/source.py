@@ -1,0 +1,130 @@
+"""`dango source add | list | remove`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import InvalidValue, NeedsConfirmation
+from ..manage import Values, add_source, format_warnings, parse_values, remove_source, unfilled
+from ..registry import Field, check_source_name, get_type
+from ..sources import SourcesFile
+from ..store.secrets_file import SecretsFile
+from .output import emit_json, project_from, say, table, warn
+
+
+@click.group("source")
+def source_group() -> None:
+    """Add, list and remove data sources."""
+
+
+def _prompt(spec_field: Field) -> object | None:
+    label = f"{spec_field.name} ({spec_field.help})" if spec_field.help else spec_field.name
+
+    def convert(text: str) -> object:
+        try:
+            return spec_field.parse(text) if text != "" else ""
+        except InvalidValue as err:
+            raise click.BadParameter(str(err)) from None
+
+    default = spec_field.default
+    if isinstance(default, list):
+        default = ",".join(default)
+    answer = click.prompt(label, default="" if default is None else str(default),
+                          show_default=default is not None and not spec_field.secret,
+                          hide_input=spec_field.secret, value_proc=convert, err=True)
+    return None if answer == "" else answer
+
+
+@source_group.command("add")
+@click.argument("type_name", metavar="TYPE")
+@click.option("--name", "name", required=True, help="Source name: a lowercase identifier.")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Set a field (repeatable).")
+@click.option("--ref", "refs", multiple=True, metavar="FIELD=ENV_VAR",
+              help="Store ${ENV_VAR} instead of a value (repeatable).")
+@click.option("--no-input", is_flag=True, help="Never prompt; missing secrets stay unset.")
+@click.pass_context
+def add_command(ctx: click.Context, type_name: str, name: str, sets: tuple[str, ...],
+                refs: tuple[str, ...], no_input: bool) -> None:
+    """Add a source of TYPE to .dango/sources.yml and its credentials to .dlt/secrets.toml.
+
+    TYPE is one of: csv, stripe, rest_api, postgres, mysql, google_sheets,
+    google_analytics, google_ads, facebook_ads.
+
+    Missing fields are prompted for (secrets with hidden input) unless --no-input is
+    given or standard input is not a terminal.
+
+    \b
+    Examples:
+      dango source add stripe --name stripe_payments
+      dango source add stripe --name stripe_payments --ref stripe_secret_key=STRIPE_API_KEY
+      dango source add csv --name orders --set file_path=data/orders.csv --no-input
+    """
+    project = project_from(ctx)
+    spec = get_type(type_name)
+    check_source_name(name)
+    values = parse_values(spec, list(sets), list(refs))
+    for message in values.warnings:
+        warn(message)
+    if not no_input and sys.stdin.isatty():
+        _ask_missing(project, spec, name, values)
+    result = add_source(project, spec.name, name, values)
+    say(f"Added source {name} ({spec.name}).")
+    for field_name in result.unset_secrets:
+        warn(f"{field_name} is not set; store it with: dango secrets set {name}.{field_name}")
+
+
+def _ask_missing(project, spec, name: str, values: Values) -> None:
+    SourcesFile(project).names()  # fail on a broken sources.yml before asking anything
+    existing = SecretsFile.load(project).section(name) or {}
+    present = values.names() | {spec.field(k).name for k in existing if spec.has_field(k)}
+    for spec_field in unfilled(spec, present, values.literals):
+        answer = _prompt(spec_field)
+        if answer is not None:
+            values.literals[spec_field.name] = answer
+            for message in format_warnings(spec, {spec_field.name: answer}):
+                warn(message)
+
+
+@source_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.pass_context
+def list_command(ctx: click.Context, as_json: bool) -> None:
+    """List the project's sources.
+
+    \b
+    Example:
+      dango source list --json
+    """
+    project = project_from(ctx)
+    sources = SourcesFile(project).sources
+    if as_json:
+        emit_json({"sources": [s.to_json() for s in sources]})
+        return
+    if not sources:
+        say("No sources yet; add one with `dango source add TYPE --name NAME`.")
+        return
+    table(["name", "type", "enabled"], [(s.name, s.type, "yes" if s.enabled else "no") for s in sources])
+
+
+@source_group.command("remove")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def remove_command(ctx: click.Context, name: str, yes: bool) -> None:
+    """Remove a source, its secrets section and its OAuth tokens (nothing of another source).
+
+    \b
+    Example:
+      dango source remove stripe_payments --yes
+    """
+    project = project_from(ctx)
+    SourcesFile(project).get(name)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise NeedsConfirmation(f"Removing {name} deletes its credentials; "
+                                    "run again with --yes to confirm.")
+        click.confirm(f"Remove source {name} and its credentials?", abort=True, err=True)
+    had_secrets = remove_source(project, name)
+    say(f"Removed source {name}" + (" and its credentials." if had_secrets else "."))

@@ -1,0 +1,143 @@
+"""The one resolution algorithm: where each field of a source gets its value.
+
+Providers, in order of precedence (as in dlt):
+1. dlt's environment override `SOURCES__<NAME>__<FIELD>`;
+2. `.dlt/secrets.toml` `[sources.<name>]` (secret and connection fields);
+3. `.dango/sources.yml` (non-secret fields);
+4. the field's default from the registry.
+A stored value may hold `${VAR}` references, resolved from the process environment first,
+then the project's `.env`. Resolution happens in memory, at the moment of use.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .errors import MalformedFile, UnsetVariable
+from .project import Project
+from .registry import Field
+from .sources import Source
+from .store.dotenv_file import load_dotenv_file
+from .store.references import BadReference, interpolate, references
+from .store.secrets_file import SecretsFile
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    source: str
+    field: Field
+    key: str  # the key as written (an alias such as api_key counts)
+    raw: Any  # the stored value: literal, reference, nested table; None when missing
+    origin: str  # "env" | "secrets" | "sources" | "default" | "missing"
+    line: int | None = None
+
+    @property
+    def key_path(self) -> str:
+        return f"sources.{self.source}.{self.key}"
+
+    @property
+    def present(self) -> bool:
+        return self.origin in ("env", "secrets", "sources")
+
+
+def env_override_name(source: str, key: str) -> str:
+    return f"SOURCES__{source.upper()}__{key.upper()}"
+
+
+class Resolver:
+    """Reads the stores once and answers for any number of sources."""
+
+    def __init__(self, project: Project, secrets: SecretsFile | None = None,
+                 environ: Mapping[str, str] | None = None):
+        self.project = project
+        self.secrets = secrets if secrets is not None else SecretsFile.load(project)
+        self.environ = os.environ if environ is None else environ
+        self._dotenv: dict[str, str] | None = None
+
+    # -- where values come from -------------------------------------------------------
+    def dotenv(self) -> dict[str, str]:
+        if self._dotenv is None:
+            self._dotenv = load_dotenv_file(self.project.env_path)
+        return self._dotenv
+
+    def lookup(self, name: str) -> str | None:
+        if name in self.environ:
+            return self.environ[name]
+        return self.dotenv().get(name)
+
+    def fields(self, source: Source) -> list[FieldValue]:
+        spec = source.spec
+        section = self.secrets.section(source.name) or {}
+        result = []
+        for spec_field in spec.fields:
+            result.append(self._field_value(source, spec_field, section))
+        return result
+
+    def _field_value(self, source: Source, spec_field: Field, section: dict) -> FieldValue:
+        for key in (spec_field.name, *spec_field.aliases):
+            override = self.environ.get(env_override_name(source.name, key))
+            if override is not None:
+                return FieldValue(source.name, spec_field, key, override, "env")
+        for key in (spec_field.name, *spec_field.aliases):
+            if key in section:
+                line = self.secrets.line_of(("sources", source.name), key)
+                return FieldValue(source.name, spec_field, key, section[key], "secrets", line)
+        if spec_field.name in source.options:
+            return FieldValue(source.name, spec_field, spec_field.name,
+                              source.options[spec_field.name], "sources", source.line)
+        if spec_field.default is not None:
+            return FieldValue(source.name, spec_field, spec_field.name, spec_field.default, "default")
+        return FieldValue(source.name, spec_field, spec_field.name, None, "missing")
+
+    def unknown_keys(self, source: Source) -> list[str]:
+        """Keys in the source's secrets section that its type does not define."""
+        section = self.secrets.section(source.name) or {}
+        return [key for key in section if not source.spec.has_field(key)]
+
+    # -- resolution -------------------------------------------------------------------
+    def resolve(self, value: FieldValue) -> Any:
+        """The value to use: references interpolated; UnsetVariable if one is unset."""
+        if value.origin == "env":
+            return value.raw  # dlt's own override is already the value
+        return self._resolve_raw(value.raw, value.key_path, value.line)
+
+    def _resolve_raw(self, raw: Any, key_path: str, line: int | None) -> Any:
+        if isinstance(raw, dict):
+            return {k: self._resolve_raw(v, f"{key_path}.{k}", line) for k, v in raw.items()}
+        if isinstance(raw, list):
+            return [self._resolve_raw(v, key_path, line) for v in raw]
+        if not isinstance(raw, str) or "$" not in raw:
+            return raw
+
+        def missing(name: str) -> str:
+            raise UnsetVariable(name, key_path, self.project.relative(self.secrets.path), line)
+
+        try:
+            return interpolate(raw, self.lookup, missing)
+        except BadReference:
+            raise MalformedFile(
+                self.project.relative(self.secrets.path),
+                f"{key_path} has a `${{` that starts no valid ${{VAR}} reference", line,
+                fix="write $${ for a literal ${",
+            ) from None
+
+    def reference_status(self, raw: Any) -> list[tuple[str, bool]]:
+        """[(variable, is set)] for each reference in a stored string."""
+        if not isinstance(raw, str) or "${" not in raw:
+            return []
+        try:
+            refs = references(raw)
+        except BadReference:
+            return []
+        return [(ref.name, self.lookup(ref.name) is not None or ref.default is not None)
+                for ref in refs]
+
+    def resolved_config(self, source: Source) -> dict[str, Any]:
+        """Every field that has a value, resolved: what sync and health checks use."""
+        config: dict[str, Any] = {}
+        for value in self.fields(source):
+            if value.origin != "missing":
+                config[value.field.name] = self.resolve(value)
+        return config

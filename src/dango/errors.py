@@ -1,0 +1,121 @@
+"""Every error a user can see, with the sentence they read.
+
+A `DangoError` carries a message written for the user (what is wrong, where, and the fix)
+and the exit code of SPEC section 3: 2 when the command could not run, 1 when it ran and
+found a problem. No message built here ever contains a secret value: messages name files,
+lines, key paths and variable names, never values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DangoError(Exception):
+    """Base class: `str(err)` is the sentence shown to the user."""
+
+    exit_code = 2
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def where(path: Path | str, line: int | None = None, column: int | None = None) -> str:
+    """`path:line:column`, leaving out what is not known."""
+    text = str(path)
+    if line is not None:
+        text += f":{line}"
+        if column is not None:
+            text += f":{column}"
+    return text
+
+
+class ProjectNotFound(DangoError):
+    def __init__(self, start: Path):
+        super().__init__(
+            f"No Dango project in {start} or any folder above it (no .dango/project.yml); "
+            "run `dango init` to create one, or cd into a project."
+        )
+
+
+class MalformedFile(DangoError):
+    """A file we read could not be parsed, or breaks the rules of its format."""
+
+    def __init__(self, path: Path | str, problem: str, line: int | None = None,
+                 column: int | None = None, fix: str | None = None):
+        self.path, self.line, self.column, self.problem = path, line, column, problem
+        text = f"{where(path, line, column)}: {problem}"
+        text += f"; {fix}" if fix else "; fix the file and run the command again."
+        super().__init__(text)
+
+
+class UnknownSourceType(DangoError):
+    def __init__(self, type_name: str, known: list[str]):
+        super().__init__(
+            f"Unknown source type {type_name!r}; the known types are: {', '.join(known)}."
+        )
+
+
+class UnknownField(DangoError):
+    def __init__(self, type_name: str, field: str, known: list[str]):
+        super().__init__(
+            f"A {type_name} source has no field {field!r}; its fields are: {', '.join(known)}."
+        )
+
+
+class InvalidValue(DangoError):
+    """A value given on the command line that does not fit its field."""
+
+
+class InvalidSourceName(DangoError):
+    def __init__(self, name: str, reason: str):
+        super().__init__(
+            f"{name!r} cannot be a source name: {reason}. Use a lowercase identifier "
+            "such as stripe_payments (a letter, then letters, digits or _)."
+        )
+
+
+class DuplicateSource(DangoError):
+    def __init__(self, name: str, path: Path | str):
+        super().__init__(
+            f"A source named {name!r} already exists in {path}; choose another --name, "
+            f"or remove it first with `dango source remove {name}`."
+        )
+
+
+class SourceNotFound(DangoError):
+    def __init__(self, name: str, known: list[str]):
+        hint = f"the sources are: {', '.join(known)}" if known else "there are no sources yet"
+        super().__init__(f"No source named {name!r} in .dango/sources.yml ({hint}).")
+
+
+class UnsetVariable(DangoError):
+    """A `${VAR}` reference whose variable is in neither the environment nor `.env`.
+
+    Exit code 1 where it is one source's problem (sync, validate); commands that need the
+    value to run at all re-raise it as is (2).
+    """
+
+    def __init__(self, variable: str, key_path: str, path: Path | str, line: int | None = None):
+        self.variable, self.key_path = variable, key_path
+        super().__init__(
+            f"Environment variable {variable} is not set; it is referenced by {key_path} "
+            f"in {where(path, line)}. Export it, add it to .env, or give a default "
+            f"with ${{{variable}:-default}}."
+        )
+
+
+class UnsafePath(DangoError):
+    """A write that would go through a symlink leaving the project."""
+
+
+class NeedsConfirmation(DangoError):
+    pass
+
+
+class UsageError(DangoError):
+    pass

@@ -1,0 +1,220 @@
+"""Changing the project's sources and secrets: add, remove, set, unset.
+
+Each change runs under the project lock and re-reads the files inside it, so parallel
+`dango` processes never lose each other's edits. secrets.toml is written before
+sources.yml: a crash in between leaves a secrets section without its source (which
+`validate` reports and a new `source add` reuses), never a source pointing at nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import DuplicateSource, InvalidValue, UsageError
+from .project import Project
+from .registry import Field, SourceType, check_source_name, get_type
+from .sources import Source, SourcesFile
+from .store.references import escape, is_reference
+from .store.secrets_file import SecretsFile
+
+ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+@dataclass
+class Values:
+    """Field values given for a source: literals (already typed) and `${VAR}` references."""
+
+    literals: dict[str, Any] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def names(self) -> set[str]:
+        return set(self.literals) | set(self.refs)
+
+
+def split_assignment(text: str, flag: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise UsageError(f"{flag} expects FIELD=VALUE, got {name.strip() or text!r}.")
+    return name.strip(), value
+
+
+def check_env_name(name: str) -> str:
+    if not ENV_NAME_RE.match(name):
+        raise InvalidValue(f"{name!r} is not a valid environment variable name "
+                           "(letters, digits and _, not starting with a digit).")
+    return name
+
+
+def parse_values(spec: SourceType, sets: list[str], refs: list[str]) -> Values:
+    """Turn `--set F=V` and `--ref F=ENV` into typed values, checking every field."""
+    values = Values()
+    for text in sets:
+        name, raw = split_assignment(text, "--set")
+        spec_field = _settable(spec, name)
+        values.literals[spec_field.name] = spec_field.parse(raw)
+        if spec_field.secret:
+            values.warnings.append(
+                f"{spec_field.name} was given on the command line, where shell history and "
+                "process lists can keep it; next time leave it out and type it at the hidden prompt."
+            )
+    for text in refs:
+        name, variable = split_assignment(text, "--ref")
+        spec_field = _settable(spec, name)
+        if not spec_field.stored_in_secrets:
+            raise UsageError(f"--ref works for fields kept in .dlt/secrets.toml; "
+                             f"{spec_field.name} lives in .dango/sources.yml, give it with --set.")
+        values.refs[spec_field.name] = check_env_name(variable.strip())
+    both = set(values.literals) & set(values.refs)
+    if both:
+        raise UsageError(f"{', '.join(sorted(both))} given with both --set and --ref; choose one.")
+    values.warnings.extend(format_warnings(spec, values.literals))
+    return values
+
+
+def _settable(spec: SourceType, name: str) -> Field:
+    spec_field = spec.field(name)
+    if spec_field.via_auth:
+        raise UsageError(f"{spec_field.name} of a {spec.name} source is written by "
+                         "`dango auth`, not given here.")
+    return spec_field
+
+
+def format_warnings(spec: SourceType, literals: dict[str, Any]) -> list[str]:
+    warnings = []
+    for name, value in literals.items():
+        check = spec.field(name).check
+        if check and isinstance(value, str) and not is_reference(value):
+            problem = check(value)
+            if problem:
+                warnings.append(f"{name}: {problem}.")
+    return warnings
+
+
+def uses_alternative(spec: SourceType, present: set[str]) -> bool:
+    """True when a second-choice group (a connection URL instead of host/...) is complete."""
+    return any(set(group) <= present for group in spec.required[1:])
+
+
+def unfilled(spec: SourceType, present: set[str], given: dict[str, Any]) -> list[Field]:
+    """Fields a new source still lacks: its first required group, and the optional ones
+    worth asking for (a database password), unless a complete alternative makes them moot."""
+    if uses_alternative(spec, present):
+        return []
+    required = set(spec.required[0])
+    return [f for f in spec.fields
+            if f.name not in present and not f.via_auth and (f.name in required or f.asked(given))]
+
+
+@dataclass
+class AddResult:
+    source: Source
+    unset_secrets: list[str]
+    kept_from_secrets: list[str]
+
+
+def add_source(project: Project, type_name: str, name: str, values: Values) -> AddResult:
+    """Add a source to sources.yml and its credentials to secrets.toml."""
+    spec = get_type(type_name)
+    check_source_name(name)
+    with project.lock():
+        sources = SourcesFile(project)
+        if name in sources.names():
+            raise DuplicateSource(name, project.relative(sources.path))
+        secrets = SecretsFile.load(project)
+        existing = set(secrets.section(name) or {})
+        present = values.names() | {spec.field(k).name for k in existing if spec.has_field(k)}
+        lacking = [f for f in unfilled(spec, present, values.literals)
+                   if f.name in spec.required[0]]
+        lacking_plain = [f.name for f in lacking if not f.secret]
+        if lacking_plain:
+            alternatives = " or ".join(", ".join(group) for group in spec.required)
+            raise UsageError(f"A {spec.name} source needs {alternatives}; missing: "
+                             f"{', '.join(lacking_plain)}. Give them with --set FIELD=VALUE.")
+        options = {}
+        for field_name, value in values.literals.items():
+            if spec.field(field_name).stored_in_secrets:
+                secrets.set_value(name, (field_name,), escape(value) if isinstance(value, str) else value)
+            else:
+                options[field_name] = value
+        for field_name, variable in values.refs.items():
+            secrets.set_value(name, (field_name,), "${" + variable + "}")
+        if values.literals.keys() - options.keys() or values.refs:
+            secrets.save()
+        source = Source(name, spec.name, True, options)
+        sources.add(source)
+        sources.save()
+    unset = [f.name for f in unfilled(spec, present, values.literals) if f.secret]
+    return AddResult(source, unset, sorted(existing))
+
+
+def remove_source(project: Project, name: str) -> bool:
+    """Remove the source, its secrets section and its OAuth tokens; True if it had secrets."""
+    with project.lock():
+        sources = SourcesFile(project)
+        sources.get(name)
+        secrets = SecretsFile.load(project)
+        had_secrets = secrets.remove_source(name)
+        if had_secrets:
+            secrets.save()
+        sources.remove(name)
+        sources.save()
+    return had_secrets
+
+
+def secret_target(project: Project, target: str) -> tuple[Source, Field, tuple[str, ...]]:
+    """`NAME.FIELD[.SUBKEY]` -> the source, its field, and the key path under its section."""
+    name, dot, rest = target.partition(".")
+    if not dot or not rest:
+        raise UsageError(f"Expected NAME.FIELD (such as stripe_payments.stripe_secret_key), got {target!r}.")
+    source = SourcesFile(project).get(name)
+    parts = tuple(rest.split("."))
+    spec_field = source.spec.field(parts[0])
+    if not spec_field.stored_in_secrets:
+        raise UsageError(f"{spec_field.name} of {name} is not a secret; it lives in "
+                         ".dango/sources.yml, edit it there.")
+    if len(parts) > 1 and spec_field.name != "credentials":
+        raise UsageError(f"{spec_field.name} holds a single value; use {name}.{spec_field.name}.")
+    return source, spec_field, parts
+
+
+def set_secret(project: Project, target: str, value: str | None = None,
+               ref: str | None = None) -> list[str]:
+    """Store a literal (escaped) or a `${ref}` at NAME.FIELD; returns format warnings."""
+    if (value is None) == (ref is None):
+        raise UsageError("Give either a value or --ref ENV_VAR.")
+    with project.lock():
+        source, spec_field, parts = secret_target(project, target)
+        secrets = SecretsFile.load(project)
+        section = secrets.section(source.name) or {}
+        key = parts[0]
+        if len(parts) == 1:  # write to the key already in use (an alias such as api_key)
+            key = next((k for k in (spec_field.name, *spec_field.aliases) if k in section), spec_field.name)
+        if ref is not None:
+            stored: Any = "${" + check_env_name(ref) + "}"
+            warnings = []
+        else:
+            typed = spec_field.parse(value) if len(parts) == 1 else value
+            stored = escape(typed) if isinstance(typed, str) else typed
+            warnings = format_warnings(source.spec, {spec_field.name: typed}) if len(parts) == 1 else []
+        secrets.set_value(source.name, (key, *parts[1:]), stored)
+        secrets.save()
+    return warnings
+
+
+def unset_secret(project: Project, target: str) -> bool:
+    """Delete NAME.FIELD from secrets.toml; False when it was not set (nothing written)."""
+    with project.lock():
+        source, spec_field, parts = secret_target(project, target)
+        secrets = SecretsFile.load(project)
+        section = secrets.section(source.name) or {}
+        keys = [parts] if len(parts) > 1 else [(k,) for k in (spec_field.name, *spec_field.aliases)]
+        removed = False
+        for key_path in keys:
+            if key_path[0] in section:
+                removed = secrets.unset(source.name, key_path) or removed
+        if removed:
+            secrets.save()
+    return removed

@@ -1,0 +1,223 @@
+"""Source types and their fields, as data.
+
+A new source type is one `SourceType(...)` entry in `TYPES`. Each field says whether it is
+secret, where it lives (secret fields and database connection fields in `.dlt/secrets.toml`,
+everything else in `.dango/sources.yml`), its kind, its default and an optional format check
+that returns a warning (never an error: providers change their key formats).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field as dc_field
+from typing import Any, Callable
+
+from .errors import InvalidSourceName, InvalidValue, UnknownField, UnknownSourceType
+
+NAME_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
+# Words `dango auth` uses as subcommands: a source with such a name could not be addressed.
+RESERVED_NAMES = frozenset({"list", "status", "refresh", "remove", "check", "setup"})
+
+Check = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    secret: bool = False
+    in_secrets: bool = False  # lives in secrets.toml although not secret (database host, ...)
+    kind: str = "str"  # str | int | bool | list
+    default: Any = None
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    check: Check | None = None
+    aliases: tuple[str, ...] = ()
+    via_auth: bool = False  # written by `dango auth`, never prompted for
+    # Prompted for although optional: True, or a test on the values given so far.
+    ask: bool | Callable[[dict[str, Any]], bool] = False
+
+    def asked(self, given: dict[str, Any]) -> bool:
+        return self.ask(given) if callable(self.ask) else self.ask
+
+    @property
+    def stored_in_secrets(self) -> bool:
+        return self.secret or self.in_secrets
+
+    def parse(self, text: str) -> Any:
+        """Turn command-line text into the field's value, or raise InvalidValue."""
+        if self.kind == "int":
+            try:
+                return int(text)
+            except ValueError:
+                raise InvalidValue(f"{self.name} must be a whole number, not {text!r}.") from None
+        if self.kind == "bool":
+            lowered = text.strip().lower()
+            if lowered in ("true", "yes", "1", "on"):
+                return True
+            if lowered in ("false", "no", "0", "off"):
+                return False
+            raise InvalidValue(f"{self.name} must be true or false, not {text!r}.")
+        if self.kind == "list":
+            return [part.strip() for part in text.split(",") if part.strip()]
+        if self.choices and text not in self.choices:
+            raise InvalidValue(f"{self.name} must be one of {', '.join(self.choices)}, not {text!r}.")
+        return text
+
+
+@dataclass(frozen=True)
+class SourceType:
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    # Alternatives: the source is complete when every field of one group is present.
+    required: tuple[tuple[str, ...], ...] = ((),)
+    oauth_provider: str | None = None
+    _by_name: dict[str, Field] = dc_field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for f in self.fields:
+            for key in (f.name, *f.aliases):
+                self._by_name[key] = f
+
+    def field(self, name: str) -> Field:
+        """The field called `name` (or one of its aliases), else UnknownField."""
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise UnknownField(self.name, name, self.field_names) from None
+
+    def has_field(self, name: str) -> bool:
+        return name in self._by_name
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    @property
+    def required_names(self) -> set[str]:
+        """Fields required in every alternative (what prompts always ask for)."""
+        groups = [set(g) for g in self.required]
+        return set.intersection(*groups) if groups else set()
+
+    def missing(self, present: set[str]) -> list[str] | None:
+        """None when some alternative is satisfied, else the fields of the closest one."""
+        best: list[str] | None = None
+        for group in self.required:
+            lacking = [name for name in group if name not in present]
+            if not lacking:
+                return None
+            if best is None or len(lacking) < len(best):
+                best = lacking
+        return best
+
+
+def _prefix_check(label: str, *prefixes: str) -> Check:
+    def check(value: str) -> str | None:
+        if value.startswith(prefixes):
+            return None
+        return f"this does not look like a {label} (expected it to start with {' or '.join(prefixes)})"
+    return check
+
+
+def _digits_check(label: str) -> Check:
+    def check(value: str) -> str | None:
+        if value.replace("-", "").isdigit():
+            return None
+        return f"this does not look like a {label} (expected digits)"
+    return check
+
+
+_OAUTH_CREDENTIALS = Field("credentials", secret=True, via_auth=True,
+                           help="OAuth tokens, written by `dango auth`")
+_DB_FIELDS = (
+    Field("host", in_secrets=True, help="database server host name"),
+    Field("database", in_secrets=True, help="database name"),
+    Field("username", in_secrets=True, help="user to connect as"),
+    Field("password", secret=True, ask=True, help="that user's password"),
+    Field("credentials", secret=True,
+          help="a connection URL instead of host/port/database/username/password"),
+    Field("schema", help="schema to load from"),
+    Field("tables", kind="list", help="tables to load (default: all tables of the schema)"),
+)
+
+
+def _database(name: str, description: str, port: int) -> SourceType:
+    port_field = Field("port", in_secrets=True, kind="int", default=port, ask=True,
+                       help="server port")
+    return SourceType(
+        name, description, (_DB_FIELDS[0], port_field, *_DB_FIELDS[1:]),
+        required=(("host", "database", "username"), ("credentials",)),
+    )
+
+
+TYPES: dict[str, SourceType] = {t.name: t for t in (
+    SourceType("csv", "a CSV file or a glob of files", (
+        Field("file_path", help="a file or a glob, relative to the project or absolute"),
+        Field("delimiter", default=",", help="field delimiter"),
+        Field("header", kind="bool", default=True, help="whether the first row names the columns"),
+    ), required=(("file_path",),)),
+    SourceType("stripe", "Stripe payments data", (
+        Field("stripe_secret_key", secret=True, aliases=("api_key",),
+              check=_prefix_check("Stripe secret key", "sk_", "rk_"),
+              help="a Stripe secret (sk_...) or restricted (rk_...) key"),
+        Field("start_date", help="load objects created on or after this date (YYYY-MM-DD)"),
+        Field("base_url", default="https://api.stripe.com", help="the Stripe API's address"),
+        Field("resources", kind="list",
+              default=["charges", "customers", "subscriptions", "invoices", "products"],
+              help="Stripe objects to load, one table each"),
+    ), required=(("stripe_secret_key",),)),
+    SourceType("rest_api", "any JSON REST API", (
+        Field("base_url", help="the API's base address"),
+        Field("auth_type", default="bearer", choices=("bearer", "api_key", "basic", "none"),
+              help="bearer, api_key, basic or none"),
+        Field("api_key", secret=True, help="the API key or bearer token",
+              ask=lambda given: given.get("auth_type", "bearer") in ("bearer", "api_key")),
+        Field("api_key_name", default="X-API-Key", help="header or query parameter holding the key"),
+        Field("api_key_location", default="header", choices=("header", "query"),
+              help="header or query"),
+        Field("username", help="user name for basic auth",
+              ask=lambda given: given.get("auth_type") == "basic"),
+        Field("password", secret=True, help="password for basic auth",
+              ask=lambda given: given.get("auth_type") == "basic"),
+        Field("resources", kind="list", help="endpoint paths, each becoming a table"),
+        Field("data_selector", help="JSONPath to the records in each response"),
+        Field("paginator", help="a dlt paginator name (auto when unset)"),
+        Field("probe_path", help="a cheap GET used by health checks"),
+    ), required=(("base_url",),)),
+    _database("postgres", "a PostgreSQL database", 5432),
+    _database("mysql", "a MySQL or MariaDB database", 3306),
+    SourceType("google_sheets", "a Google spreadsheet", (
+        Field("spreadsheet_url_or_id", help="the spreadsheet's URL or id"),
+        Field("range_names", kind="list", help="sheets or ranges to load (default: every sheet)"),
+        _OAUTH_CREDENTIALS,
+    ), required=(("spreadsheet_url_or_id",),), oauth_provider="google"),
+    SourceType("google_analytics", "a Google Analytics 4 property", (
+        Field("property_id", check=_digits_check("GA4 property id"), help="the GA4 property id"),
+        Field("start_date", help="first day to load (YYYY-MM-DD)"),
+        _OAUTH_CREDENTIALS,
+    ), required=(("property_id",),), oauth_provider="google"),
+    SourceType("google_ads", "a Google Ads account", (
+        Field("customer_id", check=_digits_check("Google Ads customer id"),
+              help="the Ads customer id (123-456-7890)"),
+        Field("dev_token", secret=True, ask=True, help="your Google Ads developer token"),
+        _OAUTH_CREDENTIALS,
+    ), required=(("customer_id",),), oauth_provider="google"),
+    SourceType("facebook_ads", "a Facebook Ads account", (
+        Field("account_id", help="the ad account id"),
+        Field("access_token", secret=True, via_auth=True, help="written by `dango auth`"),
+    ), required=(("account_id",),), oauth_provider="facebook"),
+)}
+
+
+def get_type(name: str) -> SourceType:
+    try:
+        return TYPES[name]
+    except KeyError:
+        raise UnknownSourceType(name, sorted(TYPES)) from None
+
+
+def check_source_name(name: str) -> None:
+    if not NAME_RE.match(name):
+        raise InvalidSourceName(name, "it is not a lowercase identifier")
+    if name in RESERVED_NAMES:
+        raise InvalidSourceName(name, "`dango auth` uses that word as a subcommand")

@@ -1,0 +1,150 @@
+"""`.dango/sources.yml`: the project's source definitions (committed, no secrets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import (DangoError, DuplicateSource, MalformedFile, SourceNotFound, UnknownField,
+                     UnknownSourceType)
+from .project import Project
+from .registry import NAME_RE, RESERVED_NAMES, SourceType, get_type
+from .store.atomic import atomic_write
+from .yaml_io import dump_yaml, line_of, load_yaml
+
+
+@dataclass
+class Source:
+    name: str
+    type: str
+    enabled: bool = True
+    options: dict[str, Any] = field(default_factory=dict)  # non-secret fields from sources.yml
+    line: int | None = None
+
+    @property
+    def spec(self) -> SourceType:
+        return get_type(self.type)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "enabled": self.enabled,
+                "options": dict(self.options)}
+
+
+class SourcesFile:
+    """sources.yml parsed once, checked against the registry, editable in place."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.path = project.sources_path
+        try:
+            self.doc = load_yaml(self.path)
+        except FileNotFoundError:
+            raise DangoError(f"{self.path} is missing; run `dango init` to recreate it.") from None
+        if self.doc is None:
+            from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+            self.doc = CommentedMap(sources=CommentedSeq())
+        self.sources = self._check()
+
+    def _fail(self, problem: str, line: int | None, fix: str | None = None) -> MalformedFile:
+        return MalformedFile(self.path, problem, line, fix=fix)
+
+    def _check(self) -> list[Source]:
+        doc = self.doc
+        if not isinstance(doc, dict) or not isinstance(doc.get("sources", []), list):
+            raise self._fail("expected a top-level `sources:` list", 1)
+        if doc.get("sources") is None:
+            from ruamel.yaml.comments import CommentedSeq
+
+            doc["sources"] = CommentedSeq()
+        entries = doc["sources"]
+        result: list[Source] = []
+        seen: set[str] = set()
+        for index, entry in enumerate(entries):
+            line = line_of(entries, index)
+            if not isinstance(entry, dict):
+                raise self._fail("each source must be a mapping with name and type", line)
+            name, type_name = entry.get("name"), entry.get("type")
+            if not isinstance(name, str) or not NAME_RE.match(name) or name in RESERVED_NAMES:
+                raise self._fail(f"source name {name!r} is not a valid name", line_of(entry, "name") or line,
+                                 "use a lowercase identifier such as stripe_payments")
+            if name in seen:
+                raise self._fail(f"source name {name!r} is used twice", line_of(entry, "name") or line,
+                                 "give each source its own name")
+            seen.add(name)
+            try:
+                spec = get_type(str(type_name))
+            except UnknownSourceType as err:
+                raise self._fail(str(err).rstrip("."), line_of(entry, "type") or line) from None
+            enabled = entry.get("enabled", True)
+            if not isinstance(enabled, bool):
+                raise self._fail(f"enabled of {name!r} must be true or false", line_of(entry, "enabled"))
+            options: dict[str, Any] = {}
+            for key, value in entry.items():
+                if key in ("name", "type", "enabled"):
+                    continue
+                try:
+                    spec_field = spec.field(str(key))
+                except UnknownField as err:
+                    raise self._fail(str(err).rstrip("."), line_of(entry, key)) from None
+                if spec_field.secret:
+                    raise self._fail(
+                        f"{key} of source {name!r} is a secret and must not be in this committed file",
+                        line_of(entry, key),
+                        f"delete it here and store it with `dango secrets set {name}.{spec_field.name}`",
+                    )
+                options[spec_field.name] = _plain(value)
+            result.append(Source(name, spec.name, enabled, options, line))
+        return result
+
+    # -- queries -----------------------------------------------------------------------
+    def names(self) -> list[str]:
+        return [s.name for s in self.sources]
+
+    def get(self, name: str) -> Source:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise SourceNotFound(name, self.names())
+
+    # -- edits (callers hold the project lock) ------------------------------------------
+    def add(self, source: Source) -> None:
+        if source.name in self.names():
+            raise DuplicateSource(source.name, self.project.relative(self.path))
+        from ruamel.yaml.comments import CommentedMap
+
+        entry = CommentedMap(name=source.name, type=source.type)
+        if not source.enabled:
+            entry["enabled"] = False
+        for key, value in source.options.items():
+            entry[key] = value
+        self.doc["sources"].append(entry)
+        self.sources.append(source)
+
+    def remove(self, name: str) -> Source:
+        source = self.get(name)
+        entries = self.doc["sources"]
+        for index, entry in enumerate(entries):
+            if entry.get("name") == name:
+                del entries[index]
+                break
+        self.sources.remove(source)
+        return source
+
+    def save(self) -> None:
+        atomic_write(self.path, dump_yaml(self.doc).encode("utf-8"), root=self.project.root)
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's commented containers as plain lists, dicts and scalars."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def load_sources(project: Project) -> list[Source]:
+    return SourcesFile(project).sources

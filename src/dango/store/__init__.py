@@ -1,0 +1,2 @@
+"""The secrets store: secrets.toml (atomic, locked, comment-preserving), .env, `${}` references
+and masking."""

@@ -1,0 +1,168 @@
+"""`.dlt/secrets.toml`: read fast, edited with tomlkit so comments and layout survive.
+
+Reading uses the standard library's tomllib (fast, for the many read-only commands);
+edits parse the same text with tomlkit. Every write goes through `atomic_write` with mode
+0600 and refreshes the committed `secrets.toml.example`. Callers hold the project lock
+around a read-modify-write (`with project.lock(): SecretsFile.load(project) ...`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import MalformedFile
+from .atomic import SECRET_MODE, atomic_write
+from .references import is_reference
+from .toml_text import locate_key, without_tables
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    """Parse TOML text; MalformedFile with line and column, never quoting the text."""
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        position = _TOML_POSITION.search(message)
+        problem = _QUOTED.sub("", _TOML_POSITION.sub("", message)).strip() or "syntax error"
+        line, column = (int(position[1]), int(position[2])) if position else (None, None)
+        raise MalformedFile(path, f"not valid TOML ({problem})", line, column) from None
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    except UnicodeDecodeError:
+        raise MalformedFile(path, "is not UTF-8 text") from None
+
+
+class SecretsFile:
+    def __init__(self, path: Path, root: Path, example_path: Path | None, text: str):
+        self.path, self.root, self.example_path = path, root, example_path
+        self.text = text
+        self.data = parse_toml(path, text)
+        self._doc = None
+
+    @classmethod
+    def load(cls, project) -> "SecretsFile":
+        return cls(project.secrets_path, project.root, project.example_path,
+                   read_text(project.secrets_path))
+
+    # -- reading -------------------------------------------------------------------------
+    def sources(self) -> dict[str, Any]:
+        sources = self.data.get("sources", {})
+        return sources if isinstance(sources, dict) else {}
+
+    def section(self, name: str) -> dict[str, Any] | None:
+        section = self.sources().get(name)
+        return section if isinstance(section, dict) else None
+
+    def line_of(self, table: tuple[str, ...], key: str) -> int | None:
+        return locate_key(self.text, table, key)
+
+    # -- editing -------------------------------------------------------------------------
+    @property
+    def doc(self):
+        if self._doc is None:
+            import tomlkit
+
+            self._doc = tomlkit.parse(self.text)
+        return self._doc
+
+    def set_value(self, source: str, key_path: tuple[str, ...], value: Any) -> None:
+        """Set `[sources.<source>(.<table>)*] <key> = value`, creating the tables."""
+        import tomlkit
+
+        doc = self.doc
+        if "sources" not in doc:
+            doc["sources"] = tomlkit.table(is_super_table=True)
+        table = doc["sources"]
+        for part in (source, *key_path[:-1]):
+            if part not in table:
+                table[part] = tomlkit.table()
+            table = table[part]
+        table[key_path[-1]] = value
+        self._sync_from_doc()
+
+    def unset(self, source: str, key_path: tuple[str, ...]) -> bool:
+        """Delete one key; empty tables it leaves behind stay (they may hold comments)."""
+        table = self.doc.get("sources", {}).get(source)
+        for part in key_path[:-1]:
+            if table is None or part not in table:
+                return False
+            table = table[part]
+        if table is None or key_path[-1] not in table:
+            return False
+        del table[key_path[-1]]
+        self._sync_from_doc()
+        return True
+
+    def remove_source(self, name: str) -> bool:
+        """Delete every `[sources.<name>...]` table and nothing else."""
+        if name not in self.sources():
+            return False
+        expected = dict(self.data)
+        expected["sources"] = {k: v for k, v in self.sources().items() if k != name}
+        if not expected["sources"]:
+            expected.pop("sources")
+        surgery = without_tables(self.text, ("sources", name))
+        if surgery is not None and _loads_quiet(surgery) == expected:
+            self.text, self.data, self._doc = surgery, expected, None
+            return True
+        del self.doc["sources"][name]  # a layout the line surgery does not understand
+        self._sync_from_doc()
+        return True
+
+    def _sync_from_doc(self) -> None:
+        import tomlkit
+
+        self.text = tomlkit.dumps(self._doc)
+        self.data = parse_toml(self.path, self.text)
+
+    def save(self) -> None:
+        atomic_write(self.path, self.text.encode("utf-8"), root=self.root, mode=SECRET_MODE)
+        if self.example_path is not None:
+            atomic_write(self.example_path, example_text(self.data).encode("utf-8"), root=self.root)
+
+
+def _loads_quiet(text: str) -> dict | None:
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def example_text(data: dict[str, Any]) -> str:
+    """The committed example: the same tables and keys, placeholders for every literal."""
+    import tomlkit
+
+    from ..project import EXAMPLE_HEADER
+
+    def placeholders(table: dict[str, Any], into) -> None:
+        for key, value in table.items():
+            if isinstance(value, dict):
+                sub = tomlkit.table()
+                placeholders(value, sub)
+                into[key] = sub
+            else:
+                into[key] = value if is_reference(value) else f"<{key}>"
+
+    doc = tomlkit.document()
+    for key, value in data.items():
+        if isinstance(value, dict):
+            top = tomlkit.table(is_super_table=True)
+            placeholders(value, top)
+            doc[key] = top
+        else:
+            doc[key] = value if is_reference(value) else f"<{key}>"
+    return EXAMPLE_HEADER + tomlkit.dumps(doc)

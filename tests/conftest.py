@@ -1,0 +1,106 @@
+"""Shared fixtures: a fresh project per test and `dango` run as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Canary secrets: planted by tests, asserted never to appear anywhere they do not belong.
+CANARY_STRIPE = "sk_live_CANARYc4n4ryS3cr3tV4lu3xyz123"
+CANARY_PASSWORD = "canary-pw-7f3a9b1e-do-not-print"
+CANARY_TOKEN = "canary-tok-91c2d0e8a6b4f5"
+CANARIES = (CANARY_STRIPE, CANARY_PASSWORD, CANARY_TOKEN)
+
+
+@dataclass
+class Result:
+    args: list[str]
+    code: int
+    out: str
+    err: str
+
+    @property
+    def output(self) -> str:
+        return self.out + self.err
+
+    def __repr__(self) -> str:  # shown by pytest when an assertion fails
+        return f"Result(args={self.args}, code={self.code},\n--- stdout\n{self.out}\n--- stderr\n{self.err})"
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DANGO_", "SOURCES__", "DESTINATION__", "PYTHON_KEYRING"))}
+    env.update(HOME=str(home), RUNTIME__DLTHUB_TELEMETRY="false", PYTHONDONTWRITEBYTECODE="1",
+               COLUMNS="200")
+    return env
+
+
+def run_dango(*args: str, cwd: Path, input: str | None = None, env: dict[str, str] | None = None,
+              timeout: float = 120) -> Result:
+    proc = subprocess.run([sys.executable, "-m", "dango", *args], cwd=cwd, input=input,
+                          capture_output=True, text=True, env=env, timeout=timeout,
+                          stdin=None if input is not None else subprocess.DEVNULL)
+    return Result(list(args), proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def env(home: Path) -> dict[str, str]:
+    return clean_env(home)
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path, env: dict[str, str]) -> Path:
+    root = tmp_path / "proj"
+    result = run_dango("init", str(root), cwd=tmp_path, env=env)
+    assert result.code == 0, result
+    return root
+
+
+@pytest.fixture
+def dango(project_dir: Path, env: dict[str, str]):
+    """`dango(*args, input=None, env_extra=None)` run in the test's project."""
+
+    def call(*args: str, input: str | None = None, env_extra: dict[str, str] | None = None,
+             cwd: Path | None = None, timeout: float = 120) -> Result:
+        merged = dict(env, **(env_extra or {}))
+        return run_dango(*args, cwd=cwd or project_dir, input=input, env=merged, timeout=timeout)
+
+    return call
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (path -> bytes): compare before and after a failing command."""
+    return {str(p.relative_to(root)): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()
+            and p.name != ".lock"}
+
+
+def files_containing(root: Path, needle: str) -> list[str]:
+    return [name for name, data in snapshot(root).items() if needle.encode() in data]
+
+
+def require_binary(name: str) -> str:
+    """The path of a server binary; skip locally when missing, fail under CI=true."""
+    path = shutil.which(name)
+    if path is None:
+        for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+            if (folder / name).exists():
+                return str(folder / name)
+        message = f"{name} is not installed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (required under CI)")
+        pytest.skip(message)
+    return path
