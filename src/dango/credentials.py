@@ -101,14 +101,23 @@ class Resolver:
         """The value to use: references interpolated; UnsetVariable if one is unset."""
         if value.origin == "env":
             return value.raw  # dlt's own override is already the value
-        return self._resolve_raw(value.raw, value.key_path, value.line)
+        return self.resolve_stored(value.raw, value.key_path, value.line)
 
-    def _resolve_raw(self, raw: Any, key_path: str, line: int | None) -> Any:
+    def decode(self, raw: str, key_path: str) -> str:
+        """A stored string as written before any encryption: ENC[...] values are decrypted
+        here (encryption at rest); every other string is returned as is."""
+        return raw
+
+    def resolve_stored(self, raw: Any, key_path: str, line: int | None = None) -> Any:
+        """A value as stored in secrets.toml (any nesting), decoded and interpolated."""
         if isinstance(raw, dict):
-            return {k: self._resolve_raw(v, f"{key_path}.{k}", line) for k, v in raw.items()}
+            return {k: self.resolve_stored(v, f"{key_path}.{k}", line) for k, v in raw.items()}
         if isinstance(raw, list):
-            return [self._resolve_raw(v, key_path, line) for v in raw]
-        if not isinstance(raw, str) or "$" not in raw:
+            return [self.resolve_stored(v, key_path, line) for v in raw]
+        if not isinstance(raw, str):
+            return raw
+        raw = self.decode(raw, key_path)
+        if "$" not in raw:
             return raw
 
         def missing(name: str) -> str:

@@ -135,12 +135,14 @@ def add_source(project: Project, type_name: str, name: str, values: Values) -> A
                              f"{', '.join(lacking_plain)}. Give them with --set FIELD=VALUE.")
         options = {}
         for field_name, value in values.literals.items():
-            if spec.field(field_name).stored_in_secrets:
-                secrets.set_value(name, (field_name,), escape(value) if isinstance(value, str) else value)
+            spec_field = spec.field(field_name)
+            if spec_field.stored_in_secrets:
+                secrets.set_value(name, (field_name,), escape(value) if isinstance(value, str) else value,
+                                  secret=spec_field.secret)
             else:
                 options[field_name] = value
         for field_name, variable in values.refs.items():
-            secrets.set_value(name, (field_name,), "${" + variable + "}")
+            secrets.set_value(name, (field_name,), "${" + variable + "}", secret=False)
         if values.literals.keys() - options.keys() or values.refs:
             secrets.save()
         source = Source(name, spec.name, True, options)
@@ -199,7 +201,8 @@ def set_secret(project: Project, target: str, value: str | None = None,
             typed = spec_field.parse(value) if len(parts) == 1 else value
             stored = escape(typed) if isinstance(typed, str) else typed
             warnings = format_warnings(source.spec, {spec_field.name: typed}) if len(parts) == 1 else []
-        secrets.set_value(source.name, (key, *parts[1:]), stored)
+        secrets.set_value(source.name, (key, *parts[1:]), stored,
+                          secret=spec_field.secret and ref is None)
         secrets.save()
     return warnings
 

@@ -11,10 +11,14 @@ from ..manage import Values, add_source, format_warnings, parse_values, remove_s
 from ..registry import Field, check_source_name, get_type
 from ..sources import SourcesFile
 from ..store.secrets_file import SecretsFile
+from .main import LazyGroup
 from .output import emit_json, project_from, say, table, warn
 
+# Subcommands that live in their own modules: name -> "module:attribute" under dango.cli.
+SOURCE_COMMANDS: dict[str, str] = {}
 
-@click.group("source")
+
+@click.group("source", cls=LazyGroup, lazy=SOURCE_COMMANDS)
 def source_group() -> None:
     """Add, list and remove data sources."""
 

@@ -77,8 +77,11 @@ class SecretsFile:
             self._doc = tomlkit.parse(self.text)
         return self._doc
 
-    def set_value(self, source: str, key_path: tuple[str, ...], value: Any) -> None:
-        """Set `[sources.<source>(.<table>)*] <key> = value`, creating the tables."""
+    def set_value(self, source: str, key_path: tuple[str, ...], value: Any, *, secret: bool = True) -> None:
+        """Set `[sources.<source>(.<table>)*] <key> = value`, creating the tables.
+
+        `secret` is False for values that are not secret although kept here (a database
+        host): encryption at rest leaves those readable."""
         import tomlkit
 
         doc = self.doc
