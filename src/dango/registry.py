@@ -93,22 +93,11 @@ class SourceType:
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
-    @property
-    def required_names(self) -> set[str]:
-        """Fields required in every alternative (what prompts always ask for)."""
-        groups = [set(g) for g in self.required]
-        return set.intersection(*groups) if groups else set()
-
     def missing(self, present: set[str]) -> list[str] | None:
-        """None when some alternative is satisfied, else the fields of the closest one."""
-        best: list[str] | None = None
-        for group in self.required:
-            lacking = [name for name in group if name not in present]
-            if not lacking:
-                return None
-            if best is None or len(lacking) < len(best):
-                best = lacking
-        return best
+        """None when some group of required fields is complete, else what the first lacks."""
+        if any(set(group) <= present for group in self.required):
+            return None
+        return [name for name in self.required[0] if name not in present]
 
 
 def _prefix_check(label: str, *prefixes: str) -> Check:

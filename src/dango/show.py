@@ -1,0 +1,81 @@
+"""What `dango config show` displays: every source's fields, secrets masked.
+
+Secret literals keep only a known public prefix (store/mask.py); references show as
+`${VAR}` with whether the variable is set; non-secret fields show in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .credentials import FieldValue, Resolver, env_override_name
+from .project import Project
+from .sources import Source, SourcesFile
+from .store.mask import mask
+from .store.references import is_reference
+
+
+@dataclass
+class ShownField:
+    field: str
+    secret: bool
+    origin: str  # env | secrets | sources | default | missing
+    value: Any  # masked when secret; None when missing
+    references: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class ShownSource:
+    name: str
+    type: str
+    enabled: bool
+    fields: list[ShownField]
+
+
+def show_config(project: Project, only: str | None = None) -> list[ShownSource]:
+    sources_file = SourcesFile(project)
+    sources = [sources_file.get(only)] if only else sources_file.sources
+    resolver = Resolver(project)
+    return [ShownSource(s.name, s.type, s.enabled, [shown_field(resolver, s, v) for v in resolver.fields(s)])
+            for s in sources]
+
+
+def shown_field(resolver: Resolver, source: Source, value: FieldValue) -> ShownField:
+    secret = value.field.secret
+    shown = ShownField(value.field.name, secret, value.origin, None)
+    if value.origin == "missing":
+        return shown
+    if value.origin == "env":
+        shown.note = f"from {env_override_name(source.name, value.key)}"
+        shown.value = mask(value.raw) if secret else value.raw
+        return shown
+    if value.origin == "secrets" and value.key != value.field.name:
+        shown.note = f"stored as {value.key}"
+    shown.value = _display(resolver, value.raw, secret, value.key_path)
+    if isinstance(value.raw, str) and is_reference(value.raw):
+        shown.references = [{"variable": name, "set": is_set}
+                            for name, is_set in resolver.reference_status(value.raw)]
+    return shown
+
+
+def _display(resolver: Resolver, raw: Any, secret: bool, key_path: str) -> Any:
+    """References as written, secret literals masked, tables field by field."""
+    if isinstance(raw, dict):
+        return {k: _display(resolver, v, secret and k not in NOT_SECRET_TOKEN_KEYS, f"{key_path}.{k}")
+                for k, v in raw.items()}
+    if isinstance(raw, str) and is_reference(raw):
+        return raw
+    if not secret:
+        return raw
+    return mask(resolver.decode(raw, key_path) if isinstance(raw, str) else raw)
+
+
+# Keys of an OAuth credentials table that describe the grant rather than being secret.
+NOT_SECRET_TOKEN_KEYS = frozenset({"scopes", "expires_at", "project_id", "token_type", "account",
+                                   "status", "provider", "client_id"})
+
+
+def to_json(shown: list[ShownSource]) -> dict[str, Any]:
+    return {"sources": [asdict(s) for s in shown]}

@@ -1,0 +1,173 @@
+"""`dango validate`: every problem with the project's configuration, each with its fix."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .credentials import FieldValue, Resolver
+from .errors import DangoError
+from .project import GITIGNORE_ENTRIES, Project
+from .sources import Source, SourcesFile
+from .store.references import is_reference
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # file[:line] or source name
+    message: str
+    fix: str
+
+    def line(self) -> str:
+        return f"{self.where}: {self.message}; fix: {self.fix}"
+
+
+@dataclass
+class Report:
+    problems: list[Problem]
+    warnings: list[str]
+
+    def to_json(self) -> dict:
+        return {"ok": not self.problems, "problems": [asdict(p) for p in self.problems],
+                "warnings": self.warnings}
+
+
+def validate(project: Project) -> Report:
+    sources = SourcesFile(project).sources
+    resolver = Resolver(project)
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    secrets_rel = project.relative(project.secrets_path)
+    for source in sources:
+        problems += _source_problems(resolver, source, secrets_rel, warnings)
+    known = {s.name for s in sources}
+    for name in resolver.secrets.sources():
+        if name not in known:
+            line = _header_line(resolver, name)
+            problems.append(Problem(
+                f"{secrets_rel}:{line}" if line else secrets_rel,
+                f"[sources.{name}] matches no source in .dango/sources.yml",
+                f"add the source with `dango source add TYPE --name {name}`, or delete the section"))
+    problems += permission_problems(project)
+    problems += git_problems(project)
+    return Report(problems, warnings)
+
+
+def _header_line(resolver: Resolver, name: str) -> int | None:
+    for number, line in enumerate(resolver.secrets.text.splitlines(), 1):
+        if line.strip().replace(" ", "") in (f"[sources.{name}]", f'[sources."{name}"]'):
+            return number
+    return None
+
+
+def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
+                     warnings: list[str]) -> list[Problem]:
+    spec = source.spec
+    values = resolver.fields(source)
+    present = {v.field.name for v in values if v.present}
+    problems = []
+    lacking = spec.missing(present)
+    if lacking:
+        for name in lacking:
+            spec_field = spec.field(name)
+            if spec_field.via_auth:
+                fix = f"run `dango auth {source.name}`"
+            elif spec_field.stored_in_secrets:
+                fix = f"run `dango secrets set {source.name}.{name}`"
+            else:
+                fix = f"add `{name}:` to the {source.name} entry in .dango/sources.yml"
+            problems.append(Problem(source.name, f"required field {name} is not set", fix))
+    for key in resolver.unknown_keys(source):
+        problems.append(Problem(
+            _at(secrets_rel, resolver.secrets.line_of(("sources", source.name), key)),
+            f"{key} is not a field of a {spec.name} source (its fields: {', '.join(spec.field_names)})",
+            "rename or delete the key"))
+    for value in values:
+        problems += _reference_problems(resolver, value, secrets_rel)
+        if value.origin == "secrets" and value.field.check and isinstance(value.raw, str) \
+                and not is_reference(value.raw):
+            message = value.field.check(resolver.decode(value.raw, value.key_path))
+            if message:
+                warnings.append(f"{value.key_path}: {message}")
+    return problems
+
+
+def _reference_problems(resolver: Resolver, value: FieldValue, secrets_rel: str) -> list[Problem]:
+    if value.origin != "secrets":
+        return []
+    try:
+        resolver.resolve(value)
+    except DangoError as err:
+        where = _at(secrets_rel, value.line)
+        variable = getattr(err, "variable", None)
+        if variable:
+            return [Problem(where, f"{value.key_path} refers to ${{{variable}}}, which is not set",
+                            f"export {variable}=... or add it to .env")]
+        return [Problem(where, str(err), "correct the value")]
+    return []
+
+
+def _at(path: str, line: int | None) -> str:
+    return f"{path}:{line}" if line else path
+
+
+def permission_problems(project: Project) -> list[Problem]:
+    problems = []
+    checks = ((project.dlt_dir, 0o700), (project.secrets_path, 0o600), (project.env_path, 0o600))
+    for path, wanted in checks:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            rel = project.relative(path)
+            problems.append(Problem(rel, f"permissions are {mode:o}, readable by other users",
+                                    f"chmod {wanted:o} {rel}"))
+    return problems
+
+
+def git_problems(project: Project) -> list[Problem]:
+    """The secrets file and .env must be ignored by git and not tracked."""
+    candidates = [p for p in (project.secrets_path, project.env_path) if p.exists()]
+    if not candidates:
+        return []
+    top = _git(project.root, "rev-parse", "--show-toplevel")
+    if top is None or top.returncode != 0:
+        return _gitignore_text_problems(project, candidates)
+    problems = []
+    for path in candidates:
+        rel = project.relative(path)
+        tracked = _git(project.root, "ls-files", "--error-unmatch", "--", str(path))
+        if tracked is not None and tracked.returncode == 0:
+            problems.append(Problem(rel, "is tracked by git, so every clone holds its credentials",
+                                    f"git rm --cached {rel}, commit, and rotate the credentials in it"))
+            continue
+        ignored = _git(project.root, "check-ignore", "-q", "--", str(path))
+        if ignored is not None and ignored.returncode != 0:
+            problems.append(Problem(rel, "is not ignored by git", f"add {rel} to .gitignore"))
+    return problems
+
+
+def _gitignore_text_problems(project: Project, candidates: list[Path]) -> list[Problem]:
+    try:
+        lines = {line.strip() for line in project.gitignore_path.read_text().splitlines()}
+    except FileNotFoundError:
+        lines = set()
+    problems = []
+    for path in candidates:
+        rel = project.relative(path)
+        if rel in GITIGNORE_ENTRIES and rel not in lines and f"/{rel}" not in lines:
+            problems.append(Problem(rel, "is not listed in .gitignore",
+                                    f"add {rel} to .gitignore (or run `dango init` again)"))
+    return problems
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess | None:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"}, timeout=20)
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return None
