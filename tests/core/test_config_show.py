@@ -1,0 +1,91 @@
+"""`dango config show`: masking exactly as SPEC section 3."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import CANARY_PASSWORD, CANARY_STRIPE
+
+STARS = "*" * 15
+
+
+@pytest.fixture
+def configured(dango, project_dir):
+    dango("source", "add", "stripe", "--name", "stripe_payments", "--no-input")
+    dango("source", "add", "postgres", "--name", "db", "--no-input", "--set", "host=db.internal",
+          "--set", "database=analytics", "--set", "username=loader")
+    dango("source", "add", "rest_api", "--name", "api", "--no-input", "--set", "base_url=https://x.test",
+          "--ref", "api_key=PROD_API_KEY")
+    dango("secrets", "set", "stripe_payments.stripe_secret_key", input=CANARY_STRIPE)
+    dango("secrets", "set", "db.password", input=CANARY_PASSWORD)
+    return dango
+
+
+def fields(data, source):
+    entry = next(s for s in data["sources"] if s["name"] == source)
+    return {f["field"]: f for f in entry["fields"]}
+
+
+def test_masking_keeps_only_the_public_prefix_and_fifteen_stars(configured):
+    data = json.loads(configured("config", "show", "--json").out)
+    pay = fields(data, "stripe_payments")
+    assert pay["stripe_secret_key"]["value"] == "sk_live_" + STARS
+    assert pay["base_url"]["value"] == "https://api.stripe.com" and pay["base_url"]["origin"] == "default"
+    db = fields(data, "db")
+    assert db["password"]["value"] == STARS
+    assert db["host"]["value"] == "db.internal" and db["username"]["value"] == "loader"
+    assert db["port"]["value"] == 5432
+
+
+def test_references_show_as_written_with_whether_they_are_set(configured):
+    unset = fields(json.loads(configured("config", "show", "--json").out), "api")["api_key"]
+    assert unset["value"] == "${PROD_API_KEY}"
+    assert unset["references"] == [{"variable": "PROD_API_KEY", "set": False}]
+    is_set = configured("config", "show", "--json", env_extra={"PROD_API_KEY": "k"})
+    assert fields(json.loads(is_set.out), "api")["api_key"]["references"][0]["set"] is True
+    text = configured("config", "show", "--source", "api").out
+    assert "${PROD_API_KEY} (PROD_API_KEY NOT SET)" in text
+
+
+def test_text_output_is_plain_whole_lines(configured):
+    result = configured("config", "show")
+    assert result.code == 0
+    assert "stripe_payments (stripe)" in result.out
+    line = next(l for l in result.out.splitlines() if l.startswith("stripe_secret_key"))
+    assert line.split() == ["stripe_secret_key", "sk_live_" + STARS, "secrets"]
+    assert CANARY_STRIPE not in result.output and CANARY_PASSWORD not in result.output
+
+
+def test_dotenv_makes_a_reference_set(configured, project_dir):
+    (project_dir / ".env").write_text("PROD_API_KEY=abc\n")
+    data = json.loads(configured("config", "show", "--json", "--source", "api").out)
+    assert data["sources"][0]["fields"][2]["references"] == [{"variable": "PROD_API_KEY", "set": True}]
+
+
+def test_dlt_env_override_is_masked_and_named(configured):
+    result = configured("config", "show", "--json", "--source", "stripe_payments",
+                        env_extra={"SOURCES__STRIPE_PAYMENTS__STRIPE_SECRET_KEY": "sk_test_fromenv"})
+    key = fields(json.loads(result.out), "stripe_payments")["stripe_secret_key"]
+    assert key["value"] == "sk_test_" + STARS and key["origin"] == "env"
+    assert "SOURCES__STRIPE_PAYMENTS__STRIPE_SECRET_KEY" in key["note"]
+    assert "fromenv" not in result.output
+
+
+def test_oauth_tokens_are_masked_but_scopes_are_not(dango, project_dir):
+    dango("source", "add", "google_sheets", "--name", "sheet", "--no-input", "--set", "spreadsheet_url_or_id=x")
+    with open(project_dir / ".dlt/secrets.toml", "a") as handle:
+        handle.write('\n[sources.sheet.credentials]\nclient_id = "123.apps.googleusercontent.com"\n'
+                     'client_secret = "GOCSPX-abcdef"\nrefresh_token = "1//0gabc"\n'
+                     'scopes = ["https://www.googleapis.com/auth/spreadsheets.readonly"]\n')
+    data = json.loads(dango("config", "show", "--json").out)
+    creds = fields(data, "sheet")["credentials"]["value"]
+    assert creds["client_secret"] == "GOCSPX-" + STARS
+    assert creds["refresh_token"] == "1//" + STARS
+    assert creds["scopes"] == ["https://www.googleapis.com/auth/spreadsheets.readonly"]
+
+
+def test_unknown_source(dango, project_dir):
+    result = dango("config", "show", "--source", "nope")
+    assert result.code == 2 and "No source named 'nope'" in result.err

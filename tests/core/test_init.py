@@ -1,0 +1,138 @@
+"""`dango init`: the layout of SPEC section 1, permissions from creation, idempotence."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_dango, snapshot
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_init_creates_the_layout(tmp_path, env):
+    result = run_dango("init", "proj", cwd=tmp_path, env=env)
+    assert result.code == 0, result
+    root = tmp_path / "proj"
+    for rel in (".dango/sources.yml", ".dango/project.yml", ".dlt/secrets.toml",
+                ".dlt/secrets.toml.example", ".dlt/config.toml", ".gitignore"):
+        assert (root / rel).is_file(), rel
+    assert (root / "data").is_dir()
+    assert not (root / ".env").exists()
+    assert "project_id:" in (root / ".dango/project.yml").read_text()
+    ignored = (root / ".gitignore").read_text().splitlines()
+    for entry in (".dlt/secrets.toml", ".env", "data/", "*.duckdb"):
+        assert entry in ignored
+    assert "created  .dlt/secrets.toml" in result.out
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_secret_files_are_private_whatever_the_umask(tmp_path, env, umask):
+    code = ("import os, sys; os.umask(%d); from dango.cli.main import main; main(['init', 'proj'])" % umask)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    root = tmp_path / "proj"
+    assert mode(root / ".dlt") == 0o700
+    assert mode(root / ".dlt/secrets.toml") == 0o600
+
+
+def test_secrets_file_is_created_with_its_mode_not_chmodded_after(tmp_path, env):
+    """strace-free check: the creating call is os.open(..., O_EXCL, 0o600)."""
+    code = (
+        "import os\n"
+        "calls = []\n"
+        "real_open, real_chmod = os.open, os.chmod\n"
+        "def spy_open(path, flags, mode=0o777, *a, **k):\n"
+        "    if str(path).endswith('secrets.toml'): calls.append(('open', flags & os.O_EXCL != 0, mode))\n"
+        "    return real_open(path, flags, mode, *a, **k)\n"
+        "def spy_chmod(path, *a, **k):\n"
+        "    if str(path).endswith('secrets.toml'): calls.append(('chmod',))\n"
+        "    return real_chmod(path, *a, **k)\n"
+        "os.open, os.chmod = spy_open, spy_chmod\n"
+        "from dango.project import init_project\n"
+        "from pathlib import Path\n"
+        "init_project(Path('proj'))\n"
+        "print(calls)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[('open', True, 384)]"
+
+
+def test_init_twice_changes_nothing(tmp_path, env):
+    assert run_dango("init", "proj", cwd=tmp_path, env=env).code == 0
+    root = tmp_path / "proj"
+    (root / ".dlt/secrets.toml").write_text('[sources.x]\nkey = "keep me"\n')
+    before = snapshot(root)
+    mtimes = {p: p.stat().st_mtime_ns for p in root.rglob("*")}
+    result = run_dango("init", "proj", cwd=tmp_path, env=env)
+    assert result.code == 0, result
+    assert "Nothing to do" in result.out
+    assert snapshot(root) == before
+    assert {p: p.stat().st_mtime_ns for p in root.rglob("*")} == mtimes
+
+
+def test_init_merges_an_existing_gitignore_without_duplicates(tmp_path, env):
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / ".gitignore").write_text("node_modules/\n.env\n")
+    result = run_dango("init", str(root), "--force", cwd=tmp_path, env=env)
+    assert result.code == 0, result
+    lines = (root / ".gitignore").read_text().splitlines()
+    assert lines[:2] == ["node_modules/", ".env"]
+    assert lines.count(".env") == 1
+    assert ".dlt/secrets.toml" in lines
+    run_dango("init", str(root), cwd=tmp_path, env=env)
+    assert (root / ".gitignore").read_text().splitlines() == lines
+
+
+def test_init_never_overwrites_an_existing_secrets_file(tmp_path, env):
+    root = tmp_path / "repo"
+    (root / ".dlt").mkdir(parents=True)
+    (root / ".dlt/secrets.toml").write_text('[sources.stripe]\napi_key = "sk_test_keep"\n')
+    result = run_dango("init", str(root), "--force", cwd=tmp_path, env=env)
+    assert result.code == 0, result
+    assert (root / ".dlt/secrets.toml").read_text() == '[sources.stripe]\napi_key = "sk_test_keep"\n'
+
+
+def test_init_refuses_a_non_empty_folder_without_force(tmp_path, env):
+    root = tmp_path / "stuff"
+    root.mkdir()
+    (root / "notes.txt").write_text("hello")
+    result = run_dango("init", str(root), cwd=tmp_path, env=env)
+    assert result.code == 2
+    assert "not empty" in result.err and "--force" in result.err
+    assert sorted(p.name for p in root.iterdir()) == ["notes.txt"]
+
+
+def test_init_force_tightens_loose_permissions(project_dir, tmp_path, env):
+    (project_dir / ".dlt/secrets.toml").chmod(0o644)
+    (project_dir / ".dlt").chmod(0o755)
+    result = run_dango("init", str(project_dir), "--force", cwd=tmp_path, env=env)
+    assert result.code == 0, result
+    assert mode(project_dir / ".dlt/secrets.toml") == 0o600
+    assert mode(project_dir / ".dlt") == 0o700
+
+
+def test_init_json(tmp_path, env):
+    result = run_dango("init", "proj", "--json", cwd=tmp_path, env=env)
+    data = json.loads(result.out)
+    assert ".dlt/secrets.toml" in data["created"]
+    assert len(data["project_id"]) == 36
+
+
+def test_commands_outside_a_project_fail_clearly(tmp_path, env):
+    for args in (["source", "list"], ["config", "show"], ["validate"], ["secrets", "unset", "a.b"]):
+        result = run_dango(*args, cwd=tmp_path, env=env)
+        assert result.code == 2, result
+        assert "No Dango project" in result.err and "dango init" in result.err
+        assert "Traceback" not in result.err
+    assert list(tmp_path.iterdir()) == [tmp_path / "home"]

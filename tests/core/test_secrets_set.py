@@ -1,0 +1,99 @@
+"""`dango secrets set | unset`."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import CANARY_PASSWORD, CANARY_STRIPE, snapshot
+
+
+@pytest.fixture
+def with_sources(dango):
+    assert dango("source", "add", "stripe", "--name", "pay", "--no-input").code == 0
+    assert dango("source", "add", "postgres", "--name", "db", "--no-input", "--set", "host=h",
+                 "--set", "database=d", "--set", "username=u").code == 0
+    assert dango("source", "add", "google_sheets", "--name", "sheet", "--no-input",
+                 "--set", "spreadsheet_url_or_id=abc").code == 0
+
+
+def secrets_text(project_dir) -> str:
+    return (project_dir / ".dlt/secrets.toml").read_text()
+
+
+def test_set_from_stdin(dango, project_dir, with_sources):
+    result = dango("secrets", "set", "pay.stripe_secret_key", input=CANARY_STRIPE + "\n")
+    assert result.code == 0, result
+    assert result.out.strip() == "Stored pay.stripe_secret_key."
+    assert f'stripe_secret_key = "{CANARY_STRIPE}"' in secrets_text(project_dir)
+    assert CANARY_STRIPE not in result.output
+
+
+def test_set_keeps_values_with_quotes_hashes_and_dollar_braces_exactly(dango, project_dir, with_sources):
+    tricky = 'p"a#s\\s ${NOT_A_REF} ünï'
+    assert dango("secrets", "set", "db.password", input=tricky).code == 0
+    from dango.credentials import Resolver
+    from dango.project import load_project
+    from dango.sources import SourcesFile
+
+    project = load_project(project_dir)
+    source = SourcesFile(project).get("db")
+    assert Resolver(project, environ={}).resolved_config(source)["password"] == tricky
+
+
+def test_set_a_reference(dango, project_dir, with_sources):
+    result = dango("secrets", "set", "db.password", "--ref", "PG_PASSWORD")
+    assert result.code == 0, result
+    assert 'password = "${PG_PASSWORD}"' in secrets_text(project_dir)
+
+
+def test_set_nested_oauth_key(dango, project_dir, with_sources):
+    assert dango("secrets", "set", "sheet.credentials.client_secret", input="GOCSPX-abc").code == 0
+    assert '[sources.sheet.credentials]\nclient_secret = "GOCSPX-abc"' in secrets_text(project_dir)
+
+
+def test_set_through_an_alias_writes_the_key_in_use(dango, project_dir, with_sources):
+    (project_dir / ".dlt/secrets.toml").write_text('[sources.pay]\napi_key = "sk_test_old"\n')
+    assert dango("secrets", "set", "pay.stripe_secret_key", input="sk_test_new").code == 0
+    assert secrets_text(project_dir) == '[sources.pay]\napi_key = "sk_test_new"\n'
+
+
+def test_set_preserves_comments_and_layout(dango, project_dir, with_sources):
+    original = ("# header comment\n\n[sources.pay]  # the shop\n"
+                "stripe_secret_key = \"sk_test_old\"   # rotated in May\n\n"
+                "[sources.db]\nhost = 'h'\n")
+    (project_dir / ".dlt/secrets.toml").write_text(original)
+    assert dango("secrets", "set", "pay.stripe_secret_key", input="sk_test_new").code == 0
+    assert secrets_text(project_dir) == original.replace("sk_test_old", "sk_test_new")
+
+
+def test_unset(dango, project_dir, with_sources):
+    dango("secrets", "set", "db.password", input=CANARY_PASSWORD)
+    result = dango("secrets", "unset", "db.password")
+    assert result.code == 0 and result.out.strip() == "Removed db.password."
+    assert "password" not in secrets_text(project_dir)
+    again = dango("secrets", "unset", "db.password")
+    assert again.code == 0 and "was not set; nothing changed" in again.err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["secrets", "set", "ghost.api_key"], "No source named 'ghost'"),
+    (["secrets", "set", "pay.colour"], "A stripe source has no field 'colour'"),
+    (["secrets", "set", "pay"], "Expected NAME.FIELD"),
+    (["secrets", "set", "sheet.spreadsheet_url_or_id"], "is not a secret; it lives in .dango/sources.yml"),
+    (["secrets", "set", "pay.stripe_secret_key", "--ref", "bad-name"], "not a valid environment variable"),
+    (["secrets", "set", "db.port"], "port must be a whole number"),
+    (["secrets", "unset", "pay.nothing"], "A stripe source has no field 'nothing'"),
+])
+def test_bad_input_changes_nothing(dango, project_dir, with_sources, args, message):
+    before = snapshot(project_dir)
+    result = dango(*args, input="not-a-number")
+    assert result.code == 2, result
+    assert message in result.err
+    assert snapshot(project_dir) == before
+
+
+def test_empty_stdin_is_refused(dango, project_dir, with_sources):
+    before = snapshot(project_dir)
+    result = dango("secrets", "set", "pay.stripe_secret_key", input="")
+    assert result.code == 2 and "standard input was empty" in result.err
+    assert snapshot(project_dir) == before

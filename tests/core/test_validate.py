@@ -1,0 +1,84 @@
+"""`dango validate`: one line per problem with its fix, exit 1."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from tests.conftest import snapshot
+
+
+def test_a_fresh_project_is_valid(dango):
+    result = dango("validate")
+    assert result.code == 0, result
+    assert result.out.strip() == "No problems found."
+    assert json.loads(dango("validate", "--json").out) == {"ok": True, "problems": [], "warnings": []}
+
+
+def test_name_matching_both_ways_and_required_fields(dango, project_dir):
+    dango("source", "add", "stripe", "--name", "pay", "--no-input")
+    with open(project_dir / ".dlt/secrets.toml", "a") as handle:
+        handle.write('\n[sources.old_stripe]\nstripe_secret_key = "sk_test_x"\n')
+    before = snapshot(project_dir)
+    result = dango("validate")
+    assert result.code == 1
+    lines = result.out.splitlines()
+    assert "pay: required field stripe_secret_key is not set; fix: run `dango secrets set pay.stripe_secret_key`" in lines
+    assert any(l.startswith(".dlt/secrets.toml:5: [sources.old_stripe] matches no source") and
+               "dango source add TYPE --name old_stripe" in l for l in lines), lines
+    assert snapshot(project_dir) == before
+
+
+def test_unresolvable_reference(dango, project_dir):
+    dango("source", "add", "stripe", "--name", "pay", "--no-input", "--ref", "stripe_secret_key=STRIPE_KEY")
+    result = dango("validate")
+    assert result.code == 1
+    assert (".dlt/secrets.toml:5: sources.pay.stripe_secret_key refers to ${STRIPE_KEY}, which is not set; "
+            "fix: export STRIPE_KEY=... or add it to .env") in result.out
+    assert dango("validate", env_extra={"STRIPE_KEY": "sk_test_1"}).code == 0
+
+
+def test_unknown_key_in_a_section(dango, project_dir):
+    dango("source", "add", "stripe", "--name", "pay", "--no-input", "--set", "stripe_secret_key=sk_test_1")
+    with open(project_dir / ".dlt/secrets.toml", "a") as handle:
+        handle.write('secret_kee = "typo"\n')
+    problems = json.loads(dango("validate", "--json").out)["problems"]
+    assert problems[0]["message"].startswith("secret_kee is not a field of a stripe source")
+
+
+def test_loose_permissions(dango, project_dir):
+    (project_dir / ".dlt/secrets.toml").chmod(0o644)
+    (project_dir / ".env").write_text("A=1\n")
+    (project_dir / ".env").chmod(0o664)
+    result = dango("validate")
+    assert result.code == 1
+    assert ".dlt/secrets.toml: permissions are 644, readable by other users; fix: chmod 600 .dlt/secrets.toml" in result.out
+    assert ".env: permissions are 664, readable by other users; fix: chmod 600 .env" in result.out
+
+
+def git(cwd, *args):
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@x", "HOME": str(cwd), "PATH": "/usr/bin:/bin"})
+
+
+def test_git_tracked_or_not_ignored_secrets(dango, project_dir):
+    git(project_dir, "init", "-q")
+    assert dango("validate").code == 0
+    (project_dir / ".gitignore").write_text("data/\n")
+    (project_dir / ".env").write_text("A=1\n")
+    (project_dir / ".env").chmod(0o600)
+    result = dango("validate")
+    assert result.code == 1
+    assert ".dlt/secrets.toml: is not ignored by git; fix: add .dlt/secrets.toml to .gitignore" in result.out
+    assert ".env: is not ignored by git" in result.out
+    git(project_dir, "add", "-f", ".dlt/secrets.toml")
+    result = dango("validate")
+    assert ".dlt/secrets.toml: is tracked by git, so every clone holds its credentials; fix: git rm --cached" in result.out
+
+
+def test_without_git_the_gitignore_is_read(dango, project_dir):
+    (project_dir / ".gitignore").write_text("data/\n")
+    result = dango("validate")
+    assert result.code == 1
+    assert ".dlt/secrets.toml: is not listed in .gitignore" in result.out
