@@ -24,9 +24,24 @@ class DangoError(Exception):
         return self.message
 
 
+def shown_path(path: Path | str) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    import os
+
+    text = str(path)
+    if os.path.isabs(text):
+        try:
+            relative = os.path.relpath(text)
+        except ValueError:
+            return text
+        if not relative.startswith(".."):
+            return relative
+    return text
+
+
 def where(path: Path | str, line: int | None = None, column: int | None = None) -> str:
     """`path:line:column`, leaving out what is not known."""
-    text = str(path)
+    text = shown_path(path)
     if line is not None:
         text += f":{line}"
         if column is not None:

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .credentials import FieldValue, Resolver
-from .errors import DangoError
+from .errors import MalformedFile, UnsetVariable
 from .project import GITIGNORE_ENTRIES, Project
 from .sources import Source, SourcesFile
 from .store.references import is_reference
@@ -98,15 +98,16 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
 def _reference_problems(resolver: Resolver, value: FieldValue, secrets_rel: str) -> list[Problem]:
     if value.origin != "secrets":
         return []
+    where = _at(secrets_rel, value.line)
     try:
         resolver.resolve(value)
-    except DangoError as err:
-        where = _at(secrets_rel, value.line)
-        variable = getattr(err, "variable", None)
-        if variable:
-            return [Problem(where, f"{value.key_path} refers to ${{{variable}}}, which is not set",
-                            f"export {variable}=... or add it to .env")]
-        return [Problem(where, str(err), "correct the value")]
+    except UnsetVariable as err:
+        return [Problem(where, f"{value.key_path} refers to ${{{err.variable}}}, which is not set",
+                        f"export {err.variable}=... or add it to .env")]
+    except MalformedFile as err:
+        if err.path != secrets_rel:  # a broken .env: the command cannot run
+            raise
+        return [Problem(where, err.problem, "write $${ for a literal ${")]
     return []
 
 

@@ -1,0 +1,79 @@
+"""Malformed files: one sentence with file:line:column, exit 2, every file unchanged."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import CANARY_STRIPE, snapshot
+
+COMMANDS = [
+    ["config", "show"],
+    ["validate"],
+    ["source", "add", "stripe", "--name", "other", "--no-input"],
+    ["secrets", "set", "pay.stripe_secret_key"],
+]
+
+
+@pytest.fixture
+def with_source(dango):
+    assert dango("source", "add", "stripe", "--name", "pay", "--no-input").code == 0
+
+
+@pytest.mark.parametrize("args", COMMANDS)
+def test_malformed_toml(dango, project_dir, with_source, args):
+    (project_dir / ".dlt/secrets.toml").write_text(
+        f'[sources.pay]\nstripe_secret_key = "{CANARY_STRIPE}\nother = 1\n')
+    before = snapshot(project_dir)
+    result = dango(*args, input="sk_test_x")
+    assert result.code == 2, result
+    assert result.err.startswith("error: .dlt/secrets.toml:2:")
+    assert "not valid TOML" in result.err
+    assert CANARY_STRIPE not in result.output
+    assert snapshot(project_dir) == before
+
+
+@pytest.mark.parametrize("args", COMMANDS)
+def test_malformed_yaml(dango, project_dir, with_source, args):
+    (project_dir / ".dango/sources.yml").write_text("sources:\n  - name: pay\n    type: stripe\n   bad: [\n")
+    before = snapshot(project_dir)
+    result = dango(*args, input="sk_test_x")
+    assert result.code == 2, result
+    assert result.err.startswith("error: .dango/sources.yml:") or "/.dango/sources.yml:" in result.err
+    assert "not valid YAML" in result.err
+    assert snapshot(project_dir) == before
+
+
+@pytest.mark.parametrize("content, problem, line", [
+    ("sources:\n  - name: pay\n    type: stripe\n  - name: pay\n    type: csv\n", "is used twice", 4),
+    ("sources:\n  - name: pay\n    type: salesforce\n", "Unknown source type 'salesforce'", 3),
+    ("sources:\n  - name: Bad Name\n    type: csv\n", "is not a valid name", 2),
+    ("sources:\n  - name: pay\n    type: stripe\n    colour: red\n", "has no field 'colour'", 4),
+    ("sources:\n  - name: pay\n    type: stripe\n    stripe_secret_key: sk_live_x\n",
+     "is a secret and must not be in this committed file", 4),
+    ("sources: 3\n", "expected a top-level `sources:` list", 1),
+])
+def test_sources_yml_schema_errors_are_located(dango, project_dir, content, problem, line):
+    (project_dir / ".dango/sources.yml").write_text(content)
+    before = snapshot(project_dir)
+    result = dango("config", "show")
+    assert result.code == 2, result
+    assert f"sources.yml:{line}: " in result.err and problem in result.err
+    assert "sk_live_x" not in result.output
+    assert snapshot(project_dir) == before
+
+
+def test_malformed_dotenv(dango, project_dir):
+    dango("source", "add", "stripe", "--name", "pay", "--no-input", "--ref", "stripe_secret_key=KEY")
+    (project_dir / ".env").write_text(f"GOOD=1\nthis line is {CANARY_STRIPE} broken\nKEY=2\n")
+    before = snapshot(project_dir)
+    result = dango("validate")
+    assert result.code == 2, result
+    assert ".env:2: this line is not a valid KEY=VALUE assignment" in result.err
+    assert CANARY_STRIPE not in result.output
+    assert snapshot(project_dir) == before
+
+
+def test_malformed_project_yml(dango, project_dir):
+    (project_dir / ".dango/project.yml").write_text("project_id: x\nrotation_days: soon\n")
+    result = dango("source", "list")
+    assert result.code == 2 and "rotation_days must be a whole number" in result.err
