@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import MalformedFile
 from .atomic import SECRET_MODE, atomic_write
 from .references import is_reference
-from .toml_text import locate_key, without_tables
+from .toml_text import headers, locate_key, with_key_added, with_table_added, without_tables
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
@@ -81,18 +81,24 @@ class SecretsFile:
         """Set `[sources.<source>(.<table>)*] <key> = value`, creating the tables.
 
         `secret` is False for values that are not secret although kept here (a database
-        host): encryption at rest leaves those readable."""
-        import tomlkit
+        host): encryption at rest leaves those readable. A new key goes after the last key
+        of its table and a new table after the source's (or the last source's) tables, so
+        the comments that lead to the next table stay with it.
+        """
+        full = ("sources", source, *key_path)
+        expected = _with_value(self.data, full, value)
+        text = _text_with_value(self.text, self.data, full, value)
+        if text is not None and _loads_quiet(text) == expected:
+            self.text, self.data, self._doc = text, expected, None
+            return
+        import tomlkit  # replacing an existing value, or a layout the line edit does not know
 
-        doc = self.doc
-        if "sources" not in doc:
-            doc["sources"] = tomlkit.table(is_super_table=True)
-        table = doc["sources"]
-        for part in (source, *key_path[:-1]):
+        table = self.doc
+        for part in full[:-1]:
             if part not in table:
-                table[part] = tomlkit.table()
+                table[part] = tomlkit.table(is_super_table=part == "sources")
             table = table[part]
-        table[key_path[-1]] = value
+        table[full[-1]] = value
         self._sync_from_doc()
 
     def unset(self, source: str, key_path: tuple[str, ...]) -> bool:
@@ -134,6 +140,40 @@ class SecretsFile:
         atomic_write(self.path, self.text.encode("utf-8"), root=self.root, mode=SECRET_MODE)
         if self.example_path is not None:
             atomic_write(self.example_path, example_text(self.data).encode("utf-8"), root=self.root)
+
+
+def _with_value(data: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """A copy of `data` with `value` at `path` (tables created as needed)."""
+    copy = dict(data)
+    table = copy
+    for part in path[:-1]:
+        inner = table.get(part)
+        table[part] = dict(inner) if isinstance(inner, dict) else {}
+        table = table[part]
+    table[path[-1]] = value
+    return copy
+
+
+def _text_with_value(text: str, data: dict[str, Any], path: tuple[str, ...], value: Any) -> str | None:
+    """The text with a new key added by a line edit; None when the key exists already."""
+    import tomlkit
+
+    table, key = path[:-1], path[-1]
+    current: Any = data
+    for part in table:
+        current = current.get(part) if isinstance(current, dict) else None
+    if isinstance(current, dict) and key in current:
+        return None
+    line = f"{tomlkit.key(key).as_string()} = {tomlkit.item(value).as_string()}\n"
+    if isinstance(current, dict):
+        return with_key_added(text, table, line)
+    header = ".".join(tomlkit.key(part).as_string() for part in table)
+    after = path[:2] if _has_prefix(text, path[:2]) else path[:1]
+    return with_table_added(text, after, f"[{header}]\n{line}")
+
+
+def _has_prefix(text: str, prefix: tuple[str, ...]) -> bool:
+    return any(p[: len(prefix)] == prefix for _, p in headers(text.splitlines()))
 
 
 def _loads_quiet(text: str) -> dict | None:

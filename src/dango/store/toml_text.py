@@ -61,18 +61,67 @@ def without_tables(text: str, prefix: tuple[str, ...]) -> str | None:
     its neighbours stay where they were. None when `text` has no such header.
     """
     lines = text.splitlines(keepends=True)
-    found = headers(lines)
+    found, starts = _blocks(lines)
     if not any(path[: len(prefix)] == prefix for _, path in found):
         return None
+    drop = set()
+    for number, (_, path) in enumerate(found):
+        if path[: len(prefix)] == prefix:
+            drop.update(range(starts[number], starts[number + 1]))
+    return "".join(line for index, line in enumerate(lines) if index not in drop)
+
+
+def _blocks(lines: list[str]) -> tuple[list[tuple[int, tuple[str, ...]]], list[int]]:
+    """Headers and where each one's block starts (its own comments included)."""
+    found = headers(lines)
 
     def block_start(index: int) -> int:
         while index > 0 and _COMMENT.match(lines[index - 1]):
             index -= 1
         return index
 
-    starts = [block_start(index) for index, _ in found] + [len(lines)]
-    drop = set()
-    for number, (_, path) in enumerate(found):
-        if path[: len(prefix)] == prefix:
-            drop.update(range(starts[number], starts[number + 1]))
-    return "".join(line for index, line in enumerate(lines) if index not in drop)
+    return found, [block_start(index) for index, _ in found] + [len(lines)]
+
+
+def _content_end(lines: list[str], start: int, stop: int) -> int:
+    """Index after the last line in [start, stop) that is neither blank nor a comment."""
+    end = stop
+    while end > start and (not lines[end - 1].strip() or _COMMENT.match(lines[end - 1])):
+        end -= 1
+    return end
+
+
+def with_key_added(text: str, table: tuple[str, ...], line: str) -> str | None:
+    """`text` with `line` (`key = value\\n`) added as the last key of the existing `[table]`,
+    before the blank lines and comments that lead to the next table. None when `[table]`
+    is not written as a header."""
+    lines = text.splitlines(keepends=True)
+    found, starts = _blocks(lines)
+    for number, (index, path) in enumerate(found):
+        if path == table:
+            at = _content_end(lines, index + 1, starts[number + 1])
+            at = max(at, index + 1)
+            if at and not lines[at - 1].endswith("\n"):
+                lines[at - 1] += "\n"
+            lines.insert(at, line)
+            return "".join(lines)
+    return None
+
+
+def with_table_added(text: str, after: tuple[str, ...], block: str) -> str:
+    """`text` with `block` (a table header and its keys) placed after the last table whose
+    path starts with `after`, else at the end, separated by one blank line."""
+    lines = text.splitlines(keepends=True)
+    found, starts = _blocks(lines)
+    last = [n for n, (_, path) in enumerate(found) if path[: len(after)] == after]
+    at = _content_end(lines, found[last[-1]][0] + 1, starts[last[-1] + 1]) if last else len(lines)
+    if not last:
+        while at > 0 and not lines[at - 1].strip():
+            at -= 1
+    head, tail = "".join(lines[:at]), "".join(lines[at:])
+    if head and not head.endswith("\n"):
+        head += "\n"
+    separator = "\n" if head.strip() else ""
+    if tail.strip() and not tail.startswith("\n"):
+        block += "\n"
+    return head + separator + block + tail
