@@ -37,14 +37,14 @@ class Values:
 def split_assignment(text: str, flag: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise UsageError(f"{flag} expects FIELD=VALUE, got {name.strip() or text!r}.")
+        raise UsageError(f"{flag} expects FIELD=VALUE (the value given has no field name and =).")
     return name.strip(), value
 
 
 def check_env_name(name: str) -> str:
     if not ENV_NAME_RE.match(name):
-        raise InvalidValue(f"{name!r} is not a valid environment variable name "
-                           "(letters, digits and _, not starting with a digit).")
+        raise InvalidValue("The environment variable name given is not valid: use letters, digits "
+                           "and _, not starting with a digit (such as STRIPE_API_KEY).")
     return name
 
 
@@ -170,7 +170,7 @@ def secret_target(project: Project, target: str) -> tuple[Source, Field, tuple[s
     """`NAME.FIELD[.SUBKEY]` -> the source, its field, and the key path under its section."""
     name, dot, rest = target.partition(".")
     if not dot or not rest:
-        raise UsageError(f"Expected NAME.FIELD (such as stripe_payments.stripe_secret_key), got {target!r}.")
+        raise UsageError("Expected NAME.FIELD, such as stripe_payments.stripe_secret_key.")
     source = SourcesFile(project).get(name)
     parts = tuple(rest.split("."))
     spec_field = source.spec.field(parts[0])

@@ -49,18 +49,18 @@ class Field:
             try:
                 return int(text)
             except ValueError:
-                raise InvalidValue(f"{self.name} must be a whole number, not {text!r}.") from None
+                raise InvalidValue(f"{self.name} must be a whole number; the value given is not.") from None
         if self.kind == "bool":
             lowered = text.strip().lower()
             if lowered in ("true", "yes", "1", "on"):
                 return True
             if lowered in ("false", "no", "0", "off"):
                 return False
-            raise InvalidValue(f"{self.name} must be true or false, not {text!r}.")
+            raise InvalidValue(f"{self.name} must be true or false; the value given is neither.")
         if self.kind == "list":
             return [part.strip() for part in text.split(",") if part.strip()]
         if self.choices and text not in self.choices:
-            raise InvalidValue(f"{self.name} must be one of {', '.join(self.choices)}, not {text!r}.")
+            raise InvalidValue(f"{self.name} must be one of {', '.join(self.choices)}; the value given is not.")
         return text
 
 

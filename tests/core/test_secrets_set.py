@@ -80,7 +80,7 @@ def test_unset(dango, project_dir, with_sources):
     (["secrets", "set", "pay.colour"], "A stripe source has no field 'colour'"),
     (["secrets", "set", "pay"], "Expected NAME.FIELD"),
     (["secrets", "set", "sheet.spreadsheet_url_or_id"], "is not a secret; it lives in .dango/sources.yml"),
-    (["secrets", "set", "pay.stripe_secret_key", "--ref", "bad-name"], "not a valid environment variable"),
+    (["secrets", "set", "pay.stripe_secret_key", "--ref", "bad-name"], "environment variable name given is not valid"),
     (["secrets", "set", "db.port"], "port must be a whole number"),
     (["secrets", "unset", "pay.nothing"], "A stripe source has no field 'nothing'"),
 ])

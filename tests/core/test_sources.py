@@ -95,7 +95,7 @@ def test_alias_api_key_is_accepted_for_stripe(dango, project_dir):
     (["source", "add", "stripe", "--name", "status"], "`dango auth` uses that word"),
     (["source", "add", "csv", "--name", "c", "--set", "header=maybe"], "header must be true or false"),
     (["source", "add", "postgres", "--name", "p", "--set", "port=abc"], "port must be a whole number"),
-    (["source", "add", "stripe", "--name", "p", "--ref", "stripe_secret_key=1BAD"], "not a valid environment variable"),
+    (["source", "add", "stripe", "--name", "p", "--ref", "stripe_secret_key=1BAD"], "environment variable name given is not valid"),
     (["source", "add", "csv", "--name", "c", "--ref", "file_path=X"], "--ref works for fields kept in .dlt/secrets.toml"),
     (["source", "add", "google_sheets", "--name", "g", "--set", "credentials=x"], "written by `dango auth`"),
     (["source", "add", "stripe", "--name", "p", "--set", "novalue"], "--set expects FIELD=VALUE"),
