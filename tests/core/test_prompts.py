@@ -1,0 +1,68 @@
+"""Interactive `source add` and `secrets set` on a real terminal (a pty): secrets are not echoed."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+
+from tests.conftest import CANARY_STRIPE
+
+
+def run_in_pty(args, cwd, env, answers, timeout=30.0):
+    """Run `dango args` on a pty, answering each prompt (matched by text) in turn."""
+    main, child = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "dango", *args], cwd=cwd, env=env,
+                            stdin=child, stdout=child, stderr=child, close_fds=True)
+    os.close(child)
+    screen, pending = b"", list(answers)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([main], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+        if pending and pending[0][0].encode() in screen.split(b"\n")[-1]:
+            os.write(main, pending.pop(0)[1].encode() + b"\r")
+        if proc.poll() is not None and not ready:
+            break
+    proc.wait(timeout=5)
+    os.close(main)
+    return proc.returncode, screen.decode(errors="replace")
+
+
+def test_source_add_prompts_with_hidden_input_for_the_secret(project_dir, env):
+    code, screen = run_in_pty(["source", "add", "stripe", "--name", "pay"], project_dir, env,
+                              [("stripe_secret_key", CANARY_STRIPE)])
+    assert code == 0, screen
+    assert "Added source pay (stripe)." in screen
+    assert CANARY_STRIPE not in screen  # not echoed
+    assert CANARY_STRIPE in (project_dir / ".dlt/secrets.toml").read_text()
+
+
+def test_postgres_prompts_for_connection_fields(project_dir, env):
+    answers = [("host", "db.local"), ("port", ""), ("database", "shop"), ("username", "loader"),
+               ("password", "hunter2-pw")]
+    code, screen = run_in_pty(["source", "add", "postgres", "--name", "db"], project_dir, env, answers)
+    assert code == 0, screen
+    assert "hunter2-pw" not in screen
+    text = (project_dir / ".dlt/secrets.toml").read_text()
+    assert 'host = "db.local"' in text and "port = 5432" in text and 'password = "hunter2-pw"' in text
+
+
+def test_secrets_set_prompts_hidden_on_a_terminal(project_dir, env):
+    subprocess.run([sys.executable, "-m", "dango", "source", "add", "stripe", "--name", "pay", "--no-input"],
+                   cwd=project_dir, env=env, capture_output=True, check=True)
+    code, screen = run_in_pty(["secrets", "set", "pay.stripe_secret_key"], project_dir, env,
+                              [("pay.stripe_secret_key", CANARY_STRIPE)])
+    assert code == 0, screen
+    assert CANARY_STRIPE not in screen
+    assert f'stripe_secret_key = "{CANARY_STRIPE}"' in (project_dir / ".dlt/secrets.toml").read_text()
