@@ -17,7 +17,9 @@ def _value_text(shown: ShownField) -> str:
     if shown.origin == "missing":
         return "(not set)"
     text = str(shown.value)
-    if isinstance(shown.value, list):
+    if isinstance(shown.value, bool):
+        text = "true" if shown.value else "false"
+    elif isinstance(shown.value, list):
         text = ", ".join(str(item) for item in shown.value)
     elif isinstance(shown.value, dict):
         text = ", ".join(f"{k}={v}" for k, v in shown.value.items())
