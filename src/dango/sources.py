@@ -10,7 +10,7 @@ from .errors import (DangoError, DuplicateSource, MalformedFile, SourceNotFound,
 from .project import Project
 from .registry import NAME_RE, RESERVED_NAMES, SourceType, get_type
 from .store.atomic import atomic_write
-from .yaml_io import dump_yaml, line_of, load_yaml
+from .yaml_io import dump_round_trip, line_of, load_round_trip, load_yaml
 
 
 @dataclass
@@ -37,27 +37,33 @@ class SourcesFile:
         self.project = project
         self.path = project.sources_path
         try:
-            self.doc = load_yaml(self.path)
+            self.data = load_yaml(self.path)
         except FileNotFoundError:
             raise DangoError(f"{self.path} is missing; run `dango init` to recreate it.") from None
-        if self.doc is None:
-            from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-            self.doc = CommentedMap(sources=CommentedSeq())
         self.sources = self._check()
+        self._doc = None
+
+    @property
+    def doc(self):
+        """The ruamel round-trip document, loaded on the first edit."""
+        if self._doc is None:
+            self._doc = load_round_trip(self.path)
+            if self._doc is None or self._doc.get("sources") is None:
+                from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+                if self._doc is None:
+                    self._doc = CommentedMap()
+                self._doc["sources"] = CommentedSeq()
+        return self._doc
 
     def _fail(self, problem: str, line: int | None, fix: str | None = None) -> MalformedFile:
         return MalformedFile(self.path, problem, line, fix=fix)
 
     def _check(self) -> list[Source]:
-        doc = self.doc
-        if not isinstance(doc, dict) or not isinstance(doc.get("sources", []), list):
-            raise self._fail("expected a top-level `sources:` list", 1)
-        if doc.get("sources") is None:
-            from ruamel.yaml.comments import CommentedSeq
-
-            doc["sources"] = CommentedSeq()
-        entries = doc["sources"]
+        doc = self.data if self.data is not None else {}
+        if not isinstance(doc, dict) or not isinstance(doc.get("sources") or [], list):
+            raise self._fail("expected a top-level `sources:` list", line_of(doc, "sources") or 1)
+        entries = doc.get("sources") or []
         result: list[Source] = []
         seen: set[str] = set()
         for index, entry in enumerate(entries):
@@ -93,7 +99,7 @@ class SourcesFile:
                         line_of(entry, key),
                         f"delete it here and store it with `dango secrets set {name}.{spec_field.name}`",
                     )
-                options[spec_field.name] = _plain(value)
+                options[spec_field.name] = value
             result.append(Source(name, spec.name, enabled, options, line))
         return result
 
@@ -132,18 +138,7 @@ class SourcesFile:
         return source
 
     def save(self) -> None:
-        atomic_write(self.path, dump_yaml(self.doc).encode("utf-8"), root=self.project.root)
-
-
-def _plain(value: Any) -> Any:
-    """ruamel's commented containers as plain lists, dicts and scalars."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    return value
+        atomic_write(self.path, dump_round_trip(self.doc).encode("utf-8"), root=self.project.root)
 
 
 def load_sources(project: Project) -> list[Source]:
