@@ -134,3 +134,36 @@ class NeedsConfirmation(DangoError):
 
 class UsageError(DangoError):
     pass
+
+
+# -- OAuth (`dango auth`) ---------------------------------------------------------------
+
+class OAuthError(DangoError):
+    """An OAuth step failed: the command ran and found a problem (exit 1)."""
+
+    exit_code = 1
+
+
+class NotAnOAuthTarget(DangoError):
+    """`dango auth X` where X is neither an OAuth source nor an OAuth source type."""
+
+
+class MissingClientCredentials(DangoError):
+    """No OAuth client id/secret in the environment, `.env` or the secrets file."""
+
+
+class AuthorizationFailed(OAuthError):
+    """The user or the provider refused, the callback timed out, or the state was wrong."""
+
+
+class TokenEndpointError(OAuthError):
+    """The provider's token endpoint refused or answered something unusable."""
+
+
+class CredentialRevoked(OAuthError):
+    def __init__(self, source: str):
+        self.source = source
+        super().__init__(
+            f"The OAuth grant of source {source!r} has been revoked or has expired "
+            f"(invalid_grant); it is marked revoked. Run `dango auth {source}` to connect it again."
+        )

@@ -20,8 +20,9 @@ COMMANDS = {
     "secrets": "secrets:secrets_group",
     "config": "config:config_group",
     "validate": "validate:validate_command",
+    "auth": "auth:auth_group",
 }
-ALIASES: dict[str, str] = {}
+ALIASES: dict[str, str] = {"oauth": "auth"}
 
 
 class LazyGroup(click.Group):

@@ -1,0 +1,202 @@
+"""What happens to a grant after `dango auth`: listing, refreshing, removing, checking, and
+the refresh a sync runs before it loads (`ensure_fresh`).
+
+Network calls happen outside the project lock; each write re-reads the secrets file under
+the lock, so a parallel command's change is never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from ..credentials import Resolver
+from ..errors import (CredentialRevoked, DangoError, MissingClientCredentials, NotAnOAuthTarget,
+                      OAuthError, TokenEndpointError)
+from ..project import Project
+from ..sources import Source, SourcesFile
+from ..store.secrets_file import SecretsFile
+from . import grants
+from .providers import client_credentials, endpoint
+from .tokens import Grant, delete_grant, mark_revoked, provider_of, read_grant, write_refreshed
+
+REFRESH_MARGIN = timedelta(minutes=5)
+
+
+@dataclass
+class GrantInfo:
+    source: str
+    type: str
+    provider: str
+    account: str | None
+    status: str  # valid | expiring | expired | revoked | missing
+    status_text: str
+    days_left: int | None
+    expires_at: str | None  # the access token's expiry, ISO 8601 UTC
+    scopes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _info(grant: Grant) -> GrantInfo:
+    status, days = grant.status()
+    expires = grant.expires_at
+    return GrantInfo(grant.source.name, grant.source.type, grant.provider.name, grant.account,
+                     status, grant.status_text(), days, expires.isoformat() if expires else None,
+                     grant.scopes)
+
+
+def oauth_sources(project: Project, only: str | None = None) -> list[Source]:
+    sources_file = SourcesFile(project)
+    if only is not None:
+        source = sources_file.get(only)
+        if provider_of(source) is None:
+            raise NotAnOAuthTarget(f"Source {only!r} is a {source.type} source, which does not use OAuth.")
+        return [source]
+    return [s for s in sources_file.sources if provider_of(s) is not None]
+
+
+def list_grants(project: Project, only: str | None = None) -> list[GrantInfo]:
+    resolver = Resolver(project)
+    return [_info(read_grant(resolver, s)) for s in oauth_sources(project, only)]
+
+
+def _grant(project: Project, name: str) -> tuple[Resolver, Grant]:
+    source = oauth_sources(project, name)[0]
+    resolver = Resolver(project)
+    grant = read_grant(resolver, source)
+    assert grant is not None
+    if not grant.present:
+        raise OAuthError(f"Source {name!r} has no OAuth tokens yet; run `dango auth {name}` first.")
+    return resolver, grant
+
+
+def _write(project: Project, change) -> None:
+    with project.lock():
+        secrets = SecretsFile.load(project)
+        change(secrets)
+        secrets.save()
+
+
+def refresh_source(project: Project, name: str) -> GrantInfo:
+    """A refresh grant now; the new access token written back. CredentialRevoked on
+    invalid_grant (the grant is then marked revoked)."""
+    resolver, grant = _grant(project, name)
+    provider = grant.provider
+    if not provider.has_refresh_token:
+        raise OAuthError(f"{provider.label} issues no refresh tokens; its long-lived token lasts about "
+                         f"60 days. Run `dango auth {name}` again to renew it.")
+    client = client_credentials(provider, grant.table, resolver.lookup)
+    try:
+        tokens = grants.refresh(endpoint(project, provider, "token", resolver.lookup), client,
+                                grant.refresh_token or "")
+    except grants.InvalidGrant:
+        _write(project, lambda secrets: mark_revoked(secrets, name))
+        raise CredentialRevoked(name) from None
+    _write(project, lambda secrets: write_refreshed(secrets, name, provider, tokens))
+    return list_grants(project, name)[0]
+
+
+def ensure_fresh(project: Project, name: str, margin: timedelta = REFRESH_MARGIN) -> dict[str, Any]:
+    """For sync: the source's resolved credentials table with an access token valid for at
+    least `margin`, refreshing (and writing back) first when needed.
+
+    Raises CredentialRevoked (and marks the grant) when the provider says invalid_grant,
+    OAuthError when there are no tokens, TokenEndpointError when the provider cannot be reached.
+    """
+    resolver, grant = _grant(project, name)
+    if grant.revoked:
+        raise CredentialRevoked(name)
+    expires = grant.expires_at
+    fresh = grant.access_token and (expires is None or expires - grants.now() > margin)
+    if not fresh and grant.provider.has_refresh_token:
+        refresh_source(project, name)
+        resolver, grant = _grant(project, name)
+    elif not fresh:
+        raise OAuthError(f"The {grant.provider.label} token of source {name!r} has expired; run "
+                         f"`dango auth {name}` to renew it.")
+    table = dict(grant.table)
+    table["access_token"] = grant.access_token
+    return table
+
+
+def remove_grant(project: Project, name: str, revoke: bool = False) -> list[str]:
+    """Delete one source's tokens (revoking them at the provider first when asked); the
+    key paths removed. A failed revocation keeps the tokens."""
+    source = oauth_sources(project, name)[0]
+    resolver = Resolver(project)
+    grant = read_grant(resolver, source)
+    assert grant is not None
+    provider = grant.provider
+    if revoke and grant.present:
+        url = endpoint(project, provider, "revoke", resolver.lookup)
+        if provider.name == "facebook":
+            grants.revoke_facebook(url, grant.access_token or "")
+        else:
+            grants.revoke_google(url, grant.refresh_token or grant.access_token or "")
+    removed: list[str] = []
+    _write(project, lambda secrets: removed.extend(delete_grant(secrets, name, provider)))
+    return removed
+
+
+@dataclass
+class CheckResult:
+    source: str
+    client: bool
+    tokens: bool
+    live: str  # valid | invalid | revoked | unknown | skipped
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.client and self.tokens and self.live == "valid"
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok}
+
+
+def check_all(project: Project) -> list[CheckResult]:
+    """For each OAuth source: client credentials, tokens, and a live test (Google: a refresh
+    grant, whose new token is kept; Facebook: token introspection)."""
+    results = []
+    for source in oauth_sources(project):
+        results.append(_check(project, source))
+    return results
+
+
+def _check(project: Project, source: Source) -> CheckResult:
+    resolver = Resolver(project)
+    grant = read_grant(resolver, source)
+    assert grant is not None
+    name = source.name
+    try:
+        client = client_credentials(grant.provider, grant.table, resolver.lookup)
+    except MissingClientCredentials:
+        client = None
+    result = CheckResult(name, client is not None, grant.present, "skipped")
+    if not grant.present:
+        result.detail = f"no tokens; run `dango auth {name}`"
+        return result
+    if client is None:
+        result.detail = (f"no OAuth client; set {grant.provider.client_id_var} and "
+                         f"{grant.provider.client_secret_var}")
+        return result
+    try:
+        if grant.provider.has_refresh_token:
+            refresh_source(project, name)
+            result.live, result.detail = "valid", "refresh grant succeeded"
+        else:
+            url = endpoint(project, grant.provider, "introspect", resolver.lookup)
+            valid = grants.facebook_token_valid(url, client, grant.access_token or "")
+            result.live = "valid" if valid else "invalid"
+            result.detail = "token introspection" + ("" if valid else f"; run `dango auth {name}`")
+    except CredentialRevoked:
+        result.live, result.detail = "revoked", f"invalid_grant; run `dango auth {name}`"
+    except TokenEndpointError as err:
+        result.live, result.detail = "unknown", str(err)
+    except DangoError as err:
+        result.live, result.detail = "unknown", str(err)
+    return result
+
