@@ -16,6 +16,9 @@ CANARY_STRIPE = "sk_live_CANARYc4n4ryS3cr3tV4lu3xyz123"
 CANARY_PASSWORD = "canary-pw-7f3a9b1e-do-not-print"
 CANARY_TOKEN = "canary-tok-91c2d0e8a6b4f5"
 CANARIES = (CANARY_STRIPE, CANARY_PASSWORD, CANARY_TOKEN)
+# What `dango init` puts in a new secrets.toml; tests that write their own file add it so
+# that the first write has nothing of its own to add.
+DANGO_SECTION = '\n[dango]\nfingerprint_key = "dGVzdC1maW5nZXJwcmludC1rZXktMzItYnl0ZXMhIQ=="\n'
 
 
 @dataclass

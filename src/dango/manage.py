@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DuplicateSource, InvalidValue, UsageError
+from .lifecycle.records import Changes
 from .project import Project
 from .registry import Field, SourceType, check_source_name, get_type
 from .sources import Source, SourcesFile
@@ -134,20 +135,27 @@ def add_source(project: Project, type_name: str, name: str, values: Values) -> A
             raise UsageError(f"A {spec.name} source needs {alternatives}; missing: "
                              f"{', '.join(lacking_plain)}. Give them with --set FIELD=VALUE.")
         options = {}
+        to_secrets = values.refs or any(spec.field(f).stored_in_secrets for f in values.literals)
+        changes = Changes(project, secrets) if to_secrets else None
         for field_name, value in values.literals.items():
             spec_field = spec.field(field_name)
             if spec_field.stored_in_secrets:
                 secrets.set_value(name, (field_name,), escape(value) if isinstance(value, str) else value,
                                   secret=spec_field.secret)
+                if spec_field.secret:
+                    changes.written(name, field_name, value)
             else:
                 options[field_name] = value
         for field_name, variable in values.refs.items():
             secrets.set_value(name, (field_name,), "${" + variable + "}", secret=False)
-        if values.literals.keys() - options.keys() or values.refs:
+            changes.written(name, field_name, "${" + variable + "}")
+        if changes is not None:
             secrets.save()
         source = Source(name, spec.name, True, options)
         sources.add(source)
         sources.save()
+        if changes is not None:
+            changes.commit()
     unset = [f.name for f in unfilled(spec, present, values.literals) if f.secret]
     return AddResult(source, unset, sorted(existing))
 
@@ -160,9 +168,13 @@ def remove_source(project: Project, name: str) -> bool:
         secrets = SecretsFile.load(project)
         had_secrets = secrets.remove_source(name)
         if had_secrets:
+            changes = Changes(project, secrets)
+            changes.removed(name)
             secrets.save()
         sources.remove(name)
         sources.save()
+        if had_secrets:
+            changes.commit()
     return had_secrets
 
 
@@ -203,7 +215,11 @@ def set_secret(project: Project, target: str, value: str | None = None,
             warnings = format_warnings(source.spec, {spec_field.name: typed}) if len(parts) == 1 else []
         secrets.set_value(source.name, (key, *parts[1:]), stored,
                           secret=spec_field.secret and ref is None)
+        changes = Changes(project, secrets)
+        changes.written(source.name, ".".join((spec_field.name, *parts[1:])),
+                        stored if ref is not None else typed if len(parts) == 1 else value)
         secrets.save()
+        changes.commit()
     return warnings
 
 
@@ -219,5 +235,8 @@ def unset_secret(project: Project, target: str) -> bool:
             if key_path[0] in section:
                 removed = secrets.unset(source.name, key_path) or removed
         if removed:
+            changes = Changes(project, secrets)
+            changes.removed(source.name, ".".join((spec_field.name, *parts[1:])))
             secrets.save()
+            changes.commit()
     return removed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CANARY_PASSWORD, CANARY_STRIPE, snapshot
+from tests.conftest import CANARY_PASSWORD, CANARY_STRIPE, DANGO_SECTION, snapshot
 
 
 @pytest.fixture
@@ -52,15 +52,15 @@ def test_set_nested_oauth_key(dango, project_dir, with_sources):
 
 
 def test_set_through_an_alias_writes_the_key_in_use(dango, project_dir, with_sources):
-    (project_dir / ".dlt/secrets.toml").write_text('[sources.pay]\napi_key = "sk_test_old"\n')
+    (project_dir / ".dlt/secrets.toml").write_text('[sources.pay]\napi_key = "sk_test_old"\n' + DANGO_SECTION)
     assert dango("secrets", "set", "pay.stripe_secret_key", input="sk_test_new").code == 0
-    assert secrets_text(project_dir) == '[sources.pay]\napi_key = "sk_test_new"\n'
+    assert secrets_text(project_dir) == '[sources.pay]\napi_key = "sk_test_new"\n' + DANGO_SECTION
 
 
 def test_set_preserves_comments_and_layout(dango, project_dir, with_sources):
     original = ("# header comment\n\n[sources.pay]  # the shop\n"
                 "stripe_secret_key = \"sk_test_old\"   # rotated in May\n\n"
-                "[sources.db]\nhost = 'h'\n")
+                "[sources.db]\nhost = 'h'\n" + DANGO_SECTION)
     (project_dir / ".dlt/secrets.toml").write_text(original)
     assert dango("secrets", "set", "pay.stripe_secret_key", input="sk_test_new").code == 0
     assert secrets_text(project_dir) == original.replace("sk_test_old", "sk_test_new")

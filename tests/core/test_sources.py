@@ -169,6 +169,9 @@ client_id = "x"
 # Destination
 [destination.postgres.credentials]
 host = "localhost"
+
+[dango]
+fingerprint_key = "dGVzdC1maW5nZXJwcmludC1rZXktMzItYnl0ZXMhIQ=="
 """
 
 

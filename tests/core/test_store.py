@@ -8,7 +8,7 @@ import sys
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.conftest import run_dango, snapshot
+from tests.conftest import DANGO_SECTION, run_dango, snapshot
 
 
 def test_every_edit_preserves_comments_and_layout(dango, project_dir):
@@ -20,7 +20,7 @@ def test_every_edit_preserves_comments_and_layout(dango, project_dir):
         "# destination for the warehouse\n"
         "[destination.postgres.credentials]\n"
         "host = \"localhost\"\n"
-    )
+    ) + DANGO_SECTION
     path.write_text(original)
     dango("source", "add", "stripe", "--name", "pay", "--no-input")
     dango("source", "add", "postgres", "--name", "db", "--no-input", "--set", "host=h",

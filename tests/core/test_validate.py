@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from tests.conftest import snapshot
+from tests.conftest import DANGO_SECTION, snapshot
 
 
 def test_a_fresh_project_is_valid(dango):
@@ -17,8 +17,8 @@ def test_a_fresh_project_is_valid(dango):
 
 def test_name_matching_both_ways_and_required_fields(dango, project_dir):
     dango("source", "add", "stripe", "--name", "pay", "--no-input")
-    with open(project_dir / ".dlt/secrets.toml", "a") as handle:
-        handle.write('\n[sources.old_stripe]\nstripe_secret_key = "sk_test_x"\n')
+    (project_dir / ".dlt/secrets.toml").write_text(
+        '# old\n\n\n\n[sources.old_stripe]\nstripe_secret_key = "sk_test_x"\n' + DANGO_SECTION)
     before = snapshot(project_dir)
     result = dango("validate")
     assert result.code == 1
@@ -40,8 +40,8 @@ def test_unresolvable_reference(dango, project_dir):
 
 def test_unknown_key_in_a_section(dango, project_dir):
     dango("source", "add", "stripe", "--name", "pay", "--no-input", "--set", "stripe_secret_key=sk_test_1")
-    with open(project_dir / ".dlt/secrets.toml", "a") as handle:
-        handle.write('secret_kee = "typo"\n')
+    secrets = project_dir / ".dlt/secrets.toml"
+    secrets.write_text(secrets.read_text().replace("[dango]", 'secret_kee = "typo"\n\n[dango]'))
     problems = json.loads(dango("validate", "--json").out)["problems"]
     assert problems[0]["message"].startswith("secret_kee is not a field of a stripe source")
 

@@ -81,11 +81,26 @@ class SecretsFile:
         """Set `[sources.<source>(.<table>)*] <key> = value`, creating the tables.
 
         `secret` is False for values that are not secret although kept here (a database
-        host): encryption at rest leaves those readable. A new key goes after the last key
-        of its table and a new table after the source's (or the last source's) tables, so
-        the comments that lead to the next table stay with it.
+        host): encryption at rest leaves those readable.
         """
-        full = ("sources", source, *key_path)
+        self.set_path(("sources", source, *key_path), value, secret=secret)
+
+    def get_path(self, path: tuple[str, ...]) -> Any:
+        """The stored value at a full key path, or None."""
+        current: Any = self.data
+        for part in path:
+            if not isinstance(current, dict) or part not in current:
+                return None
+            current = current[part]
+        return current
+
+    def set_path(self, full: tuple[str, ...], value: Any, *, secret: bool = True) -> None:
+        """Set the value at a full key path such as ("dango", "fingerprint_key").
+
+        A new key goes after the last key of its table and a new table after the source's
+        (or the last source's) tables, so the comments that lead to the next table stay
+        with it.
+        """
         expected = _with_value(self.data, full, value)
         text = _text_with_value(self.text, self.data, full, value)
         if text is not None and _loads_quiet(text) == expected:
@@ -169,7 +184,7 @@ def _text_with_value(text: str, data: dict[str, Any], path: tuple[str, ...], val
         return with_key_added(text, table, line)
     header = ".".join(tomlkit.key(part).as_string() for part in table)
     after = path[:2] if _has_prefix(text, path[:2]) else path[:1]
-    return with_table_added(text, after, f"[{header}]\n{line}")
+    return with_table_added(text, after, f"[{header}]\n{line}", before=("dango",))
 
 
 def _has_prefix(text: str, prefix: tuple[str, ...]) -> bool:

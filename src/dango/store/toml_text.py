@@ -108,14 +108,23 @@ def with_key_added(text: str, table: tuple[str, ...], line: str) -> str | None:
     return None
 
 
-def with_table_added(text: str, after: tuple[str, ...], block: str) -> str:
+def with_table_added(text: str, after: tuple[str, ...], block: str,
+                     before: tuple[str, ...] | None = None) -> str:
     """`text` with `block` (a table header and its keys) placed after the last table whose
-    path starts with `after`, else at the end, separated by one blank line."""
+    path starts with `after`; failing that, before the `before` table (with its comments);
+    else at the end. Blocks are separated by one blank line."""
     lines = text.splitlines(keepends=True)
     found, starts = _blocks(lines)
     last = [n for n, (_, path) in enumerate(found) if path[: len(after)] == after]
-    at = _content_end(lines, found[last[-1]][0] + 1, starts[last[-1] + 1]) if last else len(lines)
-    if not last:
+    first_before = [n for n, (_, path) in enumerate(found) if before and path[: len(before)] == before]
+    if last:
+        at = _content_end(lines, found[last[-1]][0] + 1, starts[last[-1] + 1])
+    elif first_before:
+        at = starts[first_before[0]]
+        while at > 0 and not lines[at - 1].strip():
+            at -= 1
+    else:
+        at = len(lines)
         while at > 0 and not lines[at - 1].strip():
             at -= 1
     head, tail = "".join(lines[:at]), "".join(lines[at:])

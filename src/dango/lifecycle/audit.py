@@ -1,0 +1,67 @@
+"""`.dango/audit.log`: one JSON line per credential event, never a value.
+
+Lines are appended with O_APPEND in a single write, so parallel processes never
+interleave a line; the file is created 0600.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+EVENTS = ("added", "changed", "removed", "rotated", "confirmed", "rolled_back", "revealed",
+          "encrypted", "decrypted", "key_rotated", "auth_granted", "auth_revoked", "tested")
+
+
+def audit_path(project) -> Path:
+    return project.dango_dir / "audit.log"
+
+
+def actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment
+        return str(os.getuid())
+
+
+def record(project, event: str, *, source: str | None = None, field: str | None = None,
+           fingerprint: str | None = None, **detail: Any) -> None:
+    if event not in EVENTS:
+        raise ValueError(f"unknown audit event {event}")
+    entry: dict[str, Any] = {
+        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "event": event, "actor": actor(),
+    }
+    if source is not None:
+        entry["source"] = source
+    if field is not None:
+        entry["field"] = field
+    if fingerprint is not None:
+        entry["fingerprint"] = fingerprint
+    entry.update({k: v for k, v in detail.items() if v is not None})
+    line = (json.dumps(entry, sort_keys=False) + "\n").encode("utf-8")
+    fd = os.open(audit_path(project), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def read(project, source: str | None = None) -> list[dict[str, Any]]:
+    try:
+        text = audit_path(project).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    entries = []
+    for line in text.splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a torn last line after a crash is skipped, not fatal
+        if source is None or entry.get("source") == source:
+            entries.append(entry)
+    return entries

@@ -1,0 +1,103 @@
+"""`.dango/credentials.yml`: when each credential was created, rotated and last verified.
+
+Safe to commit: it holds dates, results and keyed fingerprints (fingerprint.py), never a
+value. Callers hold the project lock while they change it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..store.atomic import atomic_write
+
+HEADER = "# Credential metadata kept by dango: dates and keyed fingerprints, never values.\n"
+
+
+def metadata_path(project) -> Path:
+    return project.dango_dir / "credentials.yml"
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def load(project) -> dict[str, dict[str, Any]]:
+    """credential key ("source.field") -> its entry."""
+    import yaml
+
+    try:
+        text = metadata_path(project).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError:
+        return {}  # derived data: a damaged file is rebuilt by the next write
+    entries = data.get("credentials") if isinstance(data, dict) else None
+    return entries if isinstance(entries, dict) else {}
+
+
+def save(project, entries: dict[str, dict[str, Any]]) -> None:
+    import yaml
+
+    text = HEADER + yaml.safe_dump({"credentials": entries}, sort_keys=True, default_flow_style=False)
+    atomic_write(metadata_path(project), text.encode("utf-8"), root=project.root)
+
+
+def note_written(entries: dict, source: str, field: str, fingerprint: str | None) -> str:
+    """Record a new value; returns the audit event: "added" or "changed"."""
+    key = f"{source}.{field}"
+    stamp = now().isoformat()
+    entry = entries.get(key)
+    if entry is None:
+        entries[key] = {"created": stamp, "fingerprint": fingerprint}
+        return "added"
+    if entry.get("fingerprint") != fingerprint:
+        entry.update(rotated=stamp, fingerprint=fingerprint)
+        entry.pop("last_verified", None)
+        entry.pop("result", None)
+    return "changed"
+
+
+def note_rotated(entries: dict, source: str, field: str, fingerprint: str | None) -> None:
+    entries.setdefault(f"{source}.{field}", {"created": now().isoformat()})
+    entries[f"{source}.{field}"].update(rotated=now().isoformat(), fingerprint=fingerprint)
+
+
+def note_removed(entries: dict, source: str, field: str | None = None) -> list[str]:
+    """Forget one credential, or all of a source's; returns the fields forgotten."""
+    prefix = f"{source}."
+    keys = [k for k in entries if (k == f"{source}.{field}" if field else k.startswith(prefix))]
+    for key in keys:
+        del entries[key]
+    return [key[len(prefix):] for key in keys]
+
+
+def note_verified(entries: dict, source: str, fields: list[str], result: str) -> None:
+    stamp = now().isoformat()
+    for field in fields:
+        entry = entries.setdefault(f"{source}.{field}", {"created": stamp})
+        entry.update(last_verified=stamp, result=result)
+
+
+def age_days(entry: dict[str, Any], at: datetime | None = None) -> int | None:
+    stamp = entry.get("rotated") or entry.get("created")
+    try:
+        since = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return None
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=timezone.utc)
+    return ((at or now()) - since).days
+
+
+def overdue(entries: dict, rotation_days: int) -> list[tuple[str, int]]:
+    """(credential key, age in days) for each credential older than the policy."""
+    found = []
+    for key, entry in sorted(entries.items()):
+        days = age_days(entry) if isinstance(entry, dict) else None
+        if days is not None and days > rotation_days:
+            found.append((key, days))
+    return found
