@@ -121,3 +121,18 @@ class Browser:
 @pytest.fixture
 def browser(server):
     return Browser(server)
+
+
+@pytest.fixture
+def connect(start, browser):
+    """`connect("sheet")`: run `dango auth sheet --no-browser` and approve it."""
+
+    def run(target: str = "sheet", *extra: str) -> Result:
+        running = start("auth", target, "--no-browser", *extra)
+        page = browser.approve(running.url())
+        assert page.status_code == 200, page.text
+        result = running.finish()
+        assert result.code == 0, result
+        return result
+
+    return run

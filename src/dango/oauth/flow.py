@@ -23,7 +23,8 @@ from . import grants
 from .http import clean
 from .loopback import LoopbackServer
 from .pkce import code_challenge, code_verifier, new_state
-from .providers import ClientCredentials, Provider, client_credentials, endpoint, project_id_for
+from .providers import (ClientCredentials, Provider, client_credentials, endpoint, project_id_for,
+                        settings_lookup)
 from .tokens import TABLE, Grant, provider_of, read_grant, write_grant
 
 DEFAULT_TIMEOUT = 300.0
@@ -69,11 +70,11 @@ def authorize(project: Project, target: str, *, notify: Notify, device: bool = F
     provider = provider_of(sources[0])
     assert provider is not None
     existing = [read_grant(resolver, s) for s in sources]
-    client = client_credentials(provider, existing[0].table if existing[0] else {}, resolver.lookup)
+    client = client_credentials(provider, existing[0].table if existing[0] else {}, settings_lookup(resolver))
     scopes = provider.scopes_for(sorted({s.type for s in sources}))
 
     def url(name: str) -> str:
-        return endpoint(project, provider, name, resolver.lookup)
+        return endpoint(project, provider, name, settings_lookup(resolver))
 
     if device:
         if not provider.has_device_grant:
@@ -91,7 +92,7 @@ def authorize(project: Project, target: str, *, notify: Notify, device: bool = F
                 "renew it; nothing was changed. Remove Dango's access in your account settings, "
                 f"then run `dango auth {target}` again.")
     account = grants.account(url("userinfo"), tokens.access_token, provider.name)
-    project_id = project_id_for(client.client_id, resolver.lookup) if provider.name == "google" else None
+    project_id = project_id_for(client.client_id, settings_lookup(resolver)) if provider.name == "google" else None
     _store(project, sources, provider, client, tokens, account, project_id)
     return AuthResult([s.name for s in sources], provider.name, account, tokens.scopes or [],
                       tokens.expires_at)

@@ -18,7 +18,7 @@ from ..project import Project
 from ..sources import Source, SourcesFile
 from ..store.secrets_file import SecretsFile
 from . import grants
-from .providers import client_credentials, endpoint
+from .providers import client_credentials, endpoint, settings_lookup
 from .tokens import Grant, delete_grant, mark_revoked, provider_of, read_grant, write_refreshed
 
 REFRESH_MARGIN = timedelta(minutes=5)
@@ -88,9 +88,9 @@ def refresh_source(project: Project, name: str) -> GrantInfo:
     if not provider.has_refresh_token:
         raise OAuthError(f"{provider.label} issues no refresh tokens; its long-lived token lasts about "
                          f"60 days. Run `dango auth {name}` again to renew it.")
-    client = client_credentials(provider, grant.table, resolver.lookup)
+    client = client_credentials(provider, grant.table, settings_lookup(resolver))
     try:
-        tokens = grants.refresh(endpoint(project, provider, "token", resolver.lookup), client,
+        tokens = grants.refresh(endpoint(project, provider, "token", settings_lookup(resolver)), client,
                                 grant.refresh_token or "")
     except grants.InvalidGrant:
         _write(project, lambda secrets: mark_revoked(secrets, name))
@@ -131,7 +131,7 @@ def remove_grant(project: Project, name: str, revoke: bool = False) -> list[str]
     assert grant is not None
     provider = grant.provider
     if revoke and grant.present:
-        url = endpoint(project, provider, "revoke", resolver.lookup)
+        url = endpoint(project, provider, "revoke", settings_lookup(resolver))
         if provider.name == "facebook":
             grants.revoke_facebook(url, grant.access_token or "")
         else:
@@ -172,7 +172,7 @@ def _check(project: Project, source: Source) -> CheckResult:
     assert grant is not None
     name = source.name
     try:
-        client = client_credentials(grant.provider, grant.table, resolver.lookup)
+        client = client_credentials(grant.provider, grant.table, settings_lookup(resolver))
     except MissingClientCredentials:
         client = None
     result = CheckResult(name, client is not None, grant.present, "skipped")
@@ -188,7 +188,7 @@ def _check(project: Project, source: Source) -> CheckResult:
             refresh_source(project, name)
             result.live, result.detail = "valid", "refresh grant succeeded"
         else:
-            url = endpoint(project, grant.provider, "introspect", resolver.lookup)
+            url = endpoint(project, grant.provider, "introspect", settings_lookup(resolver))
             valid = grants.facebook_token_valid(url, client, grant.access_token or "")
             result.live = "valid" if valid else "invalid"
             result.detail = "token introspection" + ("" if valid else f"; run `dango auth {name}`")

@@ -88,6 +88,13 @@ FACEBOOK = Provider(
 PROVIDERS: dict[str, Provider] = {p.name: p for p in (GOOGLE, FACEBOOK)}
 
 
+def settings_lookup(resolver):
+    """A lookup of a setting: the environment, then the project's .env; empty counts as unset."""
+    def lookup(name: str) -> str | None:
+        return resolver.environ.get(name) or resolver.dotenv().get(name) or None
+    return lookup
+
+
 def endpoint(project, provider: Provider, name: str, lookup=None) -> str:
     """The URL of one endpoint: env/.env override, then project.yml, then the default."""
     variable = f"DANGO_OAUTH_{provider.name.upper()}_{name.upper()}_URL"
