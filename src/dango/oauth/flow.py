@@ -67,14 +67,15 @@ def authorize(project: Project, target: str, *, notify: Notify, device: bool = F
               open_browser: bool = True, timeout: float = DEFAULT_TIMEOUT) -> AuthResult:
     sources = oauth_targets(project, target)
     resolver = Resolver(project)
+    lookup = settings_lookup(resolver)
     provider = provider_of(sources[0])
     assert provider is not None
     existing = [read_grant(resolver, s) for s in sources]
-    client = client_credentials(provider, existing[0].table if existing[0] else {}, settings_lookup(resolver))
+    client = client_credentials(provider, existing[0].table if existing[0] else {}, lookup)
     scopes = provider.scopes_for(sorted({s.type for s in sources}))
 
     def url(name: str) -> str:
-        return endpoint(project, provider, name, settings_lookup(resolver))
+        return endpoint(project, provider, name, lookup)
 
     if device:
         if not provider.has_device_grant:
@@ -92,7 +93,7 @@ def authorize(project: Project, target: str, *, notify: Notify, device: bool = F
                 "renew it; nothing was changed. Remove Dango's access in your account settings, "
                 f"then run `dango auth {target}` again.")
     account = grants.account(url("userinfo"), tokens.access_token, provider.name)
-    project_id = project_id_for(client.client_id, settings_lookup(resolver)) if provider.name == "google" else None
+    project_id = project_id_for(client.client_id, lookup) if provider.name == "google" else None
     _store(project, sources, provider, client, tokens, account, project_id)
     return AuthResult([s.name for s in sources], provider.name, account, tokens.scopes or [],
                       tokens.expires_at)

@@ -104,9 +104,10 @@ def device_start(url: str, client: ClientCredentials, scopes: list[str]) -> Devi
         expires_in = int(data.get("expires_in", 1800))
     except (TypeError, ValueError):
         raise failure(response, "device authorization endpoint", url, secrets) from None
-    return DeviceCode(str(data["device_code"]), clean(data["user_code"], limit=40), clean(uri, limit=300),
-                      clean(data["verification_uri_complete"], limit=400)
-                      if data.get("verification_uri_complete") else None, expires_in, interval)
+    complete = data.get("verification_uri_complete")
+    return DeviceCode(str(data["device_code"]), clean(data["user_code"], limit=40, tokens=False),
+                      clean(uri, limit=300, tokens=False),
+                      clean(complete, limit=400, tokens=False) if complete else None, expires_in, interval)
 
 
 def device_poll(url: str, client: ClientCredentials, device: DeviceCode, timeout: float,
@@ -140,13 +141,16 @@ def device_poll(url: str, client: ClientCredentials, device: DeviceCode, timeout
         sleep(interval)
 
 
-def revoke_google(url: str, token: str) -> None:
-    """RFC 7009: revoking the refresh token ends the whole grant."""
-    response = request("POST", url, what="revocation endpoint", secrets=[token],
-                       data={"token": token, "token_type_hint": "refresh_token"})
+def revoke_google(url: str, client: ClientCredentials | None, token: str) -> None:
+    """RFC 7009: revoking the refresh token ends the whole grant. A confidential client
+    authenticates as at the token endpoint (when its credentials are known)."""
+    secrets = [token] + ([client.client_secret] if client else [])
+    response = request("POST", url, what="revocation endpoint", secrets=secrets,
+                       data={"token": token, "token_type_hint": "refresh_token",
+                             **(_client_fields(client) if client else {})})
     # 200: revoked. 400 invalid_token: already revoked or unknown, which is what we want too.
     if not response.ok and response.error not in ("invalid_token", "invalid_grant"):
-        raise failure(response, "revocation endpoint", url, [token], "the tokens were kept")
+        raise failure(response, "revocation endpoint", url, secrets, "the tokens were kept")
 
 
 def revoke_facebook(url: str, token: str) -> None:
@@ -192,7 +196,7 @@ def account(url: str, access_token: str, provider: str) -> str | None:
         return None
     data: dict[str, Any] = response.data or {}
     value = data.get("email") or data.get("name")
-    return clean(value, [access_token], 120) if response.ok and value else None
+    return clean(value, [access_token], 120, tokens=False) if response.ok and value else None
 
 
 def facebook_token_valid(url: str, client: ClientCredentials, token: str) -> bool:

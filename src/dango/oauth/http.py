@@ -45,13 +45,14 @@ def shown_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
-def clean(text: Any, secrets: Iterable[str] = (), limit: int = 200) -> str:
+def clean(text: Any, secrets: Iterable[str] = (), limit: int = 200, *, tokens: bool = True) -> str:
     """Text from a provider made safe to print: known secrets removed, tokens masked,
     control characters (terminal escapes) dropped, length limited."""
     text = str(text)
     for value in sorted((s for s in secrets if s), key=len, reverse=True):
         text = text.replace(value, "[redacted]")
-    text = _TOKEN_LIKE.sub(lambda m: mask(m.group(0)), text)
+    if tokens:  # False for what is meant to be shown: an address, a user code
+        text = _TOKEN_LIKE.sub(lambda m: mask(m.group(0)), text)
     text = _UNPRINTABLE.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

@@ -135,7 +135,11 @@ def remove_grant(project: Project, name: str, revoke: bool = False) -> list[str]
         if provider.name == "facebook":
             grants.revoke_facebook(url, grant.access_token or "")
         else:
-            grants.revoke_google(url, grant.refresh_token or grant.access_token or "")
+            try:
+                client = client_credentials(provider, grant.table, settings_lookup(resolver))
+            except MissingClientCredentials:
+                client = None
+            grants.revoke_google(url, client, grant.refresh_token or grant.access_token or "")
     removed: list[str] = []
     _write(project, lambda secrets: removed.extend(delete_grant(secrets, name, provider)))
     return removed
