@@ -127,6 +127,8 @@ _DB_FIELDS = (
           help="a connection URL instead of host/port/database/username/password"),
     Field("schema", help="schema to load from"),
     Field("tables", kind="list", help="tables to load (default: all tables of the schema)"),
+    Field("cursor_column", help="column for incremental loads (e.g. updated_at): later syncs "
+          "load only newer rows; tables without it reload fully"),
 )
 
 
@@ -194,6 +196,8 @@ TYPES: dict[str, SourceType] = {t.name: t for t in (
     SourceType("facebook_ads", "a Facebook Ads account", (
         Field("account_id", help="the ad account id"),
         Field("access_token", secret=True, via_auth=True, help="written by `dango auth`"),
+        Field("credentials", secret=True, via_auth=True,
+              help="the OAuth grant's details (expiry, scopes, account), written by `dango auth`"),
     ), required=(("account_id",),), oauth_provider="facebook"),
 )}
 
