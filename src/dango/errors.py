@@ -167,3 +167,11 @@ class CredentialRevoked(OAuthError):
             f"The OAuth grant of source {source!r} has been revoked or has expired "
             f"(invalid_grant); it is marked revoked. Run `dango auth {source}` to connect it again."
         )
+
+
+# -- sync (`dango sync`) ----------------------------------------------------------------
+
+class SyncProblem(DangoError):
+    """One source could not be loaded; the others still are (exit 1 at the end)."""
+
+    exit_code = 1

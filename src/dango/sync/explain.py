@@ -1,0 +1,106 @@
+"""Turning whatever dlt, requests or a database driver raised into one sentence.
+
+dlt wraps the error of a step (`PipelineStepFailed`) around the error of a resource
+(`ResourceExtractionError`) around the real cause; `root_causes` walks that chain so a
+builder's `explain` can look for the exception it understands.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+from urllib.parse import urlsplit
+
+
+def root_causes(error: BaseException) -> Iterator[BaseException]:
+    """`error` and everything it wraps, outermost first, each once."""
+    seen: set[int] = set()
+    stack = [error]
+    while stack:
+        current = stack.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        wrapped = getattr(current, "exception", None)
+        if isinstance(wrapped, BaseException):
+            stack.append(wrapped)
+        stack.extend([current.__cause__, current.__context__])
+
+
+def find(error: BaseException, kind: type | tuple[type, ...]) -> BaseException | None:
+    for cause in root_causes(error):
+        if isinstance(cause, kind):
+            return cause
+    return None
+
+
+def http_error(error: BaseException):
+    """The requests HTTPError with a response somewhere in the chain, else None."""
+    for cause in root_causes(error):
+        response = getattr(cause, "response", None)
+        if response is not None and hasattr(response, "status_code"):
+            return cause
+    return None
+
+
+def request_path(response) -> str:
+    """`GET /v1/charges` (the method and the URL's path: no host, no query string)."""
+    request = getattr(response, "request", None)
+    url = getattr(request, "url", None) or getattr(response, "url", "")
+    method = getattr(request, "method", None) or "GET"
+    return f"{method} {urlsplit(str(url)).path or '/'}"
+
+
+def http_sentence(error: BaseException, service: str) -> str | None:
+    """A sentence for an HTTP failure that is not about credentials, else None."""
+    cause = http_error(error)
+    if cause is None:
+        return _connection_sentence(error, service)
+    response = cause.response
+    status = response.status_code
+    where = request_path(response)
+    if status == 429:
+        return f"{service} kept answering HTTP 429 (rate limited) to {where} after retries; try again later."
+    if status >= 500:
+        return f"{service} answered HTTP {status} to {where} after retries; try again later."
+    if status == 404:
+        return f"{service} answered HTTP 404 to {where}: no such endpoint; check the path."
+    return f"{service} answered HTTP {status} to {where}."
+
+
+def _connection_sentence(error: BaseException, service: str) -> str | None:
+    try:
+        from requests.exceptions import ConnectionError, Timeout
+    except ImportError:  # requests comes with dlt; without it nothing here is HTTP
+        return None
+    cause = find(error, (ConnectionError, Timeout))
+    if cause is None:
+        return None
+    request = getattr(cause, "request", None)
+    url = getattr(request, "url", None)
+    target = f" at {urlsplit(url).scheme}://{urlsplit(url).netloc}" if url else ""
+    if isinstance(cause, Timeout):
+        return f"{service}{target} did not answer in time; check the address and your network."
+    return f"Could not connect to {service}{target}; check base_url and your network."
+
+
+def generic(error: BaseException) -> str:
+    """The innermost meaningful message: first line only, without dlt's framing."""
+    from ..errors import DangoError
+
+    causes = list(root_causes(error))
+    for cause in causes:
+        if isinstance(cause, DangoError):
+            return str(cause)
+    innermost = causes[-1]
+    # Prefer a driver error (the last one with a message) over dlt's wrappers.
+    for cause in reversed(causes):
+        text = str(cause).strip()
+        if text and type(cause).__module__.split(".")[0] not in ("dlt",):
+            innermost = cause
+            break
+    orig = getattr(innermost, "orig", None)  # SQLAlchemy wraps the driver's error
+    text = str(orig if orig is not None else innermost).strip()
+    first = text.splitlines()[0].strip() if text else type(innermost).__name__
+    name = type(orig if orig is not None else innermost).__name__
+    return first if first.endswith(".") else f"{name}: {first}"

@@ -1,0 +1,47 @@
+"""What a builder gets: one source, its resolved configuration, and the run's options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..project import Project
+from ..sources import Source
+
+# Retries for HTTP sources: 429 and 5xx are retried, honouring Retry-After.
+HTTP_MAX_ATTEMPTS = 4
+HTTP_BACKOFF = 0.5
+HTTP_MAX_DELAY = 30
+HTTP_TIMEOUT = 60
+
+
+@dataclass
+class Job:
+    project: Project
+    source: Source
+    config: dict[str, Any]  # resolved in memory; never written anywhere
+    full_refresh: bool = False
+    dry_run: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def dataset(self) -> str:
+        return f"raw_{self.source.name}"
+
+    def key(self, field_name: str) -> str:
+        """`[sources.NAME] field`, the way messages name a stored value."""
+        return f"[sources.{self.source.name}] {field_name}"
+
+    def http_session(self):
+        """A requests session that retries 429 (honouring Retry-After) and 5xx responses."""
+        from dlt.sources.helpers.requests import Client
+
+        client = Client(request_timeout=HTTP_TIMEOUT, request_max_attempts=HTTP_MAX_ATTEMPTS,
+                        request_backoff_factor=HTTP_BACKOFF,
+                        request_max_retry_delay=HTTP_MAX_DELAY, respect_retry_after_header=True,
+                        raise_for_status=False)  # dlt's REST client raises itself
+        return client.session

@@ -1,0 +1,211 @@
+"""Running the sync: every selected source through its builder into one dlt pipeline each.
+
+One pipeline per source (`dango_<name>`), its state in `.dango/pipelines/` inside the
+project (that folder carries its own `.gitignore`), loading into the dataset
+`raw_<name>`. A failing source is recorded with one sentence, all secrets masked, and the
+next source runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..credentials import Resolver
+from ..errors import DangoError, SourceNotFound
+from ..project import Project
+from ..sources import Source, load_sources
+from . import builder_for
+from .destination import Destination, choose
+from .explain import generic
+from .job import Job
+from .progress import Reporter
+from .redact import RedactingFilter, Redactor, project_redactor
+
+PIPELINES_DIR = ("pipelines",)  # under .dango/
+
+
+@dataclass
+class SourceResult:
+    name: str
+    type: str
+    status: str = "ok"  # ok | failed | planned
+    tables: dict[str, int] = field(default_factory=dict)  # table -> rows loaded
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def rows(self) -> int:
+        return sum(self.tables.values())
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.name, "type": self.type, "status": self.status,
+                "tables": dict(self.tables), "rows": self.rows,
+                "seconds": round(self.seconds, 3), "error": self.error}
+
+
+@dataclass
+class SyncRun:
+    destination: str
+    results: list[SourceResult]
+    dry_run: bool = False
+
+    @property
+    def failed(self) -> list[SourceResult]:
+        return [r for r in self.results if r.failed]
+
+
+def pipelines_dir(project: Project):
+    return project.dango_dir.joinpath(*PIPELINES_DIR)
+
+
+def select(project: Project, names: list[str] | None) -> list[Source]:
+    sources = load_sources(project)
+    if not names:
+        return [s for s in sources if s.enabled]
+    by_name = {s.name: s for s in sources}
+    chosen = []
+    for name in names:
+        if name not in by_name:
+            raise SourceNotFound(name, list(by_name))
+        if not by_name[name].enabled:
+            raise DangoError(f"Source {name!r} is disabled in .dango/sources.yml; set "
+                             "enabled: true there to sync it.")
+        chosen.append(by_name[name])
+    return chosen
+
+
+def run_sync(project: Project, names: list[str] | None = None, *, full_refresh: bool = False,
+             dry_run: bool = False, reporter: Reporter | None = None) -> SyncRun:
+    reporter = reporter or Reporter()
+    sources = select(project, names)
+    resolver = Resolver(project)
+    redactor = project_redactor(project, resolver)
+    destination = choose(project, resolver)
+    if not dry_run:
+        _prepare_dlt(project, redactor)
+    run = SyncRun(destination.label, [], dry_run)
+    for source in sources:
+        reporter.started(source.name, source.type)
+        result = _sync_one(project, resolver, redactor, destination, source,
+                           full_refresh=full_refresh, dry_run=dry_run, reporter=reporter)
+        reporter.finished(result)
+        run.results.append(result)
+    return run
+
+
+def _sync_one(project: Project, resolver: Resolver, redactor: Redactor, destination: Destination,
+              source: Source, *, full_refresh: bool, dry_run: bool, reporter: Reporter) -> SourceResult:
+    result = SourceResult(source.name, source.type, "planned" if dry_run else "ok")
+    started = time.perf_counter()
+    job = None
+    module = None
+    try:
+        module = builder_for(source.type)
+        if module is None:
+            raise DangoError(f"dango cannot load {source.type} sources yet; disable this source "
+                             "(enabled: false in .dango/sources.yml) or sync the others with --source.")
+        job = Job(project, source, resolver.resolved_config(source), full_refresh, dry_run)
+        if dry_run:
+            result.tables = {table: 0 for table in module.plan(job)}
+        else:
+            result.tables = _load(job, module.build(job), destination, reporter)
+    except Exception as error:  # one source's failure never stops the others
+        result.status = "failed"
+        result.error = redactor(_sentence(job, module, error))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _sentence(job: Job | None, module, error: BaseException) -> str:
+    explain = getattr(module, "explain", None)
+    sentence = None
+    if job is not None and explain is not None and not isinstance(error, DangoError):
+        try:
+            sentence = explain(job, error)
+        except Exception:  # an explanation must never hide the error itself
+            sentence = None
+    return sentence or generic(error)
+
+
+def _prepare_dlt(project: Project, redactor: Redactor) -> None:
+    """dlt's settings for this process: telemetry off, all its files inside the project."""
+    folder = pipelines_dir(project)
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# dlt pipeline state of `dango sync`: local, never committed\n*\n")
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    os.environ["DLT_DATA_DIR"] = str(folder)
+    os.environ["DLT_PROJECT_DIR"] = str(project.root)
+    import dlt  # noqa: F401  (configures its logger on first use)
+
+    logger = logging.getLogger("dlt")
+    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+        logger.addFilter(RedactingFilter(redactor))
+
+
+def _load(job: Job, data, destination: Destination, reporter: Reporter) -> dict[str, int]:
+    import dlt
+
+    resources = _resources(data)
+    for resource in resources:
+        resource.add_map(_counter(reporter, job.name, resource.name))
+    pipeline = dlt.pipeline(pipeline_name=f"dango_{job.name}",
+                            pipelines_dir=str(pipelines_dir(job.project)),
+                            destination=destination.factory(), dataset_name=job.dataset)
+    if pipeline.has_pending_data:  # a previous run that stopped half way: finish it first
+        reporter.step(job.name, "loading what an earlier run left pending")
+        pipeline.normalize()
+        pipeline.load()
+    reporter.step(job.name, "extracting")
+    try:
+        pipeline.extract(data, refresh="drop_sources" if job.full_refresh else None)
+    except Exception:
+        # nothing half-extracted reaches the warehouse
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # deprecated in dlt 1.30 for abort_packages
+            pipeline.drop_pending_packages()
+        raise
+    reporter.step(job.name, "normalizing")
+    info = pipeline.normalize()
+    reporter.step(job.name, "loading")
+    pipeline.load()
+    counts = {table: 0 for table in (r.name for r in resources)}
+    for table, rows in (info.row_counts or {}).items():
+        if not table.startswith("_dlt"):
+            counts[table] = rows
+    return counts
+
+
+def _resources(data) -> list:
+    from dlt.extract import DltResource, DltSource
+
+    if isinstance(data, DltSource):
+        return list(data.selected_resources.values())
+    if isinstance(data, DltResource):
+        return [data]
+    return list(data)
+
+
+def _counter(reporter: Reporter, source: str, table: str):
+    total = [0]
+
+    def count(item):
+        rows = getattr(item, "num_rows", None)
+        if rows is None:
+            rows = len(item) if isinstance(item, list) else 1
+        total[0] += rows
+        reporter.rows(source, table, total[0])
+        return item
+
+    return count

@@ -1,0 +1,1 @@
+"""Real local servers the tests run against (loopback only)."""
