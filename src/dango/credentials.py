@@ -94,7 +94,7 @@ class Resolver:
     def unknown_keys(self, source: Source) -> list[str]:
         """Keys in the source's secrets section that its type does not define."""
         section = self.secrets.section(source.name) or {}
-        return [key for key in section if not source.spec.has_field(key)]
+        return [key for key in section if not source.spec.has_field(key.removesuffix("__previous"))]
 
     # -- resolution -------------------------------------------------------------------
     def resolve(self, value: FieldValue) -> Any:
@@ -143,10 +143,13 @@ class Resolver:
         return [(ref.name, self.lookup(ref.name) is not None or ref.default is not None)
                 for ref in refs]
 
-    def resolved_config(self, source: Source) -> dict[str, Any]:
-        """Every field that has a value, resolved: what sync and health checks use."""
-        config: dict[str, Any] = {}
+    def resolved_config(self, source: Source, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Every field that has a value, resolved: what sync and health checks use.
+
+        `overrides` replaces fields without resolving their stored value (a candidate
+        value under test during rotation)."""
+        config: dict[str, Any] = dict(overrides or {})
         for value in self.fields(source):
-            if value.origin != "missing":
+            if value.origin != "missing" and value.field.name not in config:
                 config[value.field.name] = self.resolve(value)
         return config

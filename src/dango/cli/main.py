@@ -20,6 +20,7 @@ COMMANDS = {
     "secrets": "secrets:secrets_group",
     "config": "config:config_group",
     "validate": "validate:validate_command",
+    "audit": "lifecycle:audit_command",
     "sync": "sync:sync_command",
     "auth": "auth:auth_group",
 }
