@@ -175,3 +175,9 @@ class SyncProblem(DangoError):
     """One source could not be loaded; the others still are (exit 1 at the end)."""
 
     exit_code = 1
+
+
+class CheckFailed(DangoError):
+    """A live test said no: the command ran and found a problem."""
+
+    exit_code = 1

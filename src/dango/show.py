@@ -38,8 +38,21 @@ def show_config(project: Project, only: str | None = None) -> list[ShownSource]:
     sources_file = SourcesFile(project)
     sources = [sources_file.get(only)] if only else sources_file.sources
     resolver = Resolver(project)
-    return [ShownSource(s.name, s.type, s.enabled, [shown_field(resolver, s, v) for v in resolver.fields(s)])
-            for s in sources]
+    shown = [ShownSource(s.name, s.type, s.enabled, [shown_field(resolver, s, v) for v in resolver.fields(s)])
+             for s in sources]
+    _flag_overdue(project, shown)
+    return shown
+
+
+def _flag_overdue(project: Project, shown: list[ShownSource]) -> None:
+    from .lifecycle import metadata
+
+    overdue = dict(metadata.overdue(metadata.load(project), project.rotation_days))
+    for source in shown:
+        for item in source.fields:
+            days = overdue.get(f"{source.name}.{item.field}")
+            if days is not None:
+                item.note = "; ".join(filter(None, (item.note, f"rotation due: {days} days old")))
 
 
 def shown_field(resolver: Resolver, source: Source, value: FieldValue) -> ShownField:

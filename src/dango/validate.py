@@ -35,7 +35,9 @@ class Report:
                 "warnings": self.warnings}
 
 
-def validate(project: Project) -> Report:
+def validate(project: Project, *, live: bool = False, timeout: float = 10.0) -> Report:
+    """Every problem of the project's configuration; with `live`, each enabled source's
+    credentials are also checked against its provider (and the result recorded)."""
     sources = SourcesFile(project).sources
     resolver = Resolver(project)
     problems: list[Problem] = []
@@ -53,7 +55,28 @@ def validate(project: Project) -> Report:
                 f"add the source with `dango source add TYPE --name {name}`, or delete the section"))
     problems += permission_problems(project)
     problems += git_problems(project)
+    problems += rotation_problems(project, known)
+    if live:
+        problems += live_problems(project, timeout)
     return Report(problems, warnings)
+
+
+def rotation_problems(project: Project, sources: set[str]) -> list[Problem]:
+    """Credentials older than the project's `rotation_days`."""
+    from .lifecycle import metadata
+
+    return [Problem(key, f"is {days} days old, past the rotation policy of {project.rotation_days} days",
+                    f"rotate it: dango secrets rotate {key}")
+            for key, days in metadata.overdue(metadata.load(project), project.rotation_days)
+            if key.split(".")[0] in sources and "." in key]
+
+
+def live_problems(project: Project, timeout: float) -> list[Problem]:
+    from .lifecycle.verify import test_all
+
+    return [Problem(source.name, f"live check {health.status}" + (f": {health.reason}" if health.reason else ""),
+                    f"check the credential, then `dango source test {source.name}`")
+            for source, health in test_all(project, timeout) if not health.ok]
 
 
 def _header_line(resolver: Resolver, name: str) -> int | None:

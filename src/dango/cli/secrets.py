@@ -12,7 +12,9 @@ from .main import LazyGroup
 from .output import note, project_from, say, warn
 
 # Subcommands that live in their own modules: name -> "module:attribute" under dango.cli.
-SECRETS_COMMANDS: dict[str, str] = {}
+SECRETS_COMMANDS: dict[str, str] = {
+    "rotate": "lifecycle:rotate_command",
+}
 
 
 @click.group("secrets", cls=LazyGroup, lazy=SECRETS_COMMANDS)

@@ -15,7 +15,7 @@ from .main import LazyGroup
 from .output import emit_json, project_from, say, table, warn
 
 # Subcommands that live in their own modules: name -> "module:attribute" under dango.cli.
-SOURCE_COMMANDS: dict[str, str] = {}
+SOURCE_COMMANDS: dict[str, str] = {"test": "lifecycle:test_command"}
 
 
 @click.group("source", cls=LazyGroup, lazy=SOURCE_COMMANDS)

@@ -1,0 +1,84 @@
+"""PostgreSQL and MySQL/MariaDB: connect with a timeout and run `SELECT 1`."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from . import INVALID, UNKNOWN, VALID, CheckContext, Health, scrub
+
+# Words in a driver's connect error that mean the server refused these credentials.
+_REFUSED = ("password authentication failed", "no password supplied", "does not exist",
+            "pg_hba.conf", "authentication failed", "permission denied")
+# MySQL error codes for refused credentials: access denied (user, database), unknown database.
+_MYSQL_REFUSED = {1044, 1045, 1049, 1698}
+
+
+def connection(config: dict[str, Any], default_port: int) -> dict[str, Any]:
+    """host/port/database/user/password from the fields or from a `credentials` URL."""
+    url = config.get("credentials")
+    if url and not config.get("host"):
+        parts = urlsplit(str(url))
+        return {"host": parts.hostname or "localhost", "port": parts.port or default_port,
+                "database": unquote(parts.path.lstrip("/")), "user": unquote(parts.username or ""),
+                "password": unquote(parts.password or "")}
+    return {"host": config.get("host"), "port": int(config.get("port") or default_port),
+            "database": config.get("database"), "user": config.get("username"),
+            "password": config.get("password") or ""}
+
+
+def _reason(err: Exception, config: dict[str, Any], conn: dict[str, Any]) -> str:
+    first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return scrub(first_line, {**config, "password": conn.get("password", "")})
+
+
+def check_postgres(ctx: CheckContext) -> Health:
+    import psycopg2
+
+    conn = connection(ctx.config, 5432)
+    try:
+        handle = psycopg2.connect(host=conn["host"], port=conn["port"], dbname=conn["database"],
+                                  user=conn["user"], password=conn["password"],
+                                  connect_timeout=max(2, math.ceil(ctx.timeout)),
+                                  options=f"-c statement_timeout={int(ctx.timeout * 1000)}")
+    except psycopg2.Error as err:
+        reason = _reason(err, ctx.config, conn)
+        if any(word in str(err).lower() for word in _REFUSED):
+            return Health(INVALID, f"PostgreSQL refused the login: {reason}")
+        return Health(UNKNOWN, f"could not reach PostgreSQL at {conn['host']}:{conn['port']}: {reason}")
+    try:
+        with handle.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except psycopg2.Error as err:
+        return Health(UNKNOWN, f"SELECT 1 failed: {_reason(err, ctx.config, conn)}")
+    finally:
+        handle.close()
+    return Health(VALID)
+
+
+def check_mysql(ctx: CheckContext) -> Health:
+    import pymysql
+
+    conn = connection(ctx.config, 3306)
+    seconds = max(1, math.ceil(ctx.timeout))
+    try:
+        handle = pymysql.connect(host=conn["host"], port=conn["port"], database=conn["database"] or None,
+                                 user=conn["user"], password=conn["password"], connect_timeout=seconds,
+                                 read_timeout=seconds, write_timeout=seconds)
+    except pymysql.MySQLError as err:
+        code = err.args[0] if err.args and isinstance(err.args[0], int) else None
+        reason = _reason(err, ctx.config, conn)
+        if code in _MYSQL_REFUSED:
+            return Health(INVALID, f"MySQL refused the login: {reason}")
+        return Health(UNKNOWN, f"could not reach MySQL at {conn['host']}:{conn['port']}: {reason}")
+    try:
+        with handle.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except pymysql.MySQLError as err:
+        return Health(UNKNOWN, f"SELECT 1 failed: {_reason(err, ctx.config, conn)}")
+    finally:
+        handle.close()
+    return Health(VALID)

@@ -1,0 +1,15 @@
+"""Stripe: an authenticated read of one object of the first resource the source loads
+(`GET /v1/<resource>?limit=1`), so a restricted key is tested for what the sync needs."""
+
+from __future__ import annotations
+
+from . import CheckContext, Health
+from .http_checks import probe
+
+
+def check(ctx: CheckContext) -> Health:
+    base = str(ctx.config.get("base_url") or "https://api.stripe.com").rstrip("/")
+    resources = ctx.config.get("resources") or ["charges"]
+    key = ctx.config.get("stripe_secret_key", "")
+    return probe(f"{base}/v1/{resources[0]}", ctx.config, ctx.timeout, params={"limit": 1},
+                 headers={"Authorization": f"Bearer {key}"}, what="Stripe")

@@ -1,0 +1,100 @@
+"""Guided rotation: test the new value live, swap it in, keep the old one until confirmed.
+
+    rotate  -> new value tested; stored; the old one kept as `<field>__previous`
+    confirm -> `<field>__previous` deleted (after the old key is revoked at the provider)
+    rollback-> the previous value restored
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..credentials import Resolver
+from ..errors import CheckFailed, UsageError
+from ..health import DEFAULT_TIMEOUT, Health
+from ..manage import check_env_name, secret_target
+from ..store.references import escape, single_reference
+from ..store.secrets_file import SecretsFile
+from .records import Changes
+from .verify import check_config
+
+PREVIOUS = "__previous"
+
+
+@dataclass
+class Rotation:
+    health: Health | None
+    written: bool
+    variable: str | None = None  # set when the credential is a ${VAR} to change by hand
+
+
+def _key_in_use(secrets: SecretsFile, source: str, spec_field) -> str:
+    section = secrets.section(source) or {}
+    return next((k for k in (spec_field.name, *spec_field.aliases) if k in section), spec_field.name)
+
+
+def rotate(project, target: str, *, value: str | None = None, ref: str | None = None,
+           force: bool = False, timeout: float = DEFAULT_TIMEOUT) -> Rotation:
+    source, spec_field, parts = secret_target(project, target)
+    if len(parts) > 1 or spec_field.via_auth:
+        raise UsageError(f"{target} is an OAuth token; renew it with `dango auth {source.name}`.")
+    resolver = Resolver(project)
+    secrets = resolver.secrets
+    key = _key_in_use(secrets, source.name, spec_field)
+    current = (secrets.section(source.name) or {}).get(key)
+    if ref is not None:
+        check_env_name(ref)
+        value = resolver.lookup(ref)
+        if value is None:
+            raise UsageError(f"{ref} is not set; export it (or add it to .env) with the new value first.")
+    assert value is not None
+    config = resolver.resolved_config(source, overrides={spec_field.name: value})
+    health = check_config(project, source, config, timeout)
+    if not health.ok and not force:
+        raise CheckFailed(f"The new value for {target} did not pass its live test "
+                          f"({health.status}: {health.reason}); nothing was changed. "
+                          "Fix it, or pass --force to store it anyway.")
+    reference = single_reference(current) if isinstance(current, str) else None
+    if reference is not None and ref is None:
+        return Rotation(health, False, reference.name)
+    with project.lock():
+        secrets = SecretsFile.load(project)
+        section = secrets.section(source.name) or {}
+        if key + PREVIOUS in section:
+            raise UsageError(f"{target} still keeps the value it replaced last time; run "
+                             f"`dango secrets rotate {target} --confirm` (or --rollback) first.")
+        changes = Changes(project, secrets)
+        if key in section:
+            old = resolver.decode(section[key], f"sources.{source.name}.{key}")
+            secrets.set_value(source.name, (key + PREVIOUS,), old, secret=True)
+        stored = "${" + ref + "}" if ref is not None else escape(value)
+        secrets.set_value(source.name, (key,), stored, secret=ref is None)
+        changes.written(source.name, spec_field.name, stored if ref is not None else value, rotated=True)
+        secrets.save()
+        changes.commit()
+    return Rotation(health, True)
+
+
+def finish(project, target: str, *, rollback: bool) -> None:
+    """--confirm (forget the previous value) or --rollback (restore it)."""
+    with project.lock():
+        source, spec_field, parts = secret_target(project, target)
+        secrets = SecretsFile.load(project)
+        key = _key_in_use(secrets, source.name, spec_field)
+        section = secrets.section(source.name) or {}
+        if key + PREVIOUS not in section:
+            raise UsageError(f"{target} has no previous value to "
+                             f"{'restore' if rollback else 'confirm'}; nothing was changed.")
+        changes = Changes(project, secrets)
+        if rollback:
+            previous = Resolver(project, secrets).decode(
+                section[key + PREVIOUS], f"sources.{source.name}.{key + PREVIOUS}")
+            secrets.set_value(source.name, (key,), previous, secret=True)
+            changes.written(source.name, spec_field.name, previous, rotated=True)
+        secrets.unset(source.name, (key + PREVIOUS,))
+        secrets.save()
+        changes.commit()
+    from . import audit
+
+    audit.record(project, "rolled_back" if rollback else "confirmed", source=source.name,
+                 field=spec_field.name)
