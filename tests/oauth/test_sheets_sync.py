@@ -78,4 +78,4 @@ def test_a_revoked_grant_fails_that_source_with_the_fix(connect, server, project
     result = out["results"][0]
     assert result["status"] == "failed"
     assert "`dango auth sheet`" in result["error"]
-    assert creds(project_dir)["status"] == "revoked"
+    assert creds(project_dir)["revoked"] is True

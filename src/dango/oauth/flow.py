@@ -161,9 +161,13 @@ def _device_flow(url, client: ClientCredentials, scopes: list[str], timeout: flo
 
 def _store(project: Project, sources: list[Source], provider: Provider, client: ClientCredentials,
            tokens: grants.TokenSet, account: str | None, project_id: str | None) -> None:
+    from ..lifecycle import audit
+    from ..lifecycle.records import Changes
+
     with project.lock():
         secrets = SecretsFile.load(project)
         resolver = Resolver(project, secrets)
+        changes = Changes(project, secrets)
         for source in sources:
             grant: Grant | None = read_grant(resolver, source)
             raw = (secrets.section(source.name) or {}).get(TABLE)
@@ -174,4 +178,9 @@ def _store(project: Project, sources: list[Source], provider: Provider, client: 
                              or not provider.has_refresh_token))
             write_grant(secrets, source.name, provider, client, tokens, account=account,
                         project_id=project_id, keep_client=keep)
+            changes.written(source.name, TABLE if provider.has_refresh_token else "access_token",
+                            tokens.refresh_token or tokens.access_token)
         secrets.save()
+        changes.commit()
+        for source in sources:
+            audit.record(project, "auth_granted", source=source.name, provider=provider.name)

@@ -22,6 +22,9 @@ from .providers import client_credentials, endpoint, settings_lookup
 from .tokens import Grant, delete_grant, mark_revoked, provider_of, read_grant, write_refreshed
 
 REFRESH_MARGIN = timedelta(minutes=5)
+# The credential a grant is tracked as in the metadata and audit log: Google's refresh
+# token lives in the credentials table, Facebook's long-lived token is access_token.
+TOKEN_FIELD = {True: "credentials", False: "access_token"}
 
 
 @dataclass
@@ -141,7 +144,20 @@ def remove_grant(project: Project, name: str, revoke: bool = False) -> list[str]
                 client = None
             grants.revoke_google(url, client, grant.refresh_token or grant.access_token or "")
     removed: list[str] = []
-    _write(project, lambda secrets: removed.extend(delete_grant(secrets, name, provider)))
+
+    def change(secrets: SecretsFile) -> None:
+        removed.extend(delete_grant(secrets, name, provider))
+
+    _write(project, change)
+    if removed:
+        from ..lifecycle import audit
+        from ..lifecycle.metadata import load, note_removed, save
+
+        entries = load(project)
+        note_removed(entries, name, TOKEN_FIELD[provider.has_refresh_token])
+        save(project, entries)
+        audit.record(project, "auth_revoked" if revoke else "removed", source=name,
+                     field=TOKEN_FIELD[provider.has_refresh_token], provider=provider.name)
     return removed
 
 

@@ -5,7 +5,7 @@ accepts: client_id, client_secret, refresh_token, project_id, scopes (a TOML arr
 access_token, expires_at (a timezone-aware UTC datetime) and account. Facebook sources:
 `[sources.<name>] access_token` (where dlt's facebook_ads source reads it), the grant's
 details (client_id, expires_at, scopes, account) in `[sources.<name>.credentials]`.
-A grant found dead is marked `status = "revoked"` beside them.
+A grant found dead is marked `revoked = true` beside them.
 
 Token values are written with secret=True (encrypted in an encrypted project), everything
 describing the grant with secret=False so it stays readable. Writers hold the project lock.
@@ -26,7 +26,7 @@ from .providers import PROVIDERS, ClientCredentials, Provider
 TABLE = "credentials"
 # Keys that make up the user's grant (removed by `dango auth remove`); the OAuth client
 # (client_id, client_secret) is the app's identity and stays.
-GRANT_KEYS = ("refresh_token", "access_token", "expires_at", "scopes", "account", "status",
+GRANT_KEYS = ("refresh_token", "access_token", "expires_at", "scopes", "account", "revoked",
               "project_id", "token_type")
 EXPIRING_DAYS = 7
 
@@ -63,7 +63,7 @@ class Grant:
 
     @property
     def revoked(self) -> bool:
-        return self.table.get("status") == "revoked"
+        return self.table.get("revoked") is True
 
     @property
     def present(self) -> bool:
@@ -159,7 +159,7 @@ def write_grant(secrets: SecretsFile, source: str, provider: Provider, client: C
         secrets.unset(source, (TABLE, "expires_at"))
     if account:
         put("account", account, False)
-    secrets.unset(source, (TABLE, "status"))
+    secrets.unset(source, (TABLE, "revoked"))
 
 
 def write_refreshed(secrets: SecretsFile, source: str, provider: Provider, tokens) -> None:
@@ -168,11 +168,11 @@ def write_refreshed(secrets: SecretsFile, source: str, provider: Provider, token
         secrets.set_value(source, (TABLE, "expires_at"), tokens.expires_at, secret=False)
     if tokens.refresh_token:  # a provider that rotates refresh tokens
         secrets.set_value(source, (TABLE, "refresh_token"), tokens.refresh_token, secret=True)
-    secrets.unset(source, (TABLE, "status"))
+    secrets.unset(source, (TABLE, "revoked"))
 
 
 def mark_revoked(secrets: SecretsFile, source: str) -> None:
-    secrets.set_value(source, (TABLE, "status"), "revoked", secret=False)
+    secrets.set_value(source, (TABLE, "revoked"), True, secret=False)
 
 
 def delete_grant(secrets: SecretsFile, source: str, provider: Provider) -> list[str]:
