@@ -5,38 +5,23 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import tomllib
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
-pytest.importorskip("dango.sync.runner")
+def sync(dango, auth_env) -> tuple[dict, object]:
+    result = dango("sync", "--source", "sheet", "--json", env_extra=auth_env)
+    return json.loads(result.out), result
 
-SCRIPT = """
-import json, sys
-from pathlib import Path
-from dango.project import load_project
-from dango.sync import BUILDERS
-BUILDERS.setdefault("google_sheets", "dango.sync.google_sheets")
-from dango.sync.runner import run_sync
-run = run_sync(load_project(Path(".")), ["sheet"])
-out = {"results": [r.to_json() for r in run.results]}
-if not run.failed:
+
+def table(project_dir, sql: str) -> list:
     import duckdb
-    con = duckdb.connect("data/warehouse.duckdb", read_only=True)
-    out["orders"] = con.execute("select id, amount, note from raw_sheet.orders order by id").fetchall()
-    out["team"] = con.execute("select name from raw_sheet.team_members").fetchall()
-print(json.dumps(out, default=str))
-"""
 
-
-def sync(project_dir, env) -> dict:
-    proc = subprocess.run([sys.executable, "-c", SCRIPT], cwd=project_dir, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout.splitlines()[-1]), proc
+    con = duckdb.connect(str(project_dir / "data/warehouse.duckdb"), read_only=True)
+    try:
+        return [list(row) for row in con.execute(sql).fetchall()]
+    finally:
+        con.close()
 
 
 def expire_soon(project_dir) -> None:
@@ -49,7 +34,7 @@ def creds(project_dir) -> dict:
     return tomllib.loads((project_dir / ".dlt/secrets.toml").read_text())["sources"]["sheet"]["credentials"]
 
 
-def test_sheets_load_after_the_token_is_refreshed(connect, server, project_dir, auth_env, sheet):
+def test_sheets_load_after_the_token_is_refreshed(dango, connect, server, project_dir, auth_env, sheet):
     server.sheets["book1"] = {
         "Orders": [["id", "amount", "note"], ["1", "9.50", "first"], ["2", "3"], []],
         "Team members": [["name"], ["Ada"], ["Grace"]],
@@ -57,25 +42,39 @@ def test_sheets_load_after_the_token_is_refreshed(connect, server, project_dir, 
     connect("sheet")
     expire_soon(project_dir)
     before = creds(project_dir)
-    out, proc = sync(project_dir, auth_env)
-    assert out["results"][0]["status"] == "ok", out
-    assert out["orders"] == [["1", "9.50", "first"], ["2", "3", None]]
-    assert out["team"] == [["Ada"], ["Grace"]]
+    out, result = sync(dango, auth_env)
+    assert result.code == 0, result
+    assert out["sources"][0]["tables"] == {"orders": 2, "team_members": 2}
+    assert table(project_dir, "select id, amount, note from raw_sheet.orders order by id") \
+        == [["1", "9.50", "first"], ["2", "3", None]]
+    assert table(project_dir, "select name from raw_sheet.team_members order by name") == [["Ada"], ["Grace"]]
     after = creds(project_dir)
     assert after["access_token"] != before["access_token"]
     assert after["expires_at"] > before["expires_at"]
-    assert after["access_token"] not in proc.stdout + proc.stderr
+    assert after["access_token"] not in result.output
     refreshes = [f for _, p, f in server.requests if p == "/token" and f.get("grant_type") == "refresh_token"]
     assert len(refreshes) == 1
 
 
-def test_a_revoked_grant_fails_that_source_with_the_fix(connect, server, project_dir, auth_env, sheet):
+def test_a_revoked_grant_fails_that_source_with_the_fix(dango, connect, server, project_dir, auth_env, sheet):
     server.sheets["book1"] = {"Orders": [["id"], ["1"]]}
     connect("sheet")
     expire_soon(project_dir)
     server.revoke_all()
-    out, proc = sync(project_dir, auth_env)
-    result = out["results"][0]
-    assert result["status"] == "failed"
-    assert "`dango auth sheet`" in result["error"]
+    assert dango("source", "add", "csv", "--name", "local", "--no-input", "--set", "file_path=a.csv").code == 0
+    (project_dir / "a.csv").write_text("x\n1\n")
+    result = dango("sync", "--json", env_extra=auth_env)
+    assert result.code == 1, result
+    status = {r["source"]: r for r in json.loads(result.out)["sources"]}
+    assert status["local"]["status"] == "ok"  # the other sources still load
+    assert status["sheet"]["status"] == "failed" and "`dango auth sheet`" in status["sheet"]["error"]
     assert creds(project_dir)["revoked"] is True
+
+
+def test_other_oauth_types_say_they_cannot_load_yet(dango, connect, auth_env):
+    assert dango("source", "add", "google_analytics", "--name", "ga", "--no-input",
+                 "--set", "property_id=123").code == 0
+    connect("ga")
+    result = dango("sync", "--source", "ga", env_extra=auth_env)
+    assert result.code == 1, result
+    assert "cannot load google_analytics sources yet" in result.err
