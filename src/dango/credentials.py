@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from . import redact
 from .errors import MalformedFile, UnsetVariable
 from .project import Project
 from .registry import Field
@@ -100,7 +101,7 @@ class Resolver:
     def resolve(self, value: FieldValue) -> Any:
         """The value to use: references interpolated; UnsetVariable if one is unset."""
         if value.origin == "env":
-            return value.raw  # dlt's own override is already the value
+            return redact.register_stored(value.key_path, value.raw)  # dlt's override is the value
         return self.resolve_stored(value.raw, value.key_path, value.line)
 
     def decode(self, raw: str, key_path: str) -> str:
@@ -118,13 +119,13 @@ class Resolver:
             return raw
         raw = self.decode(raw, key_path)
         if "$" not in raw:
-            return raw
+            return redact.register_stored(key_path, raw)
 
         def missing(name: str) -> str:
             raise UnsetVariable(name, key_path, self.project.relative(self.secrets.path), line)
 
         try:
-            return interpolate(raw, self.lookup, missing)
+            return redact.register_stored(key_path, interpolate(raw, self.lookup, missing))
         except BadReference:
             raise MalformedFile(
                 self.project.relative(self.secrets.path),

@@ -65,6 +65,9 @@ def cli(ctx: click.Context, project_dir: str | None, debug: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from .. import redact
+
+    redact.install(argv)  # before any command runs: every printed line passes through it
     try:
         cli.main(args=argv, prog_name="dango", standalone_mode=False)
     except DangoError as err:

@@ -14,6 +14,9 @@ from .output import note, project_from, say, warn
 # Subcommands that live in their own modules: name -> "module:attribute" under dango.cli.
 SECRETS_COMMANDS: dict[str, str] = {
     "rotate": "lifecycle:rotate_command",
+    "scan": "scan:scan_command",
+    "hook": "scan:hook_group",
+    "leak-test": "scan:leak_test_command",  # hidden; only for tests, under DANGO_TEST_LEAK=1
 }
 
 

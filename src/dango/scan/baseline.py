@@ -1,0 +1,95 @@
+"""`.dango/scan-baseline.json`: findings the team has reviewed and accepted.
+
+The file is committed, so a fingerprint must not let someone holding the repository test
+guesses of a secret cheaply. A fingerprint is therefore scrypt (N=2**14, r=8: about 16 MB
+and tens of milliseconds per guess) of the rule id and the secret, under a random salt
+kept in the file. No line number or path goes into it, so the file does not churn as code
+moves; the path where the finding was accepted is kept beside it for reviewers. A value
+accepted once (a test fixture, a revoked demo key) is accepted wherever it appears.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+from pathlib import Path
+
+from ..errors import MalformedFile
+from .engine import Finding
+
+VERSION = 1
+N, R, P = 2 ** 14, 8, 1
+LENGTH = 16
+
+
+class Baseline:
+    def __init__(self, path: Path, salt: bytes | None = None, entries: list[dict] | None = None,
+                 n: int = N, r: int = R, p: int = P):
+        self.path = path
+        self.salt = salt or secrets.token_bytes(16)
+        self.n, self.r, self.p = n, r, p
+        self.entries = entries or []
+        self._known = {entry["fingerprint"] for entry in self.entries}
+        self._cache: dict[tuple[str, str], str] = {}
+
+    @classmethod
+    def load(cls, path: Path) -> "Baseline":
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, UnicodeDecodeError) as err:
+            raise MalformedFile(path, f"cannot be read ({type(err).__name__})") from None
+        try:
+            data = json.loads(text)
+            kdf = data["kdf"]
+            if kdf["name"] != "scrypt":
+                raise ValueError
+            entries = [dict(entry) for entry in data.get("findings", [])]
+            for entry in entries:
+                if not isinstance(entry.get("fingerprint"), str):
+                    raise ValueError
+            return cls(path, base64.b64decode(kdf["salt"]), entries, int(kdf["n"]), int(kdf["r"]),
+                       int(kdf["p"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise MalformedFile(path, "is not a scan baseline written by `dango secrets scan "
+                                      "--update-baseline`", fix="delete it and run that command again") from None
+
+    def fingerprint(self, finding: Finding) -> str:
+        key = (finding.rule, finding.secret)
+        if key not in self._cache:
+            digest = hashlib.scrypt(f"{finding.rule}\0{finding.secret}".encode("utf-8"), salt=self.salt,
+                                    n=self.n, r=self.r, p=self.p, maxmem=64 * 1024 * 1024, dklen=LENGTH)
+            self._cache[key] = digest.hex()
+        return self._cache[key]
+
+    def accepts(self, finding: Finding) -> bool:
+        return bool(self._known) and self.fingerprint(finding) in self._known
+
+    def replace(self, findings: list[Finding]) -> int:
+        """Accept exactly these findings (one entry per rule and secret); the count kept."""
+        entries: dict[str, dict] = {}
+        for finding in findings:
+            fingerprint = self.fingerprint(finding)
+            entries.setdefault(fingerprint, {"fingerprint": fingerprint, "rule": finding.rule,
+                                             "path": finding.path})
+        self.entries = sorted(entries.values(), key=lambda e: (e["path"], e["rule"], e["fingerprint"]))
+        self._known = set(entries)
+        return len(self.entries)
+
+    def save(self) -> None:
+        from ..store.atomic import atomic_write
+
+        data = {
+            "version": VERSION,
+            "about": "Findings of `dango secrets scan` accepted by the team. Fingerprints are "
+                     "salted scrypt digests, never values; refresh with --update-baseline.",
+            "kdf": {"name": "scrypt", "n": self.n, "r": self.r, "p": self.p,
+                    "salt": base64.b64encode(self.salt).decode()},
+            "findings": self.entries,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, (json.dumps(data, indent=2) + "\n").encode("utf-8"), root=self.path.parent,
+                     mode=0o644)

@@ -1,0 +1,111 @@
+"""One scan, start to end: what to read, the matcher, the baseline, the findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import gitio, walk
+from .baseline import Baseline
+from .engine import Finding, Scanner
+from .own import OwnSecret, forms_of, project_secrets
+from .rules import select
+
+
+@dataclass
+class ScanOptions:
+    root: Path  # where the scan starts: the project root, or the current folder
+    project: object | None = None  # a dango Project when inside one
+    history: bool = False
+    staged: bool = False
+    paths: list[Path] = field(default_factory=list)
+    baseline: Path | None = None
+    update_baseline: bool = False
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding]
+    warnings: list[str]
+    scope: str
+    files: int = 0
+    accepted: int = 0  # findings the baseline accepted
+    own_secrets: int = 0
+    baseline_written: int | None = None
+
+
+def run_scan(options: ScanOptions) -> ScanResult:
+    warnings: list[str] = []
+    own: list[OwnSecret] = []
+    if options.project is not None:
+        own, problems = project_secrets(options.project)
+        warnings.extend(problems)
+    scanner = Scanner(forms_of(own), select(options.enable, options.disable))
+    git_root = gitio.git_root(options.root)
+    if (options.history or options.staged) and git_root is None:
+        from ..errors import UsageError
+
+        flag = "--history" if options.history else "--staged"
+        raise UsageError(f"{flag} needs a git repository, and {options.root} is not in one.")
+    stores = []
+    if options.project is not None:
+        stores = [options.project.secrets_path, options.project.env_path]
+
+    findings: list[Finding] = []
+    files = 0
+    if options.history:
+        scope = "history"
+        for item in walk.history(git_root):
+            files += 1
+            for finding in scanner.scan(item.data, item.path):
+                finding.blob = item.blob
+                findings.append(finding)
+        commits = gitio.commits_introducing(git_root, {f.blob for f in findings if f.blob})
+        for finding in findings:
+            finding.commit = commits.get(finding.blob)
+    elif options.staged:
+        scope = "staged changes"
+        for item in walk.staged(git_root):
+            files += 1
+            findings.extend(scanner.scan(item.data, item.path))
+    else:
+        scope = "working tree"
+        exempt = walk.exempt_stores(git_root, stores)
+        root = git_root or options.root
+        paths = [p.absolute() for p in options.paths] or None
+        if paths and git_root is not None and any(not _inside(p, git_root) for p in paths):
+            root, git_root = options.root, None
+        for item in walk.working_tree(root, git_root, exempt, paths):
+            files += 1
+            findings.extend(scanner.scan(item.data, item.path))
+
+    baseline_path = options.baseline or _default_baseline(options, git_root)
+    baseline = Baseline.load(baseline_path)
+    result = ScanResult([], warnings, scope, files, own_secrets=len(own))
+    if options.update_baseline:
+        result.baseline_written = baseline.replace(findings)
+        baseline.save()
+        result.accepted = len(findings)
+        return result
+    for finding in findings:
+        if baseline.accepts(finding):
+            result.accepted += 1
+        else:
+            result.findings.append(finding)
+    return result
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _default_baseline(options: ScanOptions, git_root: Path | None) -> Path:
+    if options.project is not None:
+        return options.project.dango_dir / "scan-baseline.json"
+    return (git_root or options.root) / walk.BASELINE
