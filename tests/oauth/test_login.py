@@ -210,3 +210,22 @@ def test_oauth_is_an_alias(dango, sheet):
     result = dango("oauth", "list")
     assert result.code == 0, result
     assert "sheet" in result.out and "missing" in result.out
+
+
+def test_endpoints_can_come_from_project_yml(start, browser, server, project_dir, sheet):
+    with (project_dir / ".dango/project.yml").open("a") as handle:
+        handle.write(f"oauth:\n  google:\n    authorize_url: {server.url}/authorize\n"
+                     f"    token_url: {server.url}/token\n")
+    run = start("auth", "sheet", "--no-browser", env_extra={
+        "DANGO_OAUTH_GOOGLE_AUTHORIZE_URL": "", "DANGO_OAUTH_GOOGLE_TOKEN_URL": ""})
+    url = run.url()
+    assert url.startswith(server.url + "/authorize?")
+    browser.approve(url)
+    assert run.finish().code == 0
+    assert "refresh_token" in stored(project_dir)["credentials"]
+
+
+def test_usage_errors_name_the_command_as_typed(dango, sheet):
+    result = dango("auth", "sheet", "--timeout", "soon")
+    assert result.code == 2
+    assert "Usage: dango auth SOURCE_OR_TYPE" in result.err and "_connect" not in result.err

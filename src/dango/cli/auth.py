@@ -24,6 +24,22 @@ class AuthGroup(click.Group):
         formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="   or: ")
 
 
+class ConnectCommand(click.Command):
+    """`dango auth SOURCE_OR_TYPE`: shown and reported as the group itself, never by its
+    internal name."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.parent.command_path if ctx.parent else "dango auth",
+                              "SOURCE_OR_TYPE [--no-browser] [--device] [--timeout S]")
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as err:
+            err.ctx = ctx.parent or ctx
+            raise
+
+
 @click.group("auth", cls=AuthGroup, invoke_without_command=True)
 @click.pass_context
 def auth_group(ctx: click.Context) -> None:
@@ -46,7 +62,7 @@ def auth_group(ctx: click.Context) -> None:
         say(ctx.get_help())
 
 
-@auth_group.command(CONNECT, hidden=True)
+@auth_group.command(CONNECT, cls=ConnectCommand, hidden=True)
 @click.argument("target", metavar="SOURCE_OR_TYPE")
 @click.option("--no-browser", is_flag=True, help="Print the sign-in address instead of opening it.")
 @click.option("--device", is_flag=True, help="Use the device authorization grant (a code to enter).")

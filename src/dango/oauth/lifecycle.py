@@ -182,11 +182,12 @@ def check_all(project: Project) -> list[CheckResult]:
     grant, whose new token is kept; Facebook: token introspection)."""
     results = []
     for source in oauth_sources(project):
-        results.append(_check(project, source))
+        results.append(check_source(project, source))
     return results
 
 
-def _check(project: Project, source: Source) -> CheckResult:
+def check_source(project: Project, source: Source) -> CheckResult:
+    """One OAuth source: client, tokens, and a live test (used by `dango source test` too)."""
     resolver = Resolver(project)
     grant = read_grant(resolver, source)
     assert grant is not None
