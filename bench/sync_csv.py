@@ -1,0 +1,124 @@
+"""How fast does `dango sync` load a large CSV? Three ways, one generated file, one run.
+
+1. `dango sync` (a subprocess, as a user runs it: DuckDB's CSV reader -> Arrow -> dlt);
+2. a plain default dlt pipeline: rows from `csv.DictReader` into dlt's duckdb destination;
+3. DuckDB's own `CREATE TABLE ... AS SELECT * FROM read_csv(...)` (the practical limit).
+
+Prints the three wall times and the ratios. Usage: python bench/sync_csv.py [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def generate(path: Path, rows: int) -> None:
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.execute(f"""
+            COPY (
+              SELECT i AS order_id,
+                     TIMESTAMP '2026-01-01' + i * INTERVAL 1 SECOND AS ordered_at,
+                     'customer ' || (i % 5000) AS customer,
+                     round((i % 100000) / 100.0, 2) AS amount_eur,
+                     CASE i % 3 WHEN 0 THEN 'paid' WHEN 1 THEN 'pending' ELSE 'refunded' END AS status
+              FROM range({rows}) t(i)
+            ) TO '{path}' (HEADER, DELIMITER ',')""")
+
+
+def timed(label: str, func) -> float:
+    print(f"{label} ...", flush=True)
+    start = time.perf_counter()
+    func()
+    seconds = time.perf_counter() - start
+    print(f"  {seconds:.2f}s", flush=True)
+    return seconds
+
+
+def count(db: Path, table: str) -> int:
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
+def run_dango(work: Path, data: Path, env: dict[str, str]) -> tuple[Path, float]:
+    project = work / "project"
+    dango = [sys.executable, "-m", "dango"]
+    subprocess.run([*dango, "init", str(project)], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run([*dango, "source", "add", "csv", "--name", "bench", "--no-input",
+                    "--set", f"file_path={data}"], check=True, cwd=project, env=env,
+                   stdout=subprocess.DEVNULL)
+    seconds = timed("dango sync", lambda: subprocess.run(
+        [*dango, "sync"], check=True, cwd=project, env=env, stdout=subprocess.DEVNULL))
+    return project, seconds
+
+
+def run_plain_dlt(work: Path, data: Path) -> Path:
+    import dlt
+
+    db = work / "plain_dlt.duckdb"
+
+    def rows():
+        with open(data, newline="") as f:
+            yield from csv.DictReader(f)
+
+    pipeline = dlt.pipeline("bench_plain", pipelines_dir=str(work / "pipelines"),
+                            destination=dlt.destinations.duckdb(str(db)), dataset_name="raw")
+    pipeline.run(dlt.resource(rows, name="orders"))
+    return db
+
+
+def run_duckdb(work: Path, data: Path) -> Path:
+    import duckdb
+
+    db = work / "duckdb_only.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"CREATE TABLE orders AS SELECT * FROM read_csv('{data}')")
+    return db
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="dango-bench-") as tmp:
+        work = Path(tmp)
+        env = dict(os.environ, HOME=str(work), RUNTIME__DLTHUB_TELEMETRY="false")
+        os.environ.update(RUNTIME__DLTHUB_TELEMETRY="false", DLT_DATA_DIR=str(work / "dlt"))
+        data = work / "orders.csv"
+        start = time.perf_counter()
+        generate(data, args.rows)
+        print(f"generated {args.rows:,} rows ({data.stat().st_size / 1e6:.0f} MB) in "
+              f"{time.perf_counter() - start:.1f}s", flush=True)
+
+        project, dango_s = run_dango(work, data, env)
+        plain_db = work / "plain_dlt.duckdb"
+        plain_s = timed("plain default dlt pipeline (csv.DictReader rows)", lambda: run_plain_dlt(work, data))
+        duck_s = timed("duckdb read_csv into a table", lambda: run_duckdb(work, data))
+
+        loaded = {"dango sync": count(project / "data" / "warehouse.duckdb", "raw_bench.orders"),
+                  "plain dlt": count(plain_db, "raw.orders"),
+                  "duckdb": count(work / "duckdb_only.duckdb", "orders")}
+        assert all(n == args.rows for n in loaded.values()), loaded
+        print()
+        print(f"{'method':<44}{'seconds':>9}{'vs duckdb':>11}")
+        for label, seconds in (("dango sync (DuckDB reader -> Arrow -> dlt)", dango_s),
+                               ("plain default dlt pipeline", plain_s),
+                               ("duckdb read_csv (the limit)", duck_s)):
+            print(f"{label:<44}{seconds:>9.2f}{seconds / duck_s:>10.1f}x")
+        print(f"\ndango sync is {plain_s / dango_s:.1f}x faster than the plain dlt pipeline, "
+              f"and {dango_s / duck_s:.1f}x the time of DuckDB alone "
+              "(including process start, imports and dlt's state).")
+
+
+if __name__ == "__main__":
+    main()
