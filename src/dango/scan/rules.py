@@ -38,7 +38,7 @@ def entropy(value: bytes) -> float:
     return -sum(n / total * math.log2(n / total) for n in counts.values())
 
 
-_PLACEHOLDER = re.compile(rb"^(?:\$\{.*\}|\$[A-Za-z_]\w*|\{\{.*\}\}|<[^>]*>|\*+|x+|X+|\.+|password|passwd|"
+_PLACEHOLDER = re.compile(rb"^(?:\$\{.*\}|\$[A-Za-z_]\w*|%\(\w+\)s|\{[^{}]*\}|\{\{.*\}\}|<[^>]*>|\*+|x+|X+|\.+|password|passwd|"
                           rb"pass|secret|changeme|your[_-]?password|\[?REDACTED\]?)$", re.I)
 
 
