@@ -60,14 +60,16 @@ def test_missing_file_fails_that_source_only(dango, project_dir):
     shutil.copy(ORDERS, project_dir / "orders.csv")
     add(dango, "csv", "gone", "file_path=exports/nothing.csv")
     add(dango, "csv", "shop", "file_path=orders.csv")
+    add(dango, "google_analytics", "ga", "property_id=123456")
     result = dango("sync")
     assert result.code == 1, result
+    assert "error: ga: dango cannot load google_analytics sources yet" in result.err
     assert "error: gone: there is no file exports/nothing.csv ([sources.gone] file_path" in result.err
     assert "Traceback" not in result.output
     assert count(project_dir, "raw_shop.orders") == 500
     status = {line.split()[0]: line.split()[-1] for line in result.out.splitlines()
-              if line.startswith(("gone ", "shop ")) and "(csv)" not in line}
-    assert status == {"gone": "failed", "shop": "ok"}
+              if line.startswith(("gone ", "shop ", "ga ")) and "starting" not in line}
+    assert status == {"gone": "failed", "shop": "ok", "ga": "failed"}
 
 
 def test_select_one_source_and_unknown_names(dango, project_dir):
@@ -89,3 +91,34 @@ def test_no_sources_is_not_an_error(dango):
     result = dango("sync")
     assert result.code == 0, result
     assert "No enabled sources" in result.out
+
+
+def test_progress_and_summary_on_a_terminal(project_dir, env):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    shutil.copy(ORDERS, project_dir / "orders.csv")
+    from tests.conftest import run_dango
+
+    assert run_dango("source", "add", "csv", "--name", "shop", "--no-input", "--set",
+                     "file_path=orders.csv", cwd=project_dir, env=env).code == 0
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "dango", "sync"], cwd=project_dir, env=env,
+                            stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    code = proc.wait(timeout=60)
+    os.close(leader)
+    screen = b"".join(chunks).decode(errors="replace")
+    assert code == 0, screen
+    assert "shop" in screen and "500" in screen and "┃" in screen  # rich's table
