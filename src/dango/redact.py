@@ -29,6 +29,7 @@ NOT_SECRET_KEYS = frozenset({
     "spreadsheet_url_or_id", "range_names", "property_id", "customer_id", "account_id",
     "client_id", "project_id", "scopes", "expiry", "token_type", "token_uri", "drivername",
     "granted_scopes", "expires_at", "created_at", "revoked", "cursor_column",
+    "account",  # who granted an OAuth source (an email or a name), shown by `dango auth list`
 })
 
 _forms: dict[str, str] = {}  # a secret or one of its encodings -> its mask

@@ -29,6 +29,7 @@ def test_list_and_status(dango, connect, auth_env, project_dir, sheet):
     assert rows["ga"]["status"] == "missing" and rows["ga"]["provider"] == "google"
     text = dango("auth", "list", env_extra=auth_env)
     assert "sheet" in text.out and "valid" in text.out and "missing" in text.out
+    assert "ada@example.com" in text.out  # who granted it is not a secret
     from dango.oauth.lifecycle import list_grants
     from dango.project import load_project
 
