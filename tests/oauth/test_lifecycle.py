@@ -155,3 +155,16 @@ def test_grants_and_removals_are_audited_without_values(dango, connect, project_
     events = [json.loads(line) for line in log.splitlines()]
     assert [e["event"] for e in events if e.get("source") == "sheet"][-2:] == ["auth_granted", "auth_revoked"]
     assert token not in log and GOOGLE_CLIENT_SECRET not in log
+
+
+def test_refresh_against_a_broken_token_endpoint_changes_nothing(dango, connect, server, project_dir,
+                                                                 auth_env, sheet):
+    connect("sheet")
+    before = snapshot(project_dir)
+    token = creds(project_dir)["refresh_token"]
+    server.token_failure = (502, f"bad gateway while refreshing {token} for {GOOGLE_CLIENT_SECRET}")
+    result = dango("auth", "refresh", "sheet", env_extra=auth_env)
+    assert result.code == 1, result
+    assert "HTTP 502" in result.err and "nothing was changed" in result.err
+    assert token not in result.output and GOOGLE_CLIENT_SECRET not in result.output
+    assert snapshot(project_dir) == before
