@@ -63,6 +63,17 @@ def atomic_write(path: Path, data: bytes, *, root: Path, mode: int | None = None
     fsync_dir(target.parent)
 
 
+def remove_stale_temporaries(path: Path) -> int:
+    """Delete temporary files a killed writer of `path` left behind; call under the lock
+    (then no other writer of `path` is running). Returns how many were removed."""
+    removed = 0
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
+            removed += 1
+    return removed
+
+
 def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MalformedFile
-from .atomic import SECRET_MODE, atomic_write
+from .atomic import SECRET_MODE, atomic_write, remove_stale_temporaries, write_target
 from .references import is_reference
 from .toml_text import headers, locate_key, with_key_added, with_table_added, without_tables
 
@@ -152,6 +152,9 @@ class SecretsFile:
         self.data = parse_toml(self.path, self.text)
 
     def save(self) -> None:
+        """Write atomically (0600); callers hold the project lock, so temporaries left by a
+        killed writer are removed first: they hold secrets."""
+        remove_stale_temporaries(write_target(self.path, self.root))
         atomic_write(self.path, self.text.encode("utf-8"), root=self.root, mode=SECRET_MODE)
         if self.example_path is not None:
             atomic_write(self.example_path, example_text(self.data).encode("utf-8"), root=self.root)
