@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # plain http on the loopback
 
@@ -320,5 +320,3 @@ def consent_id(html: str) -> str:
     assert match, html
     return match.group(1)
 
-
-__all__ = ["OAuthServer", "consent_id", "urlencode"]

@@ -87,7 +87,7 @@ def authorize(project: Project, target: str, *, notify: Notify, device: bool = F
     if tokens.scopes is None:
         tokens.scopes = scopes
     if provider.has_refresh_token and not tokens.refresh_token:
-        if not all(g is not None and g.refresh_token for g in existing):
+        if not all(g is not None and g.refresh_token and not g.revoked for g in existing):
             raise AuthorizationFailed(
                 f"{provider.label} granted access but returned no refresh token, so syncs could not "
                 "renew it; nothing was changed. Remove Dango's access in your account settings, "
