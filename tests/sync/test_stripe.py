@@ -77,9 +77,10 @@ def test_failures_are_per_source_one_sentence_and_never_show_a_secret(dango, pro
 
     # canary: no output, and no file of dlt's (pipeline folder, trace, state) nor the
     # warehouse holds the key; only the secrets file does
-    debug = dango("sync", "--source", "revoked", "--debug")
+    debug = dango("--debug", "sync", "--source", "revoked")
     for output in (result.output, debug.output):
         assert CANARY_STRIPE not in output
         assert CANARY_STRIPE[len("sk_live_"):] not in output
     assert files_containing(project_dir, CANARY_STRIPE) == [".dlt/secrets.toml"]
+    assert "Traceback" in debug.err and "HTTPError" in debug.err  # --debug shows it, redacted
     assert list((project_dir / ".dango" / "pipelines").rglob("trace.pickle"))

@@ -45,7 +45,10 @@ def sync_command(ctx: click.Context, names: tuple[str, ...], full_refresh: bool,
                    "sources": [r.to_json() for r in run.results]})
     else:
         _summary(run)
+    debug = bool((ctx.find_root().obj or {}).get("debug"))
     for result in run.failed:
+        if debug and result.traceback:
+            note(result.traceback.rstrip())
         note(f"error: {result.name}: {result.error}")
     if run.failed:
         sys.exit(1)

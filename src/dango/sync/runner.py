@@ -36,6 +36,7 @@ class SourceResult:
     tables: dict[str, int] = field(default_factory=dict)  # table -> rows loaded
     seconds: float = 0.0
     error: str | None = None
+    traceback: str | None = None  # redacted; shown only with --debug
 
     @property
     def rows(self) -> int:
@@ -120,6 +121,9 @@ def _sync_one(project: Project, resolver: Resolver, redactor: Redactor, destinat
     except Exception as error:  # one source's failure never stops the others
         result.status = "failed"
         result.error = redactor(_sentence(job, module, error))
+        import traceback
+
+        result.traceback = redactor("".join(traceback.format_exception(error)))
     result.seconds = time.perf_counter() - started
     return result
 
