@@ -19,7 +19,8 @@ def test_browser_flow_stores_tokens_in_dlt_shape(start, browser, server, project
     run = start("auth", "sheet", "--no-browser")
     url = run.url()
     query = parse_qs(urlsplit(url).query)
-    assert query["code_challenge_method"] == ["S256"]
+    assert query["code_challenge_method"] == ["S256"] and query["access_type"] == ["offline"]
+    assert len(query["state"][0]) >= 32
     assert urlsplit(query["redirect_uri"][0]).hostname == "127.0.0.1"
     page = browser.approve(url)
     assert page.status_code == 200 and "Signed in" in page.text
