@@ -51,3 +51,19 @@ def test_list_and_status_import_nothing_heavy(dango, project_dir, env, sheet):
                               capture_output=True, text=True)
         modules = json.loads(proc.stdout.splitlines()[-1])
         assert [m for m in modules if m.split(".")[0] in HEAVY] == [], args
+
+
+def test_a_client_in_the_secrets_file_needs_no_environment(start, browser, project_dir, sheet):
+    """The docs' manual layout: client_id/client_secret right in [sources.<name>]."""
+    path = project_dir / ".dlt/secrets.toml"
+    path.write_text(path.read_text() + f'\n[sources.sheet]\nclient_id = "{GOOGLE_CLIENT_ID}"\n'
+                    f'client_secret = "{GOOGLE_CLIENT_SECRET}"\n')
+    run = start("auth", "sheet", "--no-browser",
+                env_extra={"GOOGLE_CLIENT_ID": "", "GOOGLE_CLIENT_SECRET": ""})
+    browser.approve(run.url())
+    result = run.finish()
+    assert result.code == 0, result
+    import tomllib
+
+    creds = tomllib.loads(path.read_text())["sources"]["sheet"]["credentials"]
+    assert creds["client_id"] == GOOGLE_CLIENT_ID and creds["client_secret"] == GOOGLE_CLIENT_SECRET
