@@ -158,3 +158,12 @@ def test_generic_rule_is_off_by_default(repo, dango):
     enabled = dango("secrets", "scan", "--enable", "generic-secret-assignment")
     assert enabled.code == 1 and "generic-secret-assignment" in enabled.out, enabled
     assert "Zx8q2LmP0vRt7YwB3nKd" not in enabled.output
+
+
+def test_a_copied_store_is_a_finding_whatever_it_holds(repo, dango):
+    (repo / ".env.backup").write_text("# old settings\nLEGACY_DB_PASSWORD=n0t-a-kn0wn-v4lue\n")
+    (repo / ".env.example").write_text("LEGACY_DB_PASSWORD=change-me-please\n")
+    result = dango("secrets", "scan")
+    assert result.code == 1, result
+    assert ".env.backup:2: secrets-store-file" in result.out
+    assert ".env.example" not in result.out and "n0t-a-kn0wn-v4lue" not in result.output

@@ -42,7 +42,9 @@ class Finding:
                 "line": self.line, "commit": self.commit, "excerpt": self.excerpt,
                 "secret": self.masked}
         if self.credential:
-            data.update(credential=self.credential, encoding=self.encoding, fix=self.fix)
+            data.update(credential=self.credential, encoding=self.encoding)
+        if self.fix:
+            data["fix"] = self.fix
         return data
 
 

@@ -25,6 +25,8 @@ def text_report(result: ScanResult) -> list[str]:
         if finding.credential:
             encoded = "" if finding.encoding == "exact" else f", {finding.encoding}-encoded"
             lines.append(f"  the value of {finding.credential}{encoded}; {finding.fix}")
+        elif finding.fix:
+            lines.append(f"  {finding.fix}")
         lines.append(f"  {finding.excerpt}")
     return lines
 

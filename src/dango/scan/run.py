@@ -10,6 +10,7 @@ from .baseline import Baseline
 from .engine import Finding, Scanner
 from .own import OwnSecret, forms_of, project_secrets
 from .rules import select
+from .stores import is_store, store_findings
 
 
 @dataclass
@@ -59,7 +60,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         scope = "history"
         for item in walk.history(git_root):
             files += 1
-            for finding in scanner.scan(item.data, item.path):
+            for finding in _scan(scanner, item):
                 finding.blob = item.blob
                 findings.append(finding)
         commits = gitio.commits_introducing(git_root, {f.blob for f in findings if f.blob})
@@ -69,7 +70,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         scope = "staged changes"
         for item in walk.staged(git_root):
             files += 1
-            findings.extend(scanner.scan(item.data, item.path))
+            findings.extend(_scan(scanner, item))
     else:
         scope = "working tree"
         exempt = walk.exempt_stores(git_root, stores)
@@ -79,7 +80,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
             root, git_root = options.root, None
         for item in walk.working_tree(root, git_root, exempt, paths):
             files += 1
-            findings.extend(scanner.scan(item.data, item.path))
+            findings.extend(_scan(scanner, item))
 
     baseline_path = options.baseline or _default_baseline(options, git_root)
     baseline = Baseline.load(baseline_path)
@@ -95,6 +96,13 @@ def run_scan(options: ScanOptions) -> ScanResult:
         else:
             result.findings.append(finding)
     return result
+
+
+def _scan(scanner: Scanner, item: walk.Item) -> list[Finding]:
+    findings = scanner.scan(item.data, item.path)
+    if not findings and is_store(item.path):
+        findings = store_findings(item.data, item.path)
+    return findings
 
 
 def _inside(path: Path, root: Path) -> bool:
