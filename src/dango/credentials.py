@@ -107,7 +107,12 @@ class Resolver:
     def decode(self, raw: str, key_path: str) -> str:
         """A stored string as written before any encryption: ENC[...] values are decrypted
         here (encryption at rest); every other string is returned as is."""
-        return raw
+        if not raw.startswith("ENC["):
+            return raw
+        from .crypto.codec import decrypt_stored, line_in
+
+        return decrypt_stored(self.project, raw, key_path, self.project.relative(self.secrets.path),
+                              lambda: line_in(self.secrets.text, key_path))
 
     def resolve_stored(self, raw: Any, key_path: str, line: int | None = None) -> Any:
         """A value as stored in secrets.toml (any nesting), decoded and interpolated."""

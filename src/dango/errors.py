@@ -181,3 +181,18 @@ class CheckFailed(DangoError):
     """A live test said no: the command ran and found a problem."""
 
     exit_code = 1
+
+
+# -- encryption at rest (`dango secrets encrypt`, section 5) ----------------------------
+
+class DecryptionFailed(DangoError):
+    """An ENC[...] value that cannot be decrypted: wrong key, tampered, moved or damaged."""
+
+    def __init__(self, key_path: str, path: Path | str, line: int | None, reason: str, fix: str):
+        self.key_path = key_path
+        super().__init__(f"{where(path, line)}: {key_path} could not be decrypted: {reason}; {fix}")
+
+
+class KeyUnavailable(DangoError):
+    """The encryption key cannot be read or stored: no keyring backend, a keyring that does
+    not answer, a key that is not on this machine, or a malformed DANGO_MASTER_KEY."""

@@ -17,6 +17,12 @@ SECRETS_COMMANDS: dict[str, str] = {
     "scan": "scan:scan_command",
     "hook": "scan:hook_group",
     "leak-test": "scan:leak_test_command",  # hidden; only for tests, under DANGO_TEST_LEAK=1
+    "encrypt": "crypto:encrypt_command",
+    "decrypt": "crypto:decrypt_command",
+    "status": "crypto:status_command",
+    "rotate-key": "crypto:rotate_key_command",
+    "key": "crypto:key_group",
+    "export": "crypto:export_command",
 }
 
 

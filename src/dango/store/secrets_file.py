@@ -50,11 +50,17 @@ class SecretsFile:
         self.text = text
         self.data = parse_toml(path, text)
         self._doc = None
+        self.codec = None  # encrypts secrets on write once the project is encrypted
 
     @classmethod
     def load(cls, project) -> "SecretsFile":
-        return cls(project.secrets_path, project.root, project.example_path,
-                   read_text(project.secrets_path))
+        loaded = cls(project.secrets_path, project.root, project.example_path,
+                     read_text(project.secrets_path))
+        if project.settings.get("encryption"):  # only encrypted projects import the cipher
+            from ..crypto.codec import codec_for
+
+            loaded.codec = codec_for(project)
+        return loaded
 
     # -- reading -------------------------------------------------------------------------
     def sources(self) -> dict[str, Any]:
@@ -101,6 +107,8 @@ class SecretsFile:
         (or the last source's) tables, so the comments that lead to the next table stay
         with it.
         """
+        if secret and self.codec is not None:
+            value = self.codec.encode(value, full)
         expected = _with_value(self.data, full, value)
         text = _text_with_value(self.text, self.data, full, value)
         if text is not None and _loads_quiet(text) == expected:
@@ -114,6 +122,18 @@ class SecretsFile:
                 table[part] = tomlkit.table(is_super_table=part == "sources")
             table = table[part]
         table[full[-1]] = value
+        self._sync_from_doc()
+
+    def replace_values(self, values: dict[tuple[str, ...], Any]) -> None:
+        """Replace existing values at full key paths in one edit (comments and layout kept);
+        used to encrypt or decrypt a whole file at once."""
+        if not values:
+            return
+        for full, value in values.items():
+            table = self.doc
+            for part in full[:-1]:
+                table = table[part]
+            table[full[-1]] = value
         self._sync_from_doc()
 
     def unset(self, source: str, key_path: tuple[str, ...]) -> bool:

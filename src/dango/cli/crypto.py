@@ -1,0 +1,177 @@
+"""`dango secrets encrypt | decrypt | status | rotate-key | key export | key import | export`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import UsageError
+from .output import emit_json, note, project_from, say, table, warn
+
+
+def reveal(text: str) -> None:
+    """Print what the user explicitly asked to see, past the redaction layer (which would
+    otherwise mask the very values asked for)."""
+    sys.stdout.flush()
+    raw = sys.__stdout__ if sys.__stdout__ is not None else sys.stdout
+    raw.write(text)
+    raw.flush()
+
+
+@click.command("encrypt")
+@click.argument("target", required=False, metavar="[NAME[.FIELD]]")
+@click.pass_context
+def encrypt_command(ctx: click.Context, target: str | None) -> None:
+    """Encrypt secret values in .dlt/secrets.toml (AES-256-GCM, key in the OS keyring).
+
+    \b
+    Sections, keys and comments stay readable; references (${VAR}) and non-secret fields
+    (host, port, client_id...) are left as they are. New values are encrypted from now on.
+    Examples:
+      dango secrets encrypt
+      dango secrets encrypt stripe_payments
+      DANGO_MASTER_KEY=... dango secrets encrypt    # CI / headless: key from the variable
+    """
+    from ..crypto.operations import encrypt
+
+    project = project_from(ctx)
+    if target is not None:
+        from ..sources import SourcesFile
+
+        SourcesFile(project).get(target.split(".")[0])  # a typo is an error, not a no-op
+    outcome = encrypt(project, target)
+    count = len(outcome.changed)
+    say(f"Encrypted {count} value{'s' if count != 1 else ''} with key {outcome.key_id}"
+        + (" (nothing left in plaintext)." if count == 0 else "."))
+
+
+@click.command("decrypt")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def decrypt_command(ctx: click.Context, yes: bool) -> None:
+    """Decrypt every value back to plaintext and stop encrypting new ones."""
+    from ..crypto.operations import decrypt
+
+    project = project_from(ctx)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("`dango secrets decrypt` writes every secret in plaintext; "
+                             "run it with --yes to confirm.")
+        click.confirm("Write every secret of .dlt/secrets.toml in plaintext?", abort=True, err=True)
+    outcome = decrypt(project)
+    count = len(outcome.changed)
+    say(f"Decrypted {count} value{'s' if count != 1 else ''}; the project is no longer encrypted.")
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.pass_context
+def status_command(ctx: click.Context, as_json: bool) -> None:
+    """Which values are encrypted, which backend holds the key, whether it is reachable."""
+    from ..crypto.status import project_status
+
+    status = project_status(project_from(ctx))
+    if status.plaintext_backend:
+        warn(f"the keyring backend {status.backend} stores keys unencrypted in a file; use the "
+             "system keyring where there is one, or DANGO_MASTER_KEY from a secret store.")
+    if as_json:
+        emit_json(status.to_json())
+        return
+    counts = status.counts
+    say(f"Encryption: {'on, key ' + str(status.key_id) if status.encrypted else 'off'}")
+    if status.key_store == "env":
+        say("Key from: DANGO_MASTER_KEY")
+    elif status.backend:
+        say(f"Key from: keyring ({status.backend})")
+    if status.reachable is not None:
+        say(f"Key reachable: {'yes' if status.reachable else 'no'}")
+    say("Values: " + (", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "none"))
+    if status.values:
+        table(["key", "state", "key id"],
+              [(v["key_path"], v["state"], v.get("key_id", "")) for v in status.values])
+    if status.problem:
+        warn(status.problem)
+    if status.encrypted and counts.get("plaintext"):
+        note("Run `dango secrets encrypt` to encrypt the values still in plaintext.")
+    if status.reachable is False or counts.get("damaged"):
+        ctx.exit(1)
+
+
+@click.command("rotate-key")
+@click.pass_context
+def rotate_key_command(ctx: click.Context) -> None:
+    """Re-encrypt every value under a new key in one atomic write; the old key is removed after.
+
+    With the key in DANGO_MASTER_KEY, the new key is printed once: put it in the variable.
+    """
+    from ..crypto.operations import rotate_key
+
+    def announce(new_key: str) -> None:
+        note("The new key (shown once; put it in DANGO_MASTER_KEY wherever this project runs):")
+        reveal(new_key + "\n")
+
+    outcome = rotate_key(project_from(ctx), announce)
+    count = len(outcome.changed)
+    say(f"Re-encrypted {count} value{'s' if count != 1 else ''} with the new key {outcome.key_id}.")
+    if outcome.new_key is not None:
+        warn("update DANGO_MASTER_KEY to the new key printed above; the old key no longer "
+             "decrypts this file.")
+
+
+@click.group("key")
+def key_group() -> None:
+    """Move the project's encryption key to another machine."""
+
+
+@key_group.command("export")
+@click.pass_context
+def key_export_command(ctx: click.Context) -> None:
+    """Print the project's key (base64) once, for `dango secrets key import` elsewhere."""
+    from ..crypto.operations import export_key
+
+    kid, text = export_key(project_from(ctx))
+    note(f"Key {kid} of this project; whoever holds it can decrypt .dlt/secrets.toml. "
+         "Pass it on through a password manager, never by chat or e-mail.")
+    reveal(text + "\n")
+
+
+@key_group.command("import")
+@click.pass_context
+def key_import_command(ctx: click.Context) -> None:
+    """Store a key (base64, from standard input or a hidden prompt) in this machine's keyring."""
+    from ..crypto.operations import import_key
+
+    project = project_from(ctx)
+    if sys.stdin.isatty():
+        text = click.prompt("Key (base64)", hide_input=True, err=True)
+    else:
+        text = sys.stdin.read()
+    kid, warnings = import_key(project, text)
+    for message in warnings:
+        warn(message)
+    say(f"Stored key {kid} in the keyring.")
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["env", "toml"]), required=True,
+              help="env: NAME='value' lines as dlt reads them; toml: the secrets.toml layout.")
+@click.option("--reveal", "do_reveal", is_flag=True, help="Required: print the decrypted values.")
+@click.pass_context
+def export_command(ctx: click.Context, fmt: str, do_reveal: bool) -> None:
+    """Print every credential decrypted and resolved, to move it into a vault (audited).
+
+    \b
+    Example:
+      dango secrets export --format env --reveal > /dev/shm/creds.env
+    """
+    if not do_reveal:
+        raise UsageError("`dango secrets export` prints every secret in plaintext; add --reveal "
+                         "to confirm (the reveal is recorded in .dango/audit.log).")
+    from ..crypto.exporting import as_env_file, as_toml, resolved_values
+    from ..lifecycle import audit
+
+    project = project_from(ctx)
+    values, _ = resolved_values(project)
+    audit.record(project, "revealed", field="all", format=fmt, values=len(values))
+    reveal(as_env_file(values) if fmt == "env" else as_toml(values))

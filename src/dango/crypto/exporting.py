@@ -1,0 +1,90 @@
+"""Every stored credential resolved and decrypted, in memory: for `dango exec` (as dlt's
+environment variables) and `dango secrets export --reveal` (env or TOML text for a vault).
+
+Names follow dlt's environment provider: `[sources.pay] api_key` becomes
+`SOURCES__PAY__API_KEY`, `[sources.gs.credentials] refresh_token` becomes
+`SOURCES__GS__CREDENTIALS__REFRESH_TOKEN`, `[destination.postgres.credentials] password`
+becomes `DESTINATION__POSTGRES__CREDENTIALS__PASSWORD`. Lists go as JSON, which dlt parses.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from typing import Any, Mapping
+
+from ..credentials import Resolver
+from ..errors import UnsetVariable
+from ..store.secrets_file import SecretsFile
+from . import policy
+
+Path = tuple[str, ...]
+
+
+def resolved_values(project, *, skip_unset: bool = False) -> tuple[dict[Path, Any], list[UnsetVariable]]:
+    """{full key path: resolved value} for every value under [sources] and [destination];
+    with `skip_unset`, values whose ${VAR} is unset are left out and returned as problems."""
+    secrets = SecretsFile.load(project)
+    resolver = Resolver(project, secrets)
+    values: dict[Path, Any] = {}
+    unset: list[UnsetVariable] = []
+    for path, raw in policy.leaves(secrets.data):
+        try:
+            values[path] = resolver.resolve_stored(raw, ".".join(path), secrets.line_of(path[:-1], path[-1]))
+        except UnsetVariable as err:
+            if not skip_unset:
+                raise
+            unset.append(err)
+    return values, unset
+
+
+def env_name(path: Path) -> str:
+    return "__".join(part.upper() for part in path)
+
+
+def env_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, default=str)
+    return str(value)
+
+
+def environment(project, base: Mapping[str, str]) -> tuple[dict[str, str], list[UnsetVariable]]:
+    """`base` plus every credential as dlt's variable; a variable already in `base` wins,
+    as dlt's own override does. Previous values kept during a rotation are left out."""
+    values, unset = resolved_values(project, skip_unset=True)
+    env = dict(base)
+    for path, value in values.items():
+        if any(part.endswith("__previous") for part in path):
+            continue
+        env.setdefault(env_name(path), env_text(value))
+    return env, unset
+
+
+def as_env_file(values: dict[Path, Any]) -> str:
+    """`NAME='value'` lines (single-quoted, as dotenv and POSIX shells read them)."""
+    lines = []
+    for path, value in values.items():
+        text = env_text(value).replace("'", "'\\''")
+        lines.append(f"{env_name(path)}='{text}'")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def as_toml(values: dict[Path, Any]) -> str:
+    import tomlkit
+
+    from ..store.references import escape
+
+    doc = tomlkit.document()
+    for path, value in values.items():
+        table = doc
+        for part in path[:-1]:
+            if part not in table:
+                table[part] = tomlkit.table(is_super_table=len(path) > 2 and part in ("sources", "destination"))
+            table = table[part]
+        # Resolved values are final: a literal ${ is written escaped, so the text reads back the same.
+        table[path[-1]] = escape(value) if isinstance(value, str) else value
+    return tomlkit.dumps(doc)

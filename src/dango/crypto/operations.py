@@ -1,0 +1,191 @@
+"""The project-level crypto commands: encrypt, decrypt, rotate-key, key import/export.
+
+Each runs under the project lock, re-reads secrets.toml inside it, decrypts everything it
+needs before writing anything (so a wrong key or a damaged value changes no file), and
+writes secrets.toml in one atomic write. Order of writes:
+
+    encrypt:    key stored and verified -> project.yml key id -> secrets.toml
+    rotate-key: new key stored and verified -> secrets.toml -> project.yml -> old keys removed
+    decrypt:    secrets.toml -> project.yml -> keys removed
+
+so a process killed at any point leaves a file that some key still in the keyring decrypts.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..credentials import Resolver
+from ..errors import KeyUnavailable, UsageError
+from ..store.secrets_file import SecretsFile
+from . import keys, policy, state
+from .cipher import encrypt as seal, key_id, new_key, parse
+
+KILL_HOOK = "DANGO_TEST_KILL_AT"  # tests only: the stage at which the process kills itself
+
+
+def _checkpoint(stage: str) -> None:
+    if os.environ.get(KILL_HOOK) == stage:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _specs(project) -> dict:
+    from ..sources import load_sources
+
+    return {source.name: source.spec for source in load_sources(project)}
+
+
+def _decrypt_all(project, secrets: SecretsFile, values: dict[tuple[str, ...], str]) -> dict:
+    resolver = Resolver(project, secrets)
+    return {path: resolver.decode(raw, ".".join(path)) for path, raw in values.items()}
+
+
+def _kids(values: dict[tuple[str, ...], str]) -> set[str]:
+    found = set()
+    for raw in values.values():
+        try:
+            found.add(parse(raw).kid)
+        except ValueError:
+            pass
+    return found
+
+
+@dataclass
+class Outcome:
+    changed: list[str] = field(default_factory=list)  # key paths written
+    key_id: str | None = None
+    new_key: str | None = None  # base64, only when the key lives in DANGO_MASTER_KEY
+
+
+def _audit(project, event: str, count: int, **detail) -> None:
+    from ..lifecycle import audit
+
+    audit.record(project, event, values=count, **detail)
+
+
+def encrypt(project, target: str | None = None) -> Outcome:
+    """Encrypt every secret literal (or those of one source or field)."""
+    with project.lock():
+        secrets = SecretsFile.load(project)
+        literals = {p: v for p, v in policy.secret_literals(secrets.data, _specs(project)).items()
+                    if policy.matches(p, target)}
+        from_env = keys.env_key()
+        kid = state.current_key_id(project)
+        if from_env is not None:
+            key = from_env
+        elif kid is not None and keys.has_key(project, kid):
+            key = keys.get_key(project, kid)
+        else:
+            if kid is not None and policy.encrypted_values(secrets.data):
+                keys.get_key(project, kid)  # raises: values exist that only the lost key reads
+            key = new_key()
+            keys.store_key(project, key)
+        if state.current_key_id(project) != key_id(key):
+            project = state.write(project, key_id(key))
+        outcome = Outcome(key_id=key_id(key))
+        if literals:
+            secrets.replace_values({p: seal(key, v, ".".join(p)) for p, v in literals.items()})
+            secrets.save()
+            outcome.changed = [".".join(p) for p in literals]
+            _audit(project, "encrypted", len(literals), key_id=outcome.key_id)
+    return outcome
+
+
+def decrypt(project) -> Outcome:
+    """Every ciphertext back to its plaintext; the project is no longer encrypted."""
+    with project.lock():
+        secrets = SecretsFile.load(project)
+        values = policy.encrypted_values(secrets.data)
+        plain = _decrypt_all(project, secrets, values)
+        if plain:
+            secrets.replace_values(plain)
+            secrets.save()
+        old = _kids(values) | set(filter(None, [state.current_key_id(project)]))
+        state.write(project, None)
+        for kid in sorted(old):
+            keys.delete_key(project, kid)
+        if plain:
+            _audit(project, "decrypted", len(plain))
+    return Outcome(changed=[".".join(p) for p in plain])
+
+
+def rotate_key(project, announce: Callable[[str], None] | None = None) -> Outcome:
+    """A new key; every value re-encrypted under it in one atomic write; old keys removed
+    after. With DANGO_MASTER_KEY, `announce(new key)` runs before anything is written."""
+    with project.lock():
+        kid = state.current_key_id(project)
+        if kid is None:
+            raise UsageError("This project is not encrypted, so it has no key to rotate; run "
+                             "`dango secrets encrypt` first.")
+        secrets = SecretsFile.load(project)
+        values = policy.encrypted_values(secrets.data)
+        plain = _decrypt_all(project, secrets, values)
+        key = new_key()
+        outcome = Outcome(key_id=key_id(key))
+        if keys.env_key() is not None:
+            outcome.new_key = keys.encode_key(key)
+            if announce is not None:
+                announce(outcome.new_key)
+        else:
+            keys.store_key(project, key)
+        _checkpoint("new-key")
+        secrets.replace_values({p: seal(key, v, ".".join(p)) for p, v in plain.items()})
+        secrets.save()
+        _checkpoint("written")
+        project = state.write(project, outcome.key_id)
+        _checkpoint("recorded")
+        if outcome.new_key is None:
+            for old in sorted((_kids(values) | {kid}) - {outcome.key_id}):
+                keys.delete_key(project, old)
+        outcome.changed = [".".join(p) for p in plain]
+        _audit(project, "key_rotated", len(plain), key_id=outcome.key_id)
+    return outcome
+
+
+def current_key(project) -> tuple[str, bytes]:
+    """(key id, key) new values are encrypted with; KeyUnavailable when there is none."""
+    from_env = keys.env_key()
+    if from_env is not None:
+        return key_id(from_env), from_env
+    kid = state.current_key_id(project)
+    if kid is None:
+        raise UsageError("This project is not encrypted, so it has no key; run "
+                         "`dango secrets encrypt` first.")
+    return kid, keys.get_key(project, kid)
+
+
+def export_key(project) -> tuple[str, str]:
+    """(key id, base64 key) to move to another machine; the export is audited."""
+    kid, key = current_key(project)
+    from ..lifecycle import audit
+
+    audit.record(project, "revealed", field="encryption_key", key_id=kid)
+    return kid, keys.encode_key(key)
+
+
+def import_key(project, text: str) -> tuple[str, list[str]]:
+    """Store a key given as base64 in the keyring; (its id, warnings)."""
+    key = keys.decode_key(text, "The key given on standard input")
+    if keys.env_key() is not None:
+        raise UsageError(f"{keys.ENV} is set, and it wins over the keyring; unset it to import a key "
+                         "into the keyring, or keep using the variable.")
+    kid = keys.store_key(project, key)
+    warnings = []
+    current = state.current_key_id(project)
+    if current is not None and current != kid:
+        warnings.append(f"This project encrypts with key {current}, and the key imported is {kid}; "
+                        "values encrypted with another key stay unreadable.")
+    return kid, warnings
+
+
+def require_reachable(project) -> None:
+    kid = state.current_key_id(project)
+    if kid is not None:
+        keys.get_key(project, kid)
+
+
+__all__ = ["encrypt", "decrypt", "rotate_key", "export_key", "import_key", "current_key",
+           "KeyUnavailable"]

@@ -1,0 +1,81 @@
+"""`dango secrets status`: which values are encrypted, where the key is, whether it answers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..errors import DangoError
+from ..store.references import is_reference
+from ..store.secrets_file import SecretsFile
+from . import is_encrypted, keys, policy, state
+from .cipher import BadCiphertext, parse
+
+
+@dataclass
+class Status:
+    encrypted: bool  # the project encrypts new values
+    key_id: str | None
+    key_store: str | None  # "env" | "keyring" | None when unknown
+    backend: str | None
+    plaintext_backend: bool
+    reachable: bool | None  # None: nothing to reach (not encrypted, no ciphertext)
+    problem: str | None
+    values: list[dict[str, Any]] = field(default_factory=list)  # key_path, state, key_id
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for value in self.values:
+            counts[value["state"]] = counts.get(value["state"], 0) + 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "counts": self.counts}
+
+
+def project_status(project) -> Status:
+    secrets = SecretsFile.load(project)
+    specs = _specs(project)
+    literals = policy.secret_literals(secrets.data, specs)
+    values = []
+    kids: set[str] = set()
+    for path, value in policy.leaves(secrets.data):
+        entry: dict[str, Any] = {"key_path": ".".join(path)}
+        if is_encrypted(value):
+            entry["state"] = "encrypted"
+            try:
+                entry["key_id"] = parse(value).kid
+                kids.add(entry["key_id"])
+            except BadCiphertext:
+                entry["state"] = "damaged"
+        elif path in literals:
+            entry["state"] = "plaintext"
+        elif isinstance(value, str) and is_reference(value):
+            entry["state"] = "reference"
+        else:
+            continue  # not secret (a host, scopes...): nothing to say
+        values.append(entry)
+    kid = state.current_key_id(project)
+    result = Status(kid is not None, kid, None, None, False, None, None, values)
+    wanted = sorted(kids | ({kid} if kid else set()))
+    try:
+        where = keys.where()
+        result.key_store, result.backend, result.plaintext_backend = where.kind, where.backend, where.plaintext
+        if wanted:
+            for needed in wanted:
+                keys.get_key(project, needed)
+            result.reachable = True
+    except DangoError as err:
+        result.reachable = False if wanted else None
+        result.problem = str(err)
+    return result
+
+
+def _specs(project) -> dict:
+    from ..sources import load_sources
+
+    try:
+        return {source.name: source.spec for source in load_sources(project)}
+    except DangoError:
+        return {}
