@@ -23,6 +23,7 @@ COMMANDS = {
     "audit": "lifecycle:audit_command",
     "sync": "sync:sync_command",
     "auth": "auth:auth_group",
+    "exec": "exec_cmd:exec_command",
 }
 ALIASES: dict[str, str] = {"oauth": "auth"}
 
