@@ -63,17 +63,17 @@ def register(value: Any, key: str | None = None) -> Any:
     `value` so a caller can wrap an expression. `key` (the last part of a key path) lets
     values of non-secret keys such as `host` through unregistered."""
     global _pattern
-    if key is not None and key.rsplit(".", 1)[-1] in NOT_SECRET_KEYS:
-        return value
     if isinstance(value, dict):
         for name, item in value.items():
             register(item, str(name))
         return value
     if isinstance(value, (list, tuple)):
         for item in value:
-            register(item)
+            register(item, key)
         return value
     if not isinstance(value, str) or len(value) < MIN_LENGTH or value in _forms:
+        return value
+    if key is not None and key.rsplit(".", 1)[-1] in NOT_SECRET_KEYS:
         return value
     if "${" in value or value.startswith("ENC["):  # a reference or a ciphertext: not secret
         return value

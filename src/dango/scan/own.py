@@ -33,15 +33,14 @@ class Form:
 
 
 def _leaves(value: Any, path: str, key: str) -> Iterator[tuple[str, str]]:
-    if key in NOT_SECRET_KEYS:
-        return
     if isinstance(value, dict):
         for name, item in value.items():
             yield from _leaves(item, f"{path}.{name}", str(name))
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from _leaves(item, path, key)
-    elif isinstance(value, str) and len(value) >= MIN_LENGTH and "${" not in value:
+    elif (isinstance(value, str) and len(value) >= MIN_LENGTH and "${" not in value
+          and key not in NOT_SECRET_KEYS):
         yield path, value
 
 
