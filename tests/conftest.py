@@ -107,3 +107,12 @@ def require_binary(name: str) -> str:
             pytest.fail(message + " (required under CI)")
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(scope="session")
+def scram_postgres():
+    """A throwaway PostgreSQL that checks passwords: user `loader` (CANARY_PASSWORD), db `app`."""
+    from tests.servers.postgres_scram import ScramPostgres
+
+    with ScramPostgres("loader", CANARY_PASSWORD) as server:
+        yield server

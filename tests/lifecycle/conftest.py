@@ -51,3 +51,4 @@ def silent_port():
     for conn in held:
         conn.close()
     server.close()
+

@@ -202,3 +202,15 @@ def test_validate_live_reports_every_failing_source(dango, stripe_api, closed_po
     assert any(l.startswith("bad: live check invalid") for l in lines)
     assert any(l.startswith("down: live check unknown") for l in lines)
     assert not any(l.startswith("good:") for l in lines)
+
+
+def test_postgres_password_checked_by_a_scram_server(dango, scram_postgres):
+    add_postgres(dango, host="127.0.0.1", port=scram_postgres.port, database="app", username="loader")
+    assert dango("secrets", "set", "db.password", input=CANARY_PASSWORD).code == 0
+    assert dango("source", "test", "db").out.strip() == "db: valid"
+    assert dango("secrets", "set", "db.password", input=CANARY_PASSWORD + "-old").code == 0
+    result = dango("source", "test", "db")
+    assert result.code == 1
+    assert "db: invalid (PostgreSQL refused the login:" in result.out
+    assert "password authentication failed" in result.out
+    assert CANARY_PASSWORD not in result.output

@@ -153,3 +153,26 @@ def test_postgres_as_the_destination(dango, project_dir, pg_db):
         assert cur.fetchone()[0] == 500
     con.close()
     assert files_containing(project_dir, CANARY_PASSWORD) == []
+
+
+def test_postgres_wrong_password_on_a_server_that_checks_it(dango, project_dir, scram_postgres):
+    """The machine's PostgreSQL trusts local logins; this throwaway one checks passwords."""
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=scram_postgres.port, user="loader",
+                            password=CANARY_PASSWORD, dbname="app")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("create table if not exists items (id int primary key, name text)")
+        cur.execute("insert into items values (1, 'a'), (2, 'b') on conflict do nothing")
+    conn.close()
+    add(dango, "postgres", "good", "host=127.0.0.1", f"port={scram_postgres.port}", "database=app",
+        "username=loader", "tables=items", secrets={"password": CANARY_PASSWORD})
+    add(dango, "postgres", "stale", "host=127.0.0.1", f"port={scram_postgres.port}", "database=app",
+        "username=loader", "tables=items", secrets={"password": CANARY_PASSWORD + "-revoked"})
+    result = dango("sync")
+    assert result.code == 1, result
+    assert "error: stale: " in result.err and "[sources.stale] password" in result.err
+    assert count(project_dir, "raw_good.items") == 2
+    assert CANARY_PASSWORD not in result.output
+    assert files_containing(project_dir, CANARY_PASSWORD) == [".dlt/secrets.toml"]
