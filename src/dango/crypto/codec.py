@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..errors import DecryptionFailed
+from ..errors import DecryptionFailed, KeyUnavailable, where
 from ..store.references import is_reference
 from . import is_encrypted, keys, state
 from .cipher import AuthenticationFailed, BadCiphertext, decrypt, encrypt, parse
@@ -37,7 +37,10 @@ def decrypt_stored(project, raw: str, key_path: str, file: str, locate: Callable
         sealed = parse(raw)
     except BadCiphertext as err:
         raise DecryptionFailed(key_path, file, locate(), str(err), fix_set) from None
-    key = keys.get_key(project, sealed.kid)
+    try:
+        key = keys.get_key(project, sealed.kid)
+    except KeyUnavailable as err:  # say which value needed the key, then why it is missing
+        raise KeyUnavailable(f"{where(file, locate())}: {key_path} could not be decrypted: {err}") from None
     try:
         return decrypt(key, sealed, key_path)
     except AuthenticationFailed:

@@ -1,0 +1,142 @@
+"""`dango secrets encrypt / decrypt / status`: round trip on a real file, with a real
+keyring backend (keyrings.alt's file backend under the test's HOME)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import CANARIES, CANARY_PASSWORD, CANARY_STRIPE, files_containing, snapshot
+from tests.crypto.conftest import (CLIENT_SECRET, ESCAPED_LITERAL, SECRET_PATHS, SECRETS_TOML,
+                                   keyring_file, stored, value_at)
+
+ENC = "ENC[v1,AES256_GCM,kid:"
+
+
+def test_encrypt_round_trip_keeps_layout_and_decrypt_restores_the_file(rich_project, cdango, home):
+    result = cdango("secrets", "encrypt")
+    assert result.code == 0, result
+    assert f"Encrypted {len(SECRET_PATHS)} values" in result.out
+
+    text = (rich_project / ".dlt" / "secrets.toml").read_text()
+    data = stored(rich_project)
+    for key_path in SECRET_PATHS:
+        assert value_at(data, key_path).startswith(ENC), key_path
+    # what is not secret stays readable; references stay references; comments and order stay
+    assert data["sources"]["pg"]["host"] == "db.internal" and data["sources"]["pg"]["port"] == 5432
+    assert data["sources"]["gs"]["credentials"]["client_id"] == "1234.apps.googleusercontent.com"
+    assert data["sources"]["gs"]["credentials"]["scopes"] == [
+        "https://www.googleapis.com/auth/spreadsheets.readonly"]
+    assert data["sources"]["api"]["api_key"] == "${API_TOKEN}"
+    assert data["dango"] == stored_plain()["dango"]
+    assert "[sources.pay]  # the live Stripe account" in text
+    assert "# rotated in May" in text and "# OAuth grant written by `dango auth`" in text
+    assert [l.split("=")[0] for l in text.splitlines()] == [l.split("=")[0] for l in SECRETS_TOML.splitlines()]
+    # the key id is recorded in project.yml, the key itself nowhere in the project
+    kid = value_at(data, "sources.pg.password").split("kid:")[1][:8]
+    assert f"key_id: {kid}" in (rich_project / ".dango" / "project.yml").read_text()
+    for canary in CANARIES + (CLIENT_SECRET,):
+        assert files_containing(rich_project, canary) == [], canary
+    assert keyring_file(home).is_file() and kid in keyring_file(home).read_text()
+    assert oct((rich_project / ".dlt" / "secrets.toml").stat().st_mode & 0o777) == "0o600"
+    example = (rich_project / ".dlt" / "secrets.toml.example").read_text()
+    assert "ENC[" not in example and "<password>" in example
+
+    again = cdango("secrets", "encrypt")  # nothing left: unchanged values are not re-encrypted
+    assert again.code == 0 and "Encrypted 0 values" in again.out, again
+    assert stored(rich_project) == data
+
+    back = cdango("secrets", "decrypt", "--yes")
+    assert back.code == 0, back
+    assert (rich_project / ".dlt" / "secrets.toml").read_text() == SECRETS_TOML
+    assert "encryption" not in (rich_project / ".dango" / "project.yml").read_text()
+    assert kid not in keyring_file(home).read_text()  # the key is gone with the encryption
+    audit = (rich_project / ".dango" / "audit.log").read_text()
+    assert '"event": "encrypted"' in audit and '"event": "decrypted"' in audit
+    assert not any(c in audit for c in CANARIES)
+
+
+def stored_plain() -> dict:
+    import tomllib
+
+    return tomllib.loads(SECRETS_TOML)
+
+
+def test_reading_commands_work_on_an_encrypted_file_and_mask(encrypted, cdango):
+    show = cdango("config", "show", "--json")
+    assert show.code == 0, show
+    fields = {(s["name"], f["field"]): f for s in json.loads(show.out)["sources"] for f in s["fields"]}
+    assert fields[("pay", "stripe_secret_key")]["value"] == "sk_live_" + "*" * 15
+    assert fields[("pg", "password")]["value"] == "*" * 15
+    assert fields[("pg", "host")]["value"] == "db.internal"
+    assert fields[("api", "api_key")]["value"] == "${API_TOKEN}"
+    credentials = fields[("gs", "credentials")]["value"]
+    assert credentials["refresh_token"] == "1//" + "*" * 15
+    assert credentials["client_secret"] == "GOCSPX-" + "*" * 15
+    assert credentials["client_id"] == "1234.apps.googleusercontent.com"
+    plain = cdango("config", "show")
+    assert plain.code == 0 and "sk_live_***************" in plain.out, plain
+    validate = cdango("validate")
+    assert "could not be decrypted" not in validate.output, validate
+    for result in (show, plain, validate):
+        assert not any(c in result.output for c in CANARIES + (CLIENT_SECRET,)), result
+
+
+def test_new_values_are_encrypted_once_the_project_is(encrypted, cdango):
+    new_key = "sk_live_NEWc4n4ryAfterEncryption99"
+    result = cdango("secrets", "set", "pay.stripe_secret_key", input=new_key)
+    assert result.code == 0, result
+    added = cdango("source", "add", "stripe", "--name", "pay2", "--no-input",
+                   "--set", f"stripe_secret_key={new_key}")
+    assert added.code == 0, added
+    ref = cdango("secrets", "set", "pg.password", "--ref", "PG_PASSWORD")
+    assert ref.code == 0, ref
+    data = stored(encrypted)
+    assert data["sources"]["pay"]["stripe_secret_key"].startswith(ENC)
+    assert data["sources"]["pay2"]["stripe_secret_key"].startswith(ENC)
+    assert data["sources"]["pg"]["password"] == "${PG_PASSWORD}"  # a reference stays readable
+    assert files_containing(encrypted, new_key) == []
+    exported = cdango("secrets", "export", "--format", "env", "--reveal",
+                      env_extra={"PG_PASSWORD": CANARY_PASSWORD})
+    assert exported.code == 0, exported
+    assert f"SOURCES__PAY__STRIPE_SECRET_KEY='{new_key}'" in exported.out.splitlines()
+    assert f"SOURCES__PAY2__STRIPE_SECRET_KEY='{new_key}'" in exported.out.splitlines()
+
+
+def test_encrypt_one_source_or_field(rich_project, cdango):
+    result = cdango("secrets", "encrypt", "pg.password")
+    assert result.code == 0 and "Encrypted 1 value" in result.out, result
+    data = stored(rich_project)
+    assert data["sources"]["pg"]["password"].startswith(ENC)
+    assert data["sources"]["pay"]["stripe_secret_key"] == CANARY_STRIPE
+    status = cdango("secrets", "status", "--json")
+    assert status.code == 0, status
+    counts = json.loads(status.out)["counts"]
+    assert counts == {"encrypted": 1, "plaintext": 4, "reference": 1}
+    unknown = cdango("secrets", "encrypt", "nope")
+    assert unknown.code == 2 and "No source named 'nope'" in unknown.err, unknown
+
+
+def test_status_names_the_backend_and_warns_about_a_plaintext_keyring(encrypted, cdango):
+    result = cdango("secrets", "status", "--json")
+    assert result.code == 0, result
+    status = json.loads(result.out)
+    assert status["encrypted"] and status["reachable"] is True
+    assert status["backend"] == "keyrings.alt.file.PlaintextKeyring" and status["plaintext_backend"]
+    assert status["counts"] == {"encrypted": len(SECRET_PATHS), "reference": 1}
+    assert "stores keys unencrypted" in result.err
+    text = cdango("secrets", "status")
+    assert "Encryption: on, key " in text.out and "Key reachable: yes" in text.out, text
+    assert any(l.split()[:2] == ["sources.pg.password", "encrypted"] for l in text.out.splitlines())
+
+
+def test_escaped_literal_and_reference_resolve_after_encryption(encrypted, cdango):
+    result = cdango("secrets", "export", "--format", "toml", "--reveal")
+    assert result.code == 0, result
+    import tomllib
+
+    data = tomllib.loads(result.out)
+    assert data["sources"]["api"]["password"] == ESCAPED_LITERAL  # stored form: reads back as a literal
+    assert data["sources"]["api"]["api_key"] == "api-token-from-the-environment-42"
+    assert data["sources"]["pay"]["stripe_secret_key"] == CANARY_STRIPE
+    assert data["sources"]["gs"]["credentials"]["client_secret"] == CLIENT_SECRET
+    assert "dango" not in data
