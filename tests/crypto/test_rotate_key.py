@@ -1,0 +1,96 @@
+"""`dango secrets rotate-key`: one atomic write, old key removed only after; a process
+killed at any moment leaves a file that the old or the new key fully decrypts."""
+
+from __future__ import annotations
+
+import base64
+import random
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import CANARIES
+from tests.crypto.conftest import NULL_KEYRING, keyring_env, keyring_file
+
+EXPORT = ("secrets", "export", "--format", "env", "--reveal")
+
+
+def kids(project_dir) -> set[str]:
+    return set(re.findall(r"kid:([0-9a-f]{8})", (project_dir / ".dlt" / "secrets.toml").read_text()))
+
+
+def recorded_kid(project_dir) -> str:
+    return re.search(r"key_id: ([0-9a-f]{8})", (project_dir / ".dango" / "project.yml").read_text())[1]
+
+
+def test_rotate_key_re_encrypts_everything_and_removes_the_old_key(encrypted, cdango, home):
+    before = cdango(*EXPORT)
+    assert before.code == 0, before
+    (old,) = kids(encrypted)
+    result = cdango("secrets", "rotate-key")
+    assert result.code == 0, result
+    (new,) = kids(encrypted)
+    assert new != old and recorded_kid(encrypted) == new
+    assert f"Re-encrypted 5 values with the new key {new}" in result.out
+    stored_keys = keyring_file(home).read_text()
+    assert new in stored_keys and old not in stored_keys
+    after = cdango(*EXPORT)
+    assert after.code == 0 and after.out == before.out, after
+    assert '"event": "key_rotated"' in (encrypted / ".dango" / "audit.log").read_text()
+    assert not any(c in result.output for c in CANARIES)
+
+
+def test_with_the_key_in_the_environment_the_new_key_is_printed_once(rich_project, cdango, home):
+    first = base64.b64encode(b"k" * 32).decode()
+    env = dict(keyring_env(home, NULL_KEYRING), DANGO_MASTER_KEY=first)  # no keyring at all
+    assert cdango("secrets", "encrypt", env_extra=env).code == 0
+    before = cdango(*EXPORT, env_extra=env)
+    assert before.code == 0, before
+    result = cdango("secrets", "rotate-key", env_extra=env)
+    assert result.code == 0, result
+    printed = [line for line in result.out.splitlines() if re.fullmatch(r"[A-Za-z0-9+/]{43}=", line)]
+    assert len(printed) == 1 and printed[0] != first, result
+    assert "update DANGO_MASTER_KEY" in result.err
+    stale = cdango("config", "show", env_extra=env)
+    assert stale.code == 2 and "DANGO_MASTER_KEY holds the key with id" in stale.err, stale
+    fresh = cdango(*EXPORT, env_extra=dict(env, DANGO_MASTER_KEY=printed[0]))
+    assert fresh.code == 0 and fresh.out == before.out, fresh
+
+
+def _readable(cdango, project_dir, expected: str) -> None:
+    """Every value decrypts with a key the machine still holds, to the same plaintext."""
+    result = cdango(*EXPORT)
+    assert result.code == 0, result
+    assert result.out == expected
+    status = cdango("secrets", "status", "--json")
+    assert status.code == 0 and '"reachable": true' in status.out, status
+
+
+@pytest.mark.parametrize("stage", ["new-key", "written", "recorded"])
+def test_killed_at_each_stage_the_file_stays_decryptable(encrypted, cdango, stage):
+    expected = cdango(*EXPORT).out
+    (old,) = kids(encrypted)
+    killed = cdango("secrets", "rotate-key", env_extra={"DANGO_TEST_KILL_AT": stage})
+    assert killed.code == -9, killed
+    assert len(kids(encrypted)) == 1  # one atomic write: never half old, half new
+    assert (kids(encrypted) == {old}) == (stage == "new-key")
+    _readable(cdango, encrypted, expected)
+    again = cdango("secrets", "rotate-key")  # and a later rotation finishes the job
+    assert again.code == 0, again
+    _readable(cdango, encrypted, expected)
+
+
+def test_killed_at_random_moments_the_file_stays_decryptable(encrypted, cdango, env, kenv):
+    expected = cdango(*EXPORT).out
+    rng = random.Random(5)
+    for _ in range(10):  # a rotation takes about 0.3 s: most kills land inside one
+        proc = subprocess.Popen([sys.executable, "-m", "dango", "secrets", "rotate-key"], cwd=encrypted,
+                                env=dict(env, **kenv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.08, 0.45))
+        proc.kill()
+        proc.wait()
+        assert len(kids(encrypted)) == 1
+        _readable(cdango, encrypted, expected)
