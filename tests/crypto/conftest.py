@@ -89,7 +89,7 @@ def cdango(dango, kenv):
     """`dango` with the test keyring (and API_TOKEN set for the reference)."""
 
     def call(*args: str, input: str | None = None, env_extra: dict[str, str] | None = None, **kw):
-        merged = dict(kenv, API_TOKEN=API_TOKEN, **(env_extra or {}))
+        merged = {**kenv, "API_TOKEN": API_TOKEN, **(env_extra or {})}
         return dango(*args, input=input, env_extra=merged, **kw)
 
     return call
