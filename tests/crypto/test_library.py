@@ -1,0 +1,65 @@
+"""The cipher and the lazy imports, in process: what a user notices as speed and safety."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from dango.crypto.cipher import (AuthenticationFailed, BadCiphertext, decrypt, encrypt, key_id,
+                                 new_key, parse)
+
+PATH = "sources.pay.stripe_secret_key"
+
+
+def test_round_trip_fresh_nonce_and_key_id():
+    key = new_key()
+    first, second = encrypt(key, "sk_live_x", PATH), encrypt(key, "sk_live_x", PATH)
+    assert first != second  # a fresh 96-bit nonce per value
+    sealed = parse(first)
+    assert len(sealed.iv) == 12 and len(sealed.tag) == 16 and sealed.kid == key_id(key)
+    assert first.startswith(f"ENC[v1,AES256_GCM,kid:{key_id(key)},data:")
+    assert decrypt(key, sealed, PATH) == "sk_live_x"
+    assert decrypt(key, parse(encrypt(key, "", PATH)), PATH) == ""
+    assert decrypt(key, parse(encrypt(key, "ünïcode ✓", PATH)), PATH) == "ünïcode ✓"
+
+
+def test_the_key_path_is_bound_and_a_wrong_key_fails():
+    key = new_key()
+    sealed = parse(encrypt(key, "secret", PATH))
+    with pytest.raises(AuthenticationFailed):
+        decrypt(key, sealed, "sources.other.stripe_secret_key")
+    with pytest.raises(AuthenticationFailed):
+        decrypt(new_key(), sealed, PATH)
+    assert key_id(new_key()) != key_id(key)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("ENC[v1,AES256_GCM,kid:0011aabb,data:AAAA,iv:AAAA]", "not a complete"),
+    ("ENC[v2,AES256_GCM,kid:0011aabb,data:AAAA,iv:AAAAAAAAAAAAAAAA,tag:AAAAAAAAAAAAAAAAAAAAAA==]", "does not know"),
+    ("ENC[v1,AES256_GCM,kid:0011aabb,data:AAA,iv:AAAAAAAAAAAAAAAA,tag:AAAAAAAAAAAAAAAAAAAAAA==]", "data part is not valid"),
+    ("ENC[v1,AES256_GCM,kid:0011aabb,data:AAAA,iv:AAAAAAAA,tag:AAAAAAAAAAAAAAAAAAAAAA==]", "iv part has the wrong length"),
+])
+def test_malformed_ciphertexts_say_what_is_wrong(text, words):
+    with pytest.raises(BadCiphertext, match=words):
+        parse(text)
+
+
+def test_no_keyring_or_cryptography_import_unless_encrypted(project_dir, env):
+    code = (
+        "import sys\n"
+        "import dango.cli.main\n"
+        "heavy = ('keyring', 'cryptography', 'dango.crypto')\n"
+        "assert not [m for m in sys.modules if m.startswith(heavy)], 'on import'\n"
+        "from dango.cli.main import main\n"
+        "try:\n"
+        "    main(['config', 'show'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "assert not [m for m in sys.modules if m.startswith(heavy)], 'plaintext project'\n"
+        "print('ok')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=project_dir, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), proc.stderr
