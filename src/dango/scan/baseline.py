@@ -68,9 +68,11 @@ class Baseline:
     def accepts(self, finding: Finding) -> bool:
         return bool(self._known) and self.fingerprint(finding) in self._known
 
-    def replace(self, findings: list[Finding]) -> int:
-        """Accept exactly these findings (one entry per rule and secret); the count kept."""
-        entries: dict[str, dict] = {}
+    def accept(self, findings: list[Finding]) -> int:
+        """Accept these findings too (one entry per rule and secret; the entries already
+        there are kept, so accepting working-tree findings keeps accepted history ones);
+        the number of entries."""
+        entries: dict[str, dict] = {entry["fingerprint"]: entry for entry in self.entries}
         for finding in findings:
             fingerprint = self.fingerprint(finding)
             entries.setdefault(fingerprint, {"fingerprint": fingerprint, "rule": finding.rule,

@@ -86,7 +86,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
     baseline = Baseline.load(baseline_path)
     result = ScanResult([], warnings, scope, files, own_secrets=len(own))
     if options.update_baseline:
-        result.baseline_written = baseline.replace(findings)
+        result.baseline_written = baseline.accept(findings)
         baseline.save()
         result.accepted = len(findings)
         return result
