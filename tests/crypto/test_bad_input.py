@@ -121,3 +121,13 @@ def test_a_hanging_keyring_times_out_with_a_clear_error(encrypted, cdango, home)
     assert "did not answer within 1 s" in result.err and "DANGO_MASTER_KEY" in result.err, result
     assert "sources.pay.stripe_secret_key could not be decrypted" in result.err
     assert snapshot(encrypted) == before
+
+
+def test_the_fix_named_in_the_error_works(encrypted, cdango):
+    edit(encrypted, lambda t: re.sub(r'(password = "ENC\[[^"]*?data:)([^,]+)',
+                                     lambda m: m[1] + _flip(m[2]), t, count=1))
+    assert cdango("config", "show").code == 2
+    fixed = cdango("secrets", "set", "pg.password", input="a-new-password-123")
+    assert fixed.code == 0, fixed
+    assert cdango("config", "show").code == 0
+    assert 'password = "ENC[v1,' in (encrypted / SECRETS).read_text()

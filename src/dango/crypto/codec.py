@@ -12,7 +12,7 @@ from typing import Any, Callable
 from ..errors import DecryptionFailed, KeyUnavailable, where
 from ..store.references import is_reference
 from . import is_encrypted, keys, state
-from .cipher import AuthenticationFailed, BadCiphertext, decrypt, encrypt, parse
+from .cipher import AuthenticationFailed, BadCiphertext, decrypt, encrypt, key_id, parse
 
 # Top-level tables whose values may be encrypted; [dango] (the fingerprint key) stays readable.
 ENCRYPTED_TABLES = ("sources", "destination")
@@ -69,19 +69,33 @@ class Codec:
                 self._key = keys.get_key(self.project, kid)
         return self._key
 
-    def encode(self, value: Any, path: tuple[str, ...]) -> Any:
+    def encode(self, value: Any, path: tuple[str, ...], current: Any = None) -> Any:
         """`value` to store at `path`: string literals (at any depth) encrypted; references,
-        ciphertexts and non-strings kept as they are."""
+        ciphertexts and non-strings kept as they are. When `current` (the value stored there
+        now) already holds the same plaintext under the current key, it is kept: no churn."""
         if not path or path[0] not in ENCRYPTED_TABLES:
             return value
         if isinstance(value, dict):  # a whole table: what describes a grant stays readable
             from ..redact import NOT_SECRET_KEYS
 
-            return {k: v if k in NOT_SECRET_KEYS else self.encode(v, (*path, str(k)))
+            inner = current if isinstance(current, dict) else {}
+            return {k: v if k in NOT_SECRET_KEYS else self.encode(v, (*path, str(k)), inner.get(k))
                     for k, v in value.items()}
         if not isinstance(value, str) or is_reference(value) or is_encrypted(value):
             return value
+        if self._same(current, value, path):
+            return current
         return encrypt(self.key(), value, key_path_of(path))
+
+    def _same(self, current: Any, value: str, path: tuple[str, ...]) -> bool:
+        if not is_encrypted(current):
+            return False
+        try:
+            sealed = parse(current)
+            key = self.key()
+            return sealed.kid == key_id(key) and decrypt(key, sealed, key_path_of(path)) == value
+        except (BadCiphertext, AuthenticationFailed):
+            return False  # a damaged value is simply replaced
 
 
 def codec_for(project) -> Codec | None:

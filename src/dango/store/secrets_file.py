@@ -108,7 +108,7 @@ class SecretsFile:
         with it.
         """
         if secret and self.codec is not None:
-            value = self.codec.encode(value, full)
+            value = self.codec.encode(value, full, self.get_path(full))
         expected = _with_value(self.data, full, value)
         text = _text_with_value(self.text, self.data, full, value)
         if text is not None and _loads_quiet(text) == expected:
