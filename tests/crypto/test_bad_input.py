@@ -115,7 +115,7 @@ def test_an_empty_master_key_counts_as_unset_and_a_bad_one_is_named(rich_project
 
 def test_a_hanging_keyring_times_out_with_a_clear_error(encrypted, cdango, home):
     before = snapshot(encrypted)
-    env = dict(keyring_env(home, "tests.crypto.hanging_keyring.HangingKeyring"), DANGO_KEYRING_TIMEOUT="1")
+    env = dict(keyring_env(home, "tests.crypto.keyring_backends.HangingKeyring"), DANGO_KEYRING_TIMEOUT="1")
     result = cdango("config", "show", env_extra=env, timeout=30)
     assert result.code == 2, result
     assert "did not answer within 1 s" in result.err and "DANGO_MASTER_KEY" in result.err, result
@@ -131,3 +131,13 @@ def test_the_fix_named_in_the_error_works(encrypted, cdango):
     assert fixed.code == 0, fixed
     assert cdango("config", "show").code == 0
     assert 'password = "ENC[v1,' in (encrypted / SECRETS).read_text()
+
+
+def test_a_keyring_that_keeps_nothing_is_caught_before_anything_is_encrypted(rich_project, cdango, home):
+    before = snapshot(rich_project)
+    result = cdango("secrets", "encrypt",
+                    env_extra=keyring_env(home, "tests.crypto.keyring_backends.ForgetfulKeyring"))
+    assert result.code == 2, result
+    assert "accepted the encryption key but did not give it back, so nothing was encrypted" in result.err
+    assert "keyrings.alt" in result.err and "DANGO_MASTER_KEY" in result.err
+    assert snapshot(rich_project) == before
