@@ -196,3 +196,7 @@ class DecryptionFailed(DangoError):
 class KeyUnavailable(DangoError):
     """The encryption key cannot be read or stored: no keyring backend, a keyring that does
     not answer, a key that is not on this machine, or a malformed DANGO_MASTER_KEY."""
+
+
+class KeyringTimeout(KeyUnavailable):
+    """The system keyring did not answer in time (a locked Secret Service, say)."""

@@ -40,7 +40,7 @@ def decrypt_stored(project, raw: str, key_path: str, file: str, locate: Callable
     try:
         key = keys.get_key(project, sealed.kid)
     except KeyUnavailable as err:  # say which value needed the key, then why it is missing
-        raise KeyUnavailable(f"{where(file, locate())}: {key_path} could not be decrypted: {err}") from None
+        raise type(err)(f"{where(file, locate())}: {key_path} could not be decrypted: {err}") from None
     try:
         return decrypt(key, sealed, key_path)
     except AuthenticationFailed:

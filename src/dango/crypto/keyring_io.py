@@ -11,7 +11,7 @@ import os
 import threading
 from typing import Any, Callable
 
-from ..errors import KeyUnavailable
+from ..errors import KeyringTimeout, KeyUnavailable
 
 SERVICE = "dango"
 DEFAULT_TIMEOUT = 20.0
@@ -43,7 +43,7 @@ def call(what: str, function: Callable[..., Any], *args: Any) -> Any:
     limit = timeout()
     worker.join(limit)
     if worker.is_alive():
-        raise KeyUnavailable(
+        raise KeyringTimeout(
             f"The system keyring did not answer within {limit:g} s while {what} (it may be "
             "locked and waiting for a password prompt); unlock it and run the command again, "
             "or set DANGO_MASTER_KEY to the key (base64) to skip the keyring."

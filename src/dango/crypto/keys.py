@@ -127,10 +127,3 @@ def delete_key(project, kid: str) -> bool:
         return False
     return keyring_io.delete(_entry(project, kid))
 
-
-def has_key(project, kid: str) -> bool:
-    try:
-        get_key(project, kid)
-    except KeyUnavailable:
-        return False
-    return True

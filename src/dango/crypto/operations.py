@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..credentials import Resolver
-from ..errors import KeyUnavailable, UsageError
+from ..errors import KeyringTimeout, KeyUnavailable, UsageError
 from ..store.secrets_file import SecretsFile
 from . import keys, policy, state
 from .cipher import encrypt as seal, key_id, new_key, parse
@@ -72,15 +72,17 @@ def encrypt(project, target: str | None = None) -> Outcome:
         secrets = SecretsFile.load(project)
         literals = {p: v for p, v in policy.secret_literals(secrets.data, _specs(project)).items()
                     if policy.matches(p, target)}
-        from_env = keys.env_key()
+        key = keys.env_key()
         kid = state.current_key_id(project)
-        if from_env is not None:
-            key = from_env
-        elif kid is not None and keys.has_key(project, kid):
-            key = keys.get_key(project, kid)
-        else:
-            if kid is not None and policy.encrypted_values(secrets.data):
-                keys.get_key(project, kid)  # raises: values exist that only the lost key reads
+        if key is None and kid is not None:
+            try:
+                key = keys.get_key(project, kid)
+            except KeyringTimeout:
+                raise
+            except KeyUnavailable:
+                if policy.encrypted_values(secrets.data):
+                    raise  # values exist that only the missing key reads: never start another
+        if key is None:
             key = new_key()
             keys.store_key(project, key)
         if state.current_key_id(project) != key_id(key):
@@ -186,6 +188,3 @@ def require_reachable(project) -> None:
     if kid is not None:
         keys.get_key(project, kid)
 
-
-__all__ = ["encrypt", "decrypt", "rotate_key", "export_key", "import_key", "current_key",
-           "KeyUnavailable"]
