@@ -140,3 +140,14 @@ def test_escaped_literal_and_reference_resolve_after_encryption(encrypted, cdang
     assert data["sources"]["pay"]["stripe_secret_key"] == CANARY_STRIPE
     assert data["sources"]["gs"]["credentials"]["client_secret"] == CLIENT_SECRET
     assert "dango" not in data
+
+
+def test_destination_credentials_are_encrypted_and_read_back(rich_project, cdango):
+    path = rich_project / ".dlt" / "secrets.toml"
+    path.write_text(path.read_text() + '\n[destination.postgres.credentials]\nhost = "wh.internal"\n'
+                    f'password = "{CANARY_PASSWORD}-warehouse"\n')
+    assert cdango("secrets", "encrypt").code == 0
+    credentials = stored(rich_project)["destination"]["postgres"]["credentials"]
+    assert credentials["host"] == "wh.internal" and credentials["password"].startswith(ENC)
+    exported = cdango("secrets", "export", "--format", "env", "--reveal")
+    assert f"DESTINATION__POSTGRES__CREDENTIALS__PASSWORD='{CANARY_PASSWORD}-warehouse'" in exported.out.splitlines()
