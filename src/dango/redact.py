@@ -34,6 +34,7 @@ NOT_SECRET_KEYS = frozenset({
 
 _forms: dict[str, str] = {}  # a secret or one of its encodings -> its mask
 _pattern = None  # compiled alternation of _forms, longest first; None until needed
+_url_password = None
 _installed = False
 
 
@@ -92,15 +93,33 @@ def register_stored(key_path: str, value: Any) -> Any:
 
 
 def redact(text: str) -> str:
-    """`text` with every known secret (and encoding) replaced by its mask."""
-    global _pattern
-    if not _forms or not text:
+    """`text` with every known secret (and encoding) replaced by its mask, and the password
+    of any URL (`scheme://user:password@host`) masked even when it is not a known one."""
+    global _pattern, _url_password
+    if not text:
         return text
-    if _pattern is None:
-        import re
+    if _forms:
+        if _pattern is None:
+            import re
 
-        _pattern = re.compile("|".join(re.escape(f) for f in sorted(_forms, key=len, reverse=True)))
-    return _pattern.sub(lambda m: _forms[m.group(0)], text)
+            _pattern = re.compile("|".join(re.escape(f) for f in sorted(_forms, key=len, reverse=True)))
+        text = _pattern.sub(lambda m: _forms[m.group(0)], text)
+    if "://" in text and "@" in text:
+        if _url_password is None:
+            import re
+
+            _url_password = re.compile(r"(?<=[A-Za-z0-9])(://[^:/@\s\"'<>`]{0,128}:)([^@/\s\"'<>`]{1,256})(@)")
+        text = _url_password.sub(_mask_url_password, text)
+    return text
+
+
+def _mask_url_password(match) -> str:
+    password = match.group(2)
+    if password.startswith(("${", "{", "%(", "*")):  # a reference, a placeholder or masked already
+        return match.group(0)
+    from .store.mask import STARS
+
+    return match.group(1) + STARS + match.group(3)
 
 
 class RedactingStream:
