@@ -8,7 +8,7 @@ the lock, so a parallel command's change is never lost.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..credentials import Resolver
@@ -17,7 +17,6 @@ from ..errors import (CredentialRevoked, DangoError, MissingClientCredentials, N
 from ..project import Project
 from ..sources import Source, SourcesFile
 from ..store.secrets_file import SecretsFile
-from . import grants
 from .providers import client_credentials, endpoint, settings_lookup
 from .tokens import Grant, delete_grant, mark_revoked, provider_of, read_grant, write_refreshed
 
@@ -86,6 +85,8 @@ def _write(project: Project, change) -> None:
 def refresh_source(project: Project, name: str) -> GrantInfo:
     """A refresh grant now; the new access token written back. CredentialRevoked on
     invalid_grant (the grant is then marked revoked)."""
+    from . import grants
+
     resolver, grant = _grant(project, name)
     provider = grant.provider
     if not provider.has_refresh_token:
@@ -113,7 +114,7 @@ def ensure_fresh(project: Project, name: str, margin: timedelta = REFRESH_MARGIN
     if grant.revoked:
         raise CredentialRevoked(name)
     expires = grant.expires_at
-    fresh = grant.access_token and (expires is None or expires - grants.now() > margin)
+    fresh = grant.access_token and (expires is None or expires - datetime.now(timezone.utc) > margin)
     if not fresh and grant.provider.has_refresh_token:
         refresh_source(project, name)
         resolver, grant = _grant(project, name)
@@ -134,6 +135,8 @@ def remove_grant(project: Project, name: str, revoke: bool = False) -> list[str]
     assert grant is not None
     provider = grant.provider
     if revoke and grant.present:
+        from . import grants
+
         url = endpoint(project, provider, "revoke", settings_lookup(resolver))
         if provider.name == "facebook":
             grants.revoke_facebook(url, grant.access_token or "")
@@ -209,6 +212,8 @@ def check_source(project: Project, source: Source) -> CheckResult:
             refresh_source(project, name)
             result.live, result.detail = "valid", "refresh grant succeeded"
         else:
+            from . import grants
+
             url = endpoint(project, grant.provider, "introspect", settings_lookup(resolver))
             valid = grants.facebook_token_valid(url, client, grant.access_token or "")
             result.live = "valid" if valid else "invalid"
