@@ -151,3 +151,19 @@ def test_destination_credentials_are_encrypted_and_read_back(rich_project, cdang
     assert credentials["host"] == "wh.internal" and credentials["password"].startswith(ENC)
     exported = cdango("secrets", "export", "--format", "env", "--reveal")
     assert f"DESTINATION__POSTGRES__CREDENTIALS__PASSWORD='{CANARY_PASSWORD}-warehouse'" in exported.out.splitlines()
+
+
+def test_a_value_written_by_a_process_that_started_before_encrypt_is_encrypted(rich_project, cdango,
+                                                                              monkeypatch):
+    """The settings a process read at startup may predate `encrypt`; the write still encrypts."""
+    import base64
+
+    from dango.manage import set_secret
+    from dango.project import load_project
+
+    key = base64.b64encode(b"s" * 32).decode()  # in this process: the key from the env, no keyring
+    started = load_project(rich_project)  # read before the project was encrypted
+    assert cdango("secrets", "encrypt", env_extra={"DANGO_MASTER_KEY": key}).code == 0
+    monkeypatch.setenv("DANGO_MASTER_KEY", key)
+    set_secret(started, "pay.stripe_secret_key", value="sk_live_writtenByAStaleProcess1")
+    assert stored(rich_project)["sources"]["pay"]["stripe_secret_key"].startswith(ENC)
