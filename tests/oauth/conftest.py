@@ -24,7 +24,8 @@ def server():
 
 @pytest.fixture
 def auth_env(env, server) -> dict[str, str]:
-    return dict(env, **server.env())
+    # the loopback never goes through a proxy configured on the machine running the tests
+    return dict(env, **server.env(), NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
 
 
 @pytest.fixture

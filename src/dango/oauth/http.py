@@ -62,7 +62,9 @@ def request(method: str, url: str, *, what: str, secrets: Iterable[str] = (), **
     import httpx
 
     try:
-        with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=False) as client:
+        # trust_env: a proxy (HTTPS_PROXY, NO_PROXY) and CA bundle (SSL_CERT_FILE) configured
+        # for this machine apply, as they do for a browser.
+        with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=True) as client:
             reply = client.request(method, url, **kwargs)
     except httpx.HTTPError as err:
         raise TokenEndpointError(
