@@ -56,14 +56,13 @@ class SecretsFile:
     def load(cls, project) -> "SecretsFile":
         loaded = cls(project.secrets_path, project.root, project.example_path,
                      read_text(project.secrets_path))
-        # Only encrypted projects import the cipher. A file that holds ciphertext although the
-        # settings read at startup said "plaintext" was encrypted meanwhile: read them again.
+        # Only encrypted projects import the cipher. The settings are read again: another
+        # process may have encrypted or decrypted the project since this one started.
         if project.settings.get("encryption") or "ENC[" in loaded.text:
             from ..crypto.codec import codec_for
             from ..project import load_project
 
-            loaded.codec = codec_for(project if project.settings.get("encryption")
-                                     else load_project(project.root))
+            loaded.codec = codec_for(load_project(project.root))
         return loaded
 
     # -- reading -------------------------------------------------------------------------
