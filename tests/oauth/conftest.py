@@ -58,7 +58,8 @@ class Running:
             if self.proc.poll() is not None and not self._reader.is_alive():
                 break
             time.sleep(0.02)
-        raise AssertionError(f"never printed the expected line; stdout so far: {self.lines}")
+        err = self.proc.stderr.read() if self.proc.poll() is not None else "(still running)"
+        raise AssertionError(f"never printed the expected line; stdout: {self.lines}; stderr: {err}")
 
     def url(self) -> str:
         return self.wait_for(lambda line: line.startswith("http")).strip()

@@ -78,3 +78,17 @@ def test_other_oauth_types_say_they_cannot_load_yet(dango, connect, auth_env):
     result = dango("sync", "--source", "ga", env_extra=auth_env)
     assert result.code == 1, result
     assert "cannot load google_analytics sources yet" in result.err
+
+
+def test_configured_ranges_only(dango, connect, server, project_dir, auth_env, sheet):
+    server.sheets["book1"] = {"Orders": [["id"], ["1"]], "Secret plans": [["x"], ["y"]]}
+    sources = project_dir / ".dango/sources.yml"
+    sources.write_text(sources.read_text().replace("spreadsheet_url_or_id: book1",
+                                                   "spreadsheet_url_or_id: https://docs.google.com/"
+                                                   "spreadsheets/d/book1/edit#gid=0\n    range_names: Orders!A1:B9"))
+    connect("sheet")
+    dry = dango("sync", "--source", "sheet", "--dry-run", "--json", env_extra=auth_env)
+    assert json.loads(dry.out)["sources"][0]["tables"] == {"orders": 0}, dry
+    out, result = sync(dango, auth_env)
+    assert result.code == 0, result
+    assert out["sources"][0]["tables"] == {"orders": 1}

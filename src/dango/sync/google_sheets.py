@@ -53,7 +53,10 @@ def api_url(job: Job) -> str:
 
 
 def configured_ranges(job: Job) -> list[str]:
-    return [str(r).strip() for r in job.config.get("range_names") or [] if str(r).strip()]
+    ranges = job.config.get("range_names") or []
+    if isinstance(ranges, str):  # `range_names: Orders, Team` written as one string
+        ranges = ranges.split(",")
+    return [str(r).strip() for r in ranges if str(r).strip()]
 
 
 def plan(job: Job) -> list[str]:
