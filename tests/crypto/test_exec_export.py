@@ -95,3 +95,15 @@ def test_key_export_and_import_move_the_key_to_another_machine(encrypted, cdango
     assert works.code == 0, works
     assert snapshot(encrypted) == {**before, ".dango/audit.log": snapshot(encrypted)[".dango/audit.log"]}
     assert '"field": "encryption_key"' in (encrypted / ".dango" / "audit.log").read_text()
+
+
+def test_exec_with_the_key_in_the_environment_does_not_pass_the_key_on(rich_project, cdango):
+    import base64
+
+    key = {"DANGO_MASTER_KEY": base64.b64encode(b"e" * 32).decode()}
+    assert cdango("secrets", "encrypt", env_extra=key).code == 0
+    result = cdango("exec", "--", sys.executable, "-c",
+                    "import os; print('DANGO_MASTER_KEY' in os.environ, os.environ['SOURCES__PG__PASSWORD'])",
+                    env_extra=key)
+    assert result.code == 0, result
+    assert result.out.strip() == f"False {CANARY_PASSWORD}"

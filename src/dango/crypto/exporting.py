@@ -54,9 +54,10 @@ def env_text(value: Any) -> str:
 
 def environment(project, base: Mapping[str, str]) -> tuple[dict[str, str], list[UnsetVariable]]:
     """`base` plus every credential as dlt's variable; a variable already in `base` wins,
-    as dlt's own override does. Previous values kept during a rotation are left out."""
+    as dlt's own override does. Previous values kept during a rotation are left out, and so
+    is DANGO_MASTER_KEY: the program gets the credentials, not the key to all of them."""
     values, unset = resolved_values(project, skip_unset=True)
-    env = dict(base)
+    env = {name: value for name, value in base.items() if name != "DANGO_MASTER_KEY"}  # not needed there
     for path, value in values.items():
         if any(part.endswith("__previous") for part in path):
             continue
