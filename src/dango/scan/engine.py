@@ -117,8 +117,6 @@ def _excerpt(data: bytes, line_start: int, line_end: int, spans) -> str:
     parts.append(data[cursor:line_end].decode("utf-8", "replace"))
     text = "".join(parts).strip()
     if len(text) > EXCERPT_WIDTH:
-        # keep the first mask in view
-        first = min((text.find(s) for s in ("*" * 15,) if s in text), default=0)
-        begin = max(0, first - EXCERPT_WIDTH // 2)
+        begin = max(0, text.find("*" * 15) - EXCERPT_WIDTH // 2)  # keep the first mask in view
         text = ("..." if begin else "") + text[begin:begin + EXCERPT_WIDTH] + "..."
     return text
