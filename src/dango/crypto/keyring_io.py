@@ -68,6 +68,10 @@ def backend() -> Any:
 
 
 def backend_name(instance: Any) -> str:
+    """The backend's class path; for keyring's chainer, the backends it chains."""
+    parts = getattr(instance, "backends", None)
+    if parts:
+        return " + ".join(backend_name(part) for part in parts)
     kind = type(instance)
     return f"{kind.__module__}.{kind.__qualname__}"
 
@@ -78,7 +82,7 @@ def _parts(instance: Any) -> list[Any]:
 
 def stores_nothing(instance: Any) -> bool:
     """The fail and null backends: no key can be kept there."""
-    return all(backend_name(part).startswith(_NO_STORE) for part in _parts(instance))
+    return all(f"{type(part).__module__}.".startswith(_NO_STORE) for part in _parts(instance))
 
 
 def stores_plaintext(instance: Any) -> bool:
