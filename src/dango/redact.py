@@ -108,7 +108,7 @@ def redact(text: str) -> str:
         if _url_password is None:
             import re
 
-            _url_password = re.compile(r"(?<=[A-Za-z0-9])(://[^:/@\s\"'<>`]{0,128}:)([^@/\s\"'<>`]{1,256})(@)")
+            _url_password = re.compile(r"(?<=[A-Za-z0-9])(://[^:/@?#\s\"'<>`]{0,128}:)([^@/?#\s\"'<>`]{1,256})(@)")
         text = _url_password.sub(_mask_url_password, text)
     return text
 

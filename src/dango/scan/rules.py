@@ -82,7 +82,7 @@ RULES: tuple[Rule, ...] = (
           rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,8192}?"
           rb"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)", (b"PRIVATE KEY",)),
     _rule("url-password", "URL with an embedded password",
-          rb"(?<=[A-Za-z0-9])://[^:/@\s\"'<>`]{1,128}:([^@/\s\"'<>`]{3,256})@[A-Za-z0-9\[]",
+          rb"(?<=[A-Za-z0-9])://[^:/@?#\s\"'<>`]{1,128}:([^@/?#\s\"'<>`]{3,256})@[A-Za-z0-9\[]",
           (b"://",), group=1, accept=_real_password),
     _rule("generic-secret-assignment", "High-entropy value assigned to a secret-looking name",
           rb"(?i)(?:secret|token|passw(?:or)?d|api_?key|auth|credential)[\w.-]{0,24}[\"']?\s*[:=]\s*"
