@@ -10,20 +10,29 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import CANARY_PASSWORD, CANARY_STRIPE, CANARY_TOKEN
+from tests.scan.conftest import SOURCES
 
 LEAK = {"DANGO_TEST_LEAK": "1"}
 
 
 @pytest.fixture
-def stored(dango):
-    for args, value in ((["source", "add", "stripe", "--name", "pay", "--no-input"], None),
-                        (["secrets", "set", "pay.stripe_secret_key"], CANARY_STRIPE),
-                        (["source", "add", "postgres", "--name", "db", "--no-input", "--set", "host=db.internal",
-                          "--set", "database=shop", "--set", "username=loader"], None),
-                        (["secrets", "set", "db.password"], CANARY_PASSWORD),
-                        (["source", "add", "rest_api", "--name", "api", "--no-input", "--set",
-                          "base_url=https://api.test", "--ref", "api_key=API_TOKEN"], None)):
-        assert dango(*args, input=value).code == 0
+def stored(dango, project_dir):
+    """Three sources; api.api_key is a reference to $API_TOKEN, set only in the environment."""
+    (project_dir / ".dango" / "sources.yml").write_text(SOURCES)
+    secrets = project_dir / ".dlt" / "secrets.toml"
+    secrets.write_text(secrets.read_text() + f"""
+[sources.pay]
+stripe_secret_key = "{CANARY_STRIPE}"
+
+[sources.db]
+host = "db.internal"
+database = "shop"
+username = "loader"
+password = "{CANARY_PASSWORD}"
+
+[sources.api]
+api_key = "${{API_TOKEN}}"
+""")
     return dango
 
 
