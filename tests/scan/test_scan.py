@@ -167,3 +167,17 @@ def test_a_copied_store_is_a_finding_whatever_it_holds(repo, dango):
     assert result.code == 1, result
     assert ".env.backup:2: secrets-store-file" in result.out
     assert ".env.example" not in result.out and "n0t-a-kn0wn-v4lue" not in result.output
+
+
+def test_a_value_that_cannot_be_decrypted_makes_the_scan_incomplete(project_dir, dango):
+    import base64
+    import os
+
+    (project_dir / ".dango" / "sources.yml").write_text("sources:\n  - name: db\n    type: postgres\n")
+    secrets = project_dir / ".dlt" / "secrets.toml"
+    secrets.write_text(secrets.read_text() + '\n[sources.db]\nhost = "h"\ndatabase = "x"\nusername = "u"\n'
+                       'password = "ENC[v1,AES256_GCM,kid:0011aabb,AAAAAAAAAAAAAAAA,BBBBBBBBBBBBBBBBBBBBBBBB]"\n')
+    wrong_key = {"DANGO_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
+    result = dango("secrets", "scan", env_extra=wrong_key)
+    assert result.code == 2 and "--no-project-secrets" in result.err, result
+    assert dango("secrets", "scan", "--no-project-secrets", env_extra=wrong_key).code == 0

@@ -42,10 +42,12 @@ def _project(ctx: click.Context):
 @click.option("--enable", multiple=True, metavar="RULE",
               help="Turn on a rule that is off by default (generic-secret-assignment, or all).")
 @click.option("--disable", multiple=True, metavar="RULE", help="Turn off a rule.")
+@click.option("--no-project-secrets", is_flag=True,
+              help="Provider rules only: do not read this project's secrets (CI without the key).")
 @click.pass_context
 def scan_command(ctx: click.Context, history: bool, staged: bool, paths: tuple[Path, ...], fmt: str,
                  as_json: bool, baseline: Path | None, update_baseline: bool, enable: tuple[str, ...],
-                 disable: tuple[str, ...]) -> None:
+                 disable: tuple[str, ...], no_project_secrets: bool) -> None:
     """Find leaked secrets: this project's own values (also base64, URL- or JSON-encoded)
     and provider credentials (Stripe, Google, AWS, GitHub, Slack, private keys, URLs with
     passwords). Exit 1 on findings, 0 when clean, 2 on error.
@@ -68,7 +70,8 @@ def scan_command(ctx: click.Context, history: bool, staged: bool, paths: tuple[P
     project = _project(ctx)
     options = ScanOptions(root=project.root if project else Path(os.getcwd()), project=project,
                           history=history, staged=staged, paths=list(paths), baseline=baseline,
-                          update_baseline=update_baseline, enable=enable, disable=disable)
+                          update_baseline=update_baseline, enable=enable, disable=disable,
+                          project_secrets=not no_project_secrets)
     result = run_scan(options)
     for message in result.warnings:
         warn(message)
@@ -98,6 +101,10 @@ def scan_command(ctx: click.Context, history: bool, staged: bool, paths: tuple[P
                  "`dango secrets scan --update-baseline`.")
     if result.findings:
         sys.exit(FOUND)
+    if result.incomplete:
+        raise DangoError("The scan is incomplete: a secret of this project could not be decrypted, "
+                         "so its value was not searched for (see the warning above); make the key "
+                         "available, or run with --no-project-secrets to use the provider rules only.")
 
 
 @click.group("hook", cls=LazyGroup, lazy={})

@@ -44,21 +44,26 @@ def _leaves(value: Any, path: str, key: str) -> Iterator[tuple[str, str]]:
         yield path, value
 
 
-def project_secrets(project) -> tuple[list[OwnSecret], list[str]]:
+def project_secrets(project) -> tuple[list[OwnSecret], list[str], bool]:
     """Every secret value the project holds (sources, destinations, dango's own key),
-    resolved; and a warning for each one that could not be resolved."""
+    resolved; a warning for each one that could not be resolved; and whether one could
+    not be read at all (a value that cannot be decrypted: the scan is incomplete). An
+    unset ${VAR} is only a warning: its value is not held by this project here."""
     from ..credentials import Resolver
-    from ..errors import DangoError
+    from ..errors import DangoError, UnsetVariable
     from ..sources import load_sources
 
     resolver = Resolver(project)
     found: dict[str, OwnSecret] = {}
     problems: list[str] = []
+    incomplete = False
 
     def add(credential: str, raw: Any, key_path: str, key: str) -> None:
+        nonlocal incomplete
         try:
             value = resolver.resolve_stored(raw, key_path)
         except DangoError as err:
+            incomplete = incomplete or not isinstance(err, UnsetVariable)
             problems.append(f"{key_path} could not be resolved, so its value is not searched for: {err}")
             return
         for _, leaf in _leaves(value, key_path, key):
@@ -94,7 +99,7 @@ def project_secrets(project) -> tuple[list[OwnSecret], list[str]]:
     if isinstance(dango, dict):
         for key, raw in dango.items():
             add(f"dango.{key}", raw, f"dango.{key}", key)
-    return list(found.values()), problems
+    return list(found.values()), problems, incomplete
 
 
 def forms_of(secrets: list[OwnSecret]) -> list[Form]:

@@ -24,6 +24,7 @@ class ScanOptions:
     update_baseline: bool = False
     enable: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
+    project_secrets: bool = True  # False: provider rules only (CI without the encryption key)
 
 
 @dataclass
@@ -35,13 +36,15 @@ class ScanResult:
     accepted: int = 0  # findings the baseline accepted
     own_secrets: int = 0
     baseline_written: int | None = None
+    incomplete: bool = False  # a project secret could not be decrypted, so was not searched for
 
 
 def run_scan(options: ScanOptions) -> ScanResult:
     warnings: list[str] = []
     own: list[OwnSecret] = []
-    if options.project is not None:
-        own, problems = project_secrets(options.project)
+    incomplete = False
+    if options.project is not None and options.project_secrets:
+        own, problems, incomplete = project_secrets(options.project)
         warnings.extend(problems)
     scanner = Scanner(forms_of(own), select(options.enable, options.disable))
     git_root = gitio.git_root(options.root)
@@ -84,7 +87,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
 
     baseline_path = options.baseline or _default_baseline(options, git_root)
     baseline = Baseline.load(baseline_path)
-    result = ScanResult([], warnings, scope, files, own_secrets=len(own))
+    result = ScanResult([], warnings, scope, files, own_secrets=len(own), incomplete=incomplete)
     if options.update_baseline:
         result.baseline_written = baseline.accept(findings)
         baseline.save()
