@@ -32,6 +32,14 @@ def _checkpoint(stage: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def fresh(project):
+    """The project as project.yml says now (read inside the lock: another process may have
+    encrypted, decrypted or rotated since this one started)."""
+    from ..project import load_project
+
+    return load_project(project.root)
+
+
 def _specs(project) -> dict:
     from ..sources import load_sources
 
@@ -69,6 +77,7 @@ def _audit(project, event: str, count: int, **detail) -> None:
 def encrypt(project, target: str | None = None) -> Outcome:
     """Encrypt every secret literal (or those of one source or field)."""
     with project.lock():
+        project = fresh(project)
         secrets = SecretsFile.load(project)
         literals = {p: v for p, v in policy.secret_literals(secrets.data, _specs(project)).items()
                     if policy.matches(p, target)}
@@ -99,6 +108,7 @@ def encrypt(project, target: str | None = None) -> Outcome:
 def decrypt(project) -> Outcome:
     """Every ciphertext back to its plaintext; the project is no longer encrypted."""
     with project.lock():
+        project = fresh(project)
         secrets = SecretsFile.load(project)
         values = policy.encrypted_values(secrets.data)
         plain = _decrypt_all(project, secrets, values)
@@ -118,6 +128,7 @@ def rotate_key(project, announce: Callable[[str], None] | None = None) -> Outcom
     """A new key; every value re-encrypted under it in one atomic write; old keys removed
     after. With DANGO_MASTER_KEY, `announce(new key)` runs before anything is written."""
     with project.lock():
+        project = fresh(project)
         kid = state.current_key_id(project)
         if kid is None:
             raise UsageError("This project is not encrypted, so it has no key to rotate; run "
