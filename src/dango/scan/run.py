@@ -61,11 +61,9 @@ def run_scan(options: ScanOptions) -> ScanResult:
     files = 0
     if options.history:
         scope = "history"
-        for item in walk.history(git_root):
-            files += 1
-            for finding in _scan(scanner, item):
-                finding.blob = item.blob
-                findings.append(finding)
+        from .parallel import scan_history
+
+        findings, files = scan_history(git_root, lambda item: _scan(scanner, item))
         commits = gitio.commits_introducing(git_root, {f.blob for f in findings if f.blob})
         for finding in findings:
             finding.commit = commits.get(finding.blob)

@@ -137,10 +137,11 @@ def staged(git_root: Path) -> Iterator[Item]:
                 yield Item(path, data, blob=blob)
 
 
-def history(git_root: Path) -> Iterator[Item]:
-    """Every blob reachable from any ref, each read and yielded once (with one of its paths);
-    `commit` is filled in later, for blobs with findings only."""
-    blobs = gitio.history_blobs(git_root)
+def history(git_root: Path, blobs: list[tuple[str, str]] | None = None) -> Iterator[Item]:
+    """Every blob reachable from any ref (or those of `blobs`), each read and yielded once
+    with one of its paths; `commit` is filled in later, for blobs with findings only."""
+    if blobs is None:
+        blobs = gitio.history_blobs(git_root)
     paths = dict(blobs)
     for blob, data in gitio.read_blobs(git_root, [blob for blob, _ in blobs]):
         if data is not None and paths[blob] != BASELINE:
