@@ -167,3 +167,12 @@ def test_a_value_written_by_a_process_that_started_before_encrypt_is_encrypted(r
     monkeypatch.setenv("DANGO_MASTER_KEY", key)
     set_secret(started, "pay.stripe_secret_key", value="sk_live_writtenByAStaleProcess1")
     assert stored(rich_project)["sources"]["pay"]["stripe_secret_key"].startswith(ENC)
+
+
+def test_status_exits_1_when_the_key_is_unreachable(encrypted, cdango, home):
+    from tests.crypto.conftest import NULL_KEYRING, keyring_env
+
+    result = cdango("secrets", "status", "--json", env_extra=keyring_env(home, NULL_KEYRING))
+    assert result.code == 1, result
+    status = json.loads(result.out)
+    assert status["reachable"] is False and "keyrings.alt" in status["problem"]

@@ -95,7 +95,7 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     if status.encrypted and counts.get("plaintext"):
         note("Run `dango secrets encrypt` to encrypt the values still in plaintext.")
     if status.reachable is False or counts.get("damaged"):
-        ctx.exit(1)
+        sys.exit(1)  # the command ran and found a problem
 
 
 @click.command("rotate-key")
