@@ -75,10 +75,13 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     if status.plaintext_backend:
         warn(f"the keyring backend {status.backend} stores keys unencrypted in a file; use the "
              "system keyring where there is one, or DANGO_MASTER_KEY from a secret store.")
+    counts = status.counts
+    failed = status.reachable is False or bool(counts.get("damaged"))
     if as_json:
         emit_json(status.to_json())
+        if failed:
+            sys.exit(1)
         return
-    counts = status.counts
     say(f"Encryption: {'on, key ' + str(status.key_id) if status.encrypted else 'off'}")
     if status.key_store == "env":
         say("Key from: DANGO_MASTER_KEY")
@@ -94,7 +97,7 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
         warn(status.problem)
     if status.encrypted and counts.get("plaintext"):
         note("Run `dango secrets encrypt` to encrypt the values still in plaintext.")
-    if status.reachable is False or counts.get("damaged"):
+    if failed:
         sys.exit(1)  # the command ran and found a problem
 
 
