@@ -128,6 +128,7 @@ class RedactingStream:
     def __init__(self, stream):
         self._stream = stream
         self._pending = ""
+        self._decoder = None  # for bytes written to .buffer
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):
@@ -164,7 +165,12 @@ class _RedactingBuffer:
         self._text = text
 
     def write(self, data: bytes) -> int:
-        self._text.write(bytes(data).decode(self._text.encoding or "utf-8", "replace"))
+        text = self._text
+        if text._decoder is None:  # incremental: a character split across writes stays whole
+            import codecs
+
+            text._decoder = codecs.getincrementaldecoder(text.encoding or "utf-8")("replace")
+        text.write(text._decoder.decode(bytes(data)))
         return len(data)
 
     def flush(self) -> None:

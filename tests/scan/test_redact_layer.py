@@ -38,3 +38,15 @@ def test_a_secret_split_across_writes_is_still_masked():
     stream.flush()
     assert "split-secret-0123456789" not in out.getvalue()
     assert out.getvalue().count("***************") == 2
+
+
+def test_bytes_written_to_the_buffer_are_redacted_and_stay_valid_text():
+    redact.register("buffer-secret-98765")
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8")
+    stream = redact.RedactingStream(out)
+    data = "é buffer-secret-98765 ü\n".encode()
+    for byte in range(len(data)):  # one byte at a time: characters split across writes
+        stream.buffer.write(data[byte:byte + 1])
+    stream.flush()
+    assert raw.getvalue().decode() == "é *************** ü\n"
