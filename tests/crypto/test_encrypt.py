@@ -114,6 +114,10 @@ def test_encrypt_one_source_or_field(rich_project, cdango):
     assert counts == {"encrypted": 1, "plaintext": 4, "reference": 1}
     unknown = cdango("secrets", "encrypt", "nope")
     assert unknown.code == 2 and "No source named 'nope'" in unknown.err, unknown
+    no_field = cdango("secrets", "encrypt", "pg.pasword")
+    assert no_field.code == 2 and "has no field 'pasword'" in no_field.err, no_field
+    oauth = cdango("secrets", "encrypt", "gs.credentials")
+    assert oauth.code == 0 and "Encrypted 2 values" in oauth.out, oauth
 
 
 def test_status_names_the_backend_and_warns_about_a_plaintext_keyring(encrypted, cdango):

@@ -36,10 +36,11 @@ def encrypt_command(ctx: click.Context, target: str | None) -> None:
     from ..crypto.operations import encrypt
 
     project = project_from(ctx)
-    if target is not None:
+    if target is not None:  # a typo is an error, not a silent no-op
+        from ..manage import secret_target
         from ..sources import SourcesFile
 
-        SourcesFile(project).get(target.split(".")[0])  # a typo is an error, not a no-op
+        SourcesFile(project).get(target) if "." not in target else secret_target(project, target)
     outcome = encrypt(project, target)
     count = len(outcome.changed)
     say(f"Encrypted {count} value{'s' if count != 1 else ''} with key {outcome.key_id}"
