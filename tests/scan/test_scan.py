@@ -181,3 +181,13 @@ def test_a_value_that_cannot_be_decrypted_makes_the_scan_incomplete(project_dir,
     result = dango("secrets", "scan", env_extra=wrong_key)
     assert result.code == 2 and "--no-project-secrets" in result.err, result
     assert dango("secrets", "scan", "--no-project-secrets", env_extra=wrong_key).code == 0
+
+
+def test_outside_git_the_stores_are_not_findings_but_copies_are(project_dir, dango):
+    secrets = project_dir / ".dlt" / "secrets.toml"
+    secrets.write_text(secrets.read_text() + f'\n[sources.pay]\nstripe_secret_key = "{CANARY_STRIPE}"\n')
+    (project_dir / ".env").write_text(f"KEY={CANARY_STRIPE}\n")
+    assert dango("secrets", "scan").code == 0
+    (project_dir / "secrets.toml.bak").write_bytes(secrets.read_bytes())
+    result = dango("secrets", "scan")
+    assert result.code == 1 and "secrets.toml.bak" in result.out and ".env:" not in result.out, result

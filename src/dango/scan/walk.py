@@ -49,22 +49,26 @@ def _read(path: Path) -> bytes | None:
 
 
 def exempt_stores(root: Path | None, stores: list[Path]) -> set[str]:
-    """The designated stores (relative to the git root) that are not findings: git ignores
-    them, does not track them and no commit of any ref holds them."""
-    exempt = set()
+    """The designated stores (absolute paths) that are not findings: outside a repository
+    all of them; in one, those git ignores, does not track and no commit of any ref holds."""
     if root is None:
-        return {str(path) for path in stores}
+        return {os.path.realpath(path) for path in stores}
+    exempt = set()
     tracked = None
     for store in stores:
         try:
-            rel = store.relative_to(root).as_posix()
+            rel = Path(os.path.realpath(store)).relative_to(os.path.realpath(root)).as_posix()
         except ValueError:
             continue
         if tracked is None:
             tracked = gitio.tracked(root)
         if rel not in tracked and gitio.ignored(root, rel) and not gitio.ever_committed(root, rel):
-            exempt.add(rel)
+            exempt.add(os.path.realpath(root / rel))
     return exempt
+
+
+def _exempt(path: Path, exempt: set[str]) -> bool:
+    return bool(exempt) and path.name in (".env", "secrets.toml") and os.path.realpath(path) in exempt
 
 
 def working_tree(root: Path, git_root: Path | None, exempt: set[str],
@@ -81,7 +85,7 @@ def working_tree(root: Path, git_root: Path | None, exempt: set[str],
     names = sorted(set(listed) | {rel for rel in ignored if always_checked(rel)
                                   and not any(part in SKIP_DIRS for part in rel.split("/")[:-1])})
     for rel in names:
-        if rel in exempt or rel == BASELINE:
+        if rel == BASELINE or _exempt(git_root / rel, exempt):
             continue
         data = _read(git_root / rel)
         if data is not None:
@@ -89,7 +93,6 @@ def working_tree(root: Path, git_root: Path | None, exempt: set[str],
 
 
 def _walk_plain(root: Path, paths: list[Path] | None, exempt: set[str]) -> Iterator[Item]:
-    exempt_paths = {Path(p) for p in exempt}
     for start in paths or [root]:
         if start.is_file():
             candidates = [start]
@@ -99,7 +102,7 @@ def _walk_plain(root: Path, paths: list[Path] | None, exempt: set[str]) -> Itera
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
                 candidates.extend(Path(folder) / name for name in sorted(files))
         for path in candidates:
-            if path in exempt_paths:
+            if _exempt(path, exempt):
                 continue
             data = _read(path)
             if data is not None:
