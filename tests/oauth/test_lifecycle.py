@@ -168,3 +168,15 @@ def test_refresh_against_a_broken_token_endpoint_changes_nothing(dango, connect,
     assert "HTTP 502" in result.err and "nothing was changed" in result.err
     assert token not in result.output and GOOGLE_CLIENT_SECRET not in result.output
     assert snapshot(project_dir) == before
+
+
+def test_status_warns_past_the_rotation_policy(dango, connect, project_dir, auth_env, sheet):
+    connect("sheet")
+    assert "rotation policy" not in dango("auth", "status", env_extra=auth_env).err
+    path = project_dir / ".dango/credentials.yml"
+    old = (datetime.now(timezone.utc) - timedelta(days=120, hours=1)).isoformat()
+    path.write_text(re.sub(r"(created|changed|rotated): .*", f"\\1: '{old}'", path.read_text()))
+    result = dango("auth", "status", "--json", env_extra=auth_env)
+    assert result.code == 0 and json.loads(result.out)[0]["status"] == "valid"
+    assert "sheet is 120 days old, past the rotation policy of 90 days" in result.err
+    assert "`dango auth sheet`" in result.err

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from .output import emit_json, is_terminal, note, project_from, say, table
+from .output import emit_json, is_terminal, note, project_from, say, table, warn
 
 CONNECT = "_connect"
 
@@ -106,7 +106,9 @@ def status_command(ctx: click.Context, only: str | None, as_json: bool) -> None:
     """Token details of each OAuth source (or one)."""
     from ..oauth.lifecycle import list_grants
 
-    grants = list_grants(project_from(ctx), only)
+    project = project_from(ctx)
+    grants = list_grants(project, only)
+    _warn_overdue(project, [g.source for g in grants if g.status != "missing"])
     if as_json:
         emit_json([g.to_json() for g in grants])
         return
@@ -122,6 +124,14 @@ def status_command(ctx: click.Context, only: str | None, as_json: bool) -> None:
             say(f"  scopes: {' '.join(g.scopes)}")
         if g.status in ("missing", "revoked", "expired"):
             say(f"  fix: run `dango auth {g.source}`")
+
+
+def _warn_overdue(project, names: list[str]) -> None:
+    from ..oauth.lifecycle import overdue_grants
+
+    for name, days in overdue_grants(project, names):
+        warn(f"the OAuth grant of {name} is {days} days old, past the rotation policy of "
+             f"{project.rotation_days} days; run `dango auth {name}` to renew it.")
 
 
 @auth_group.command("refresh")

@@ -65,6 +65,15 @@ def list_grants(project: Project, only: str | None = None) -> list[GrantInfo]:
     return [_info(read_grant(resolver, s)) for s in oauth_sources(project, only)]
 
 
+def overdue_grants(project: Project, names: list[str]) -> list[tuple[str, int]]:
+    """(source, days since its grant) for grants older than the project's rotation policy."""
+    from ..lifecycle import metadata
+
+    wanted = {f"{name}.{field}": name for name in names for field in TOKEN_FIELD.values()}
+    return [(wanted[key], days) for key, days in metadata.overdue(metadata.load(project), project.rotation_days)
+            if key in wanted]
+
+
 def _grant(project: Project, name: str) -> tuple[Resolver, Grant]:
     source = oauth_sources(project, name)[0]
     resolver = Resolver(project)
