@@ -31,6 +31,9 @@ def dispatch(server, handler, method, path, uri, body, headers, query, form) -> 
     state = server.state
 
     if path == "/authorize" and method == "GET":
+        if query.get("code_challenge_method") != "S256":  # like Google for native apps: no "plain"
+            send(400, {"error": "invalid_request", "error_description": "S256 PKCE required"})
+            return
         scopes, credentials = oauth.validate_authorization_request(uri, "GET", body, headers)
         consent = secrets.token_urlsafe(12)
         state.consents[consent] = {"uri": uri, "scopes": scopes, "credentials": credentials}
