@@ -230,3 +230,21 @@ def test_usage_errors_name_the_command_as_typed(dango, sheet):
     result = dango("auth", "sheet", "--timeout", "soon")
     assert result.code == 2
     assert "Usage: dango auth SOURCE_OR_TYPE" in result.err and "_connect" not in result.err
+
+
+def test_an_idle_browser_connection_does_not_hold_up_the_callback(start, browser, sheet):
+    """Browsers open spare connections that send nothing; the callback still lands at once."""
+    import socket
+    import time
+
+    run = start("auth", "sheet", "--no-browser")
+    url = run.url()
+    port = urlsplit(parse_qs(urlsplit(url).query)["redirect_uri"][0]).port
+    idle = socket.create_connection(("127.0.0.1", port))
+    try:
+        started = time.monotonic()
+        assert browser.approve(url).status_code == 200
+        assert time.monotonic() - started < 5
+        assert run.finish().code == 0
+    finally:
+        idle.close()

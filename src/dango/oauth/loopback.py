@@ -10,9 +10,9 @@ is HTML-escaped. After the valid callback the server closes; later requests are 
 from __future__ import annotations
 
 import html
-import time
+import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from .pkce import same
@@ -33,13 +33,25 @@ class Callback:
     error_description: str | None = None
 
 
-class _Server(HTTPServer):
+class _Server(ThreadingHTTPServer):
+    # One thread per connection: a browser's idle pre-connection cannot delay the callback.
     allow_reuse_address = False
+    daemon_threads = True
 
     def __init__(self, state: str):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.expected_state = state
         self.result: Callback | None = None
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+
+    def take(self, result: Callback) -> bool:
+        """Record the one valid callback; False when one was already taken."""
+        with self.lock:
+            if self.result is not None:
+                return False
+            self.result = result
+            return True
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -66,19 +78,25 @@ class _Handler(BaseHTTPRequestHandler):
         if "error" in query:
             error = query["error"]
             description = query.get("error_description", "")
-            self.server.result = Callback(error=error, error_description=description)
+            if not self.server.take(Callback(error=error, error_description=description)):
+                self._page(409, "Already used", "This sign-in was already completed; close this window.")
+                return
             self._page(200, "Sign-in cancelled",
                        f"The provider answered: {html.escape(error)}"
                        + (f" ({html.escape(description)})" if description else "")
                        + ". You can close this window and return to the terminal.")
+            self.server.done.set()
             return
         code = query.get("code")
         if not code:
             self._page(400, "Sign-in not accepted", "The response carries no authorization code.")
             return
-        self.server.result = Callback(code=code)
+        if not self.server.take(Callback(code=code)):
+            self._page(409, "Already used", "This sign-in was already completed; close this window.")
+            return
         self._page(200, "Signed in", "Dango received the authorization. You can close this window "
                                      "and return to the terminal.")
+        self.server.done.set()
 
     def _page(self, status: int, title: str, body: str) -> None:
         data = PAGE.format(title=html.escape(title), body=body).encode("utf-8")
@@ -103,13 +121,14 @@ class LoopbackServer:
 
     def wait(self, timeout: float) -> Callback | None:
         """The valid callback, or None when `timeout` seconds pass without one."""
-        deadline = time.monotonic() + timeout
-        while self._server.result is None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            self._server.timeout = min(remaining, 0.5)
-            self._server.handle_request()
+        thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+                                  daemon=True)
+        thread.start()
+        try:
+            self._server.done.wait(timeout)
+        finally:
+            self._server.shutdown()
+            thread.join()
         return self._server.result
 
     def close(self) -> None:
