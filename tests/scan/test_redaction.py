@@ -36,7 +36,7 @@ api_key = "${{API_TOKEN}}"
     return dango
 
 
-@pytest.mark.parametrize("how", ["print", "log", "warning", "exception", "http", "dango"])
+@pytest.mark.parametrize("how", ["print", "log", "warning", "exception", "dlt", "http", "dango"])
 def test_a_planted_secret_never_reaches_the_terminal(stored, how):
     result = stored("--debug", "secrets", "leak-test", how, env_extra=dict(LEAK, API_TOKEN=CANARY_TOKEN))
     assert result.output.strip(), result  # something was printed...
@@ -44,7 +44,7 @@ def test_a_planted_secret_never_reaches_the_terminal(stored, how):
         assert canary not in result.output, result
     if how != "warning":
         assert "sk_live_***************" in result.output, result
-    if how in ("exception", "http", "dango"):
+    if how in ("exception", "dlt", "http", "dango"):
         assert "Traceback" in result.output and result.code != 0, result
 
 

@@ -143,7 +143,7 @@ def hook_install_command(ctx: click.Context) -> None:
 # an HTTP error body, a log record, a warning and plain prints, as third-party libraries do.
 # It refuses to run unless DANGO_TEST_LEAK=1 is set, and is hidden from --help.
 @click.command("leak-test", hidden=True)
-@click.argument("how", type=click.Choice(["print", "log", "warning", "exception", "http", "dango"]))
+@click.argument("how", type=click.Choice(["print", "log", "warning", "exception", "dlt", "http", "dango"]))
 @click.pass_context
 def leak_test_command(ctx: click.Context, how: str) -> None:
     if os.environ.get("DANGO_TEST_LEAK") != "1":
@@ -181,6 +181,15 @@ def leak_test_command(ctx: click.Context, how: str) -> None:
             raise ConnectionError(f"could not connect to postgresql://u:{text}@db.test:5432/x")
         except ConnectionError as err:
             raise RuntimeError(f"dlt pipeline failed at extract: {text}") from err
+    elif how == "dlt":  # a real dlt exception (and dlt's own logger), the value in its message
+        from dlt.common import logger
+        from dlt.common.exceptions import PipelineException
+
+        logger.warning(f"extract of source with {text} is retrying")
+        try:
+            raise ConnectionError(f"connection to postgresql://u:{text}@db.test failed")
+        except ConnectionError as err:
+            raise PipelineException("leak_test", f"Pipeline execution failed at stage extract: {text}") from err
     elif how == "http":
         import httpx
 
