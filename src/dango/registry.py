@@ -118,6 +118,12 @@ def _digits_check(label: str) -> Check:
 
 _OAUTH_CREDENTIALS = Field("credentials", secret=True, via_auth=True,
                            help="OAuth tokens, written by `dango auth`")
+# The OAuth client may also sit in the source's own section (or GOOGLE_CLIENT_ID/_SECRET).
+_GOOGLE_CLIENT = (
+    Field("client_id", in_secrets=True, help="OAuth client id (default: GOOGLE_CLIENT_ID)"),
+    Field("client_secret", secret=True, check=_prefix_check("Google OAuth client secret", "GOCSPX-"),
+          help="OAuth client secret (default: GOOGLE_CLIENT_SECRET)"),
+)
 _DB_FIELDS = (
     Field("host", in_secrets=True, help="database server host name"),
     Field("database", in_secrets=True, help="database name"),
@@ -180,18 +186,18 @@ TYPES: dict[str, SourceType] = {t.name: t for t in (
     SourceType("google_sheets", "a Google spreadsheet", (
         Field("spreadsheet_url_or_id", help="the spreadsheet's URL or id"),
         Field("range_names", kind="list", help="sheets or ranges to load (default: every sheet)"),
-        _OAUTH_CREDENTIALS,
+        _OAUTH_CREDENTIALS, *_GOOGLE_CLIENT,
     ), required=(("spreadsheet_url_or_id",),), oauth_provider="google"),
     SourceType("google_analytics", "a Google Analytics 4 property", (
         Field("property_id", check=_digits_check("GA4 property id"), help="the GA4 property id"),
         Field("start_date", help="first day to load (YYYY-MM-DD)"),
-        _OAUTH_CREDENTIALS,
+        _OAUTH_CREDENTIALS, *_GOOGLE_CLIENT,
     ), required=(("property_id",),), oauth_provider="google"),
     SourceType("google_ads", "a Google Ads account", (
         Field("customer_id", check=_digits_check("Google Ads customer id"),
               help="the Ads customer id (123-456-7890)"),
         Field("dev_token", secret=True, ask=True, help="your Google Ads developer token"),
-        _OAUTH_CREDENTIALS,
+        _OAUTH_CREDENTIALS, *_GOOGLE_CLIENT,
     ), required=(("customer_id",),), oauth_provider="google"),
     SourceType("facebook_ads", "a Facebook Ads account", (
         Field("account_id", help="the ad account id"),

@@ -82,3 +82,18 @@ def test_without_git_the_gitignore_is_read(dango, project_dir):
     result = dango("validate")
     assert result.code == 1
     assert ".dlt/secrets.toml: is not listed in .gitignore" in result.out
+
+
+def test_a_google_client_in_the_sources_own_section_is_accepted(dango, project_dir):
+    """The layout the credential-management page shows for a manual Google OAuth setup."""
+    dango("source", "add", "google_sheets", "--name", "google_sheets", "--no-input",
+          "--set", "spreadsheet_url_or_id=abc")
+    secrets = project_dir / ".dlt/secrets.toml"
+    secrets.write_text('[sources.google_sheets]\nclient_id = "123.apps.googleusercontent.com"\n'
+                       'client_secret = "GOCSPX-abc"\n' + DANGO_SECTION)
+    result = dango("validate")
+    assert result.code == 0, result
+    shown = json.loads(dango("config", "show", "--json").out)["sources"][0]["fields"]
+    values = {f["field"]: f["value"] for f in shown}
+    assert values["client_id"] == "123.apps.googleusercontent.com"
+    assert values["client_secret"] == "GOCSPX-***************"
