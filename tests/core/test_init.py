@@ -136,3 +136,13 @@ def test_commands_outside_a_project_fail_clearly(tmp_path, env):
         assert "No Dango project" in result.err and "dango init" in result.err
         assert "Traceback" not in result.err
     assert list(tmp_path.iterdir()) == [tmp_path / "home"]
+
+
+def test_exit_codes_of_click_exits_are_kept(tmp_path, env):
+    """`ctx.exit(n)` inside a command must reach the shell as n."""
+    code = ("import sys, click\nfrom dango.cli import main as m\n"
+            "@m.cli.command('exit-three', hidden=True)\n@click.pass_context\n"
+            "def three(ctx):\n    ctx.exit(3)\n"
+            "m.main(['exit-three'])\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True)
+    assert proc.returncode == 3

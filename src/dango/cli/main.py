@@ -21,8 +21,8 @@ COMMANDS = {
     "config": "config:config_group",
     "validate": "validate:validate_command",
     "audit": "lifecycle:audit_command",
-    "sync": "sync:sync_command",
     "auth": "auth:auth_group",
+    "sync": "sync:sync_command",
     "exec": "exec_cmd:exec_command",
 }
 ALIASES: dict[str, str] = {"oauth": "auth"}
@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> None:
 
     redact.install(argv)  # before any command runs: every printed line passes through it
     try:
-        cli.main(args=argv, prog_name="dango", standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code of `ctx.exit(n)`.
+        code = cli.main(args=argv, prog_name="dango", standalone_mode=False)
     except DangoError as err:
         click.echo(f"error: {err}", err=True)
         if "--debug" in (argv if argv is not None else sys.argv):
@@ -89,4 +90,4 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
