@@ -22,8 +22,11 @@ class GitError(DangoError):
 
 
 def git(root: Path, *args: str, check: bool = True) -> bytes:
-    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
-                          env=_env(), stdin=subprocess.DEVNULL)
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
+                              env=_env(), stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH); install it and run the scan again.") from None
     if check and proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(f"`git {args[0]}` failed in {root}: {message[-1] if message else 'no message'}.")
@@ -38,8 +41,12 @@ def _env() -> dict[str, str]:
 
 
 def git_root(path: Path) -> Path | None:
-    proc = subprocess.run(["git", "-C", str(path), "rev-parse", "--show-toplevel"],
-                          capture_output=True, env=_env(), stdin=subprocess.DEVNULL)
+    """The top of the git work tree holding `path`; None outside one (or without git)."""
+    try:
+        proc = subprocess.run(["git", "-C", str(path), "rev-parse", "--show-toplevel"],
+                              capture_output=True, env=_env(), stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        return None
     if proc.returncode != 0:
         return None
     return Path(proc.stdout.decode().strip())
