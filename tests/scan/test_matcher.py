@@ -46,3 +46,13 @@ def test_dango_allow_and_placeholders():
     assert scanner().scan(data, "a.py") == []
     (finding,) = scanner().scan(b"url = 'postgresql://user:hunter2xyz@db/x'\n", "a.py")  # dango:allow
     assert finding.rule == "url-password" and "hunter2xyz" not in finding.excerpt
+
+
+def test_a_log_repeating_a_secret_is_scanned_in_linear_time():
+    import time
+
+    data = f"GET /x?pw={SECRET} 401\n".encode() * 20000
+    began = time.perf_counter()
+    findings = scanner().scan(data, "big.log")
+    assert time.perf_counter() - began < 5
+    assert len(findings) == 20000 and findings[-1].line == 20000 and findings[0].line == 1

@@ -8,6 +8,7 @@ secret only in memory (for the baseline fingerprint); what is shown is a masked 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ..store.mask import mask
@@ -56,13 +57,12 @@ class Scanner:
     def scan(self, data: bytes, path: str) -> list[Finding]:
         """Every finding in `data` (the content of `path`), in order, masked excerpts."""
         spans: list[tuple[int, int, str, str, OwnSecret | None, str | None]] = []
-        taken: list[tuple[int, int]] = []
+        taken = _Taken()
         for form in self.forms:
             start = data.find(form.needle)
             while start != -1:
                 end = start + len(form.needle)
-                if not _overlaps(taken, start, end):
-                    taken.append((start, end))
+                if taken.claim(start, end):
                     spans.append((start, end, OWN_RULE, "A secret of this project", form.secret,
                                    form.encoding))
                 start = data.find(form.needle, end)
@@ -71,34 +71,60 @@ class Scanner:
                 continue
             for match in rule.pattern.finditer(data):
                 start, end = match.span(rule.group)
-                if start < 0 or _overlaps(taken, start, end):
+                if start < 0 or taken.overlaps(start, end):
                     continue
                 if rule.accept is not None and not rule.accept(match.group(rule.group)):
                     continue
-                taken.append((start, end))
+                taken.claim(start, end)
                 spans.append((start, end, rule.id, rule.description, None, None))
         if not spans:
             return []
-        spans.sort()
+        spans.sort(key=lambda span: (span[0], span[1]))
         findings = []
-        for start, end, rule_id, description, own, encoding in spans:
-            line_start = data.rfind(b"\n", 0, start) + 1
-            line_end = data.find(b"\n", start)
+        line, counted = 1, 0  # line numbers counted incrementally: linear in the blob
+        index = 0
+        while index < len(spans):
+            line_start = data.rfind(b"\n", 0, spans[index][0]) + 1
+            line_end = data.find(b"\n", spans[index][0])
             line_end = len(data) if line_end == -1 else line_end
-            if ALLOW_MARK in data[line_start:line_end]:
-                continue
-            secret = data[start:end].decode("utf-8", "replace")
-            finding = Finding(rule_id, description, path, data.count(b"\n", 0, start) + 1,
-                              own.value if own else secret)
-            if own is not None:
-                finding.credential, finding.encoding, finding.fix = own.credential, encoding, own.fix
-            finding.excerpt = _excerpt(data, line_start, line_end, spans)
-            findings.append(finding)
+            last = index
+            while last < len(spans) and spans[last][0] < line_end:
+                last += 1
+            group = spans[index:last]
+            line += data.count(b"\n", counted, line_start)
+            counted = line_start
+            if ALLOW_MARK not in data[line_start:line_end]:
+                before = [spans[index - 1]] if index and spans[index - 1][1] > line_start else []
+                excerpt = _excerpt(data, line_start, line_end, before + group)
+                for start, end, rule_id, description, own, encoding in group:
+                    secret = own.value if own else data[start:end].decode("utf-8", "replace")
+                    finding = Finding(rule_id, description, path, line, secret, excerpt=excerpt)
+                    if own is not None:
+                        finding.credential, finding.encoding, finding.fix = own.credential, encoding, own.fix
+                    findings.append(finding)
+            index = last
         return findings
 
 
-def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(start < b and a < end for a, b in taken)
+class _Taken:
+    """Disjoint spans already reported, sorted: a new span overlapping one is dropped."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect_left(self.starts, end)
+        return index > 0 and self.ends[index - 1] > start
+
+    def claim(self, start: int, end: int) -> bool:
+        """Take the span if it is free; whether it was."""
+        if self.overlaps(start, end):
+            return False
+        index = bisect_left(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+        return True
 
 
 def _excerpt(data: bytes, line_start: int, line_end: int, spans) -> str:
