@@ -199,6 +199,19 @@ def _load_project_secrets(argv: list[str]) -> None:
             register(part)
 
 
+SECRET_VARIABLES = ("DANGO_MASTER_KEY", "GOOGLE_CLIENT_SECRET", "FACEBOOK_APP_SECRET")
+
+
+def _load_environment_secrets() -> None:
+    """Register secrets that arrive through the environment: dlt's overrides of source and
+    destination fields (`SOURCES__NAME__FIELD`), the encryption key, OAuth client secrets."""
+    for name, value in os.environ.items():
+        if name in SECRET_VARIABLES:
+            register(value)
+        elif name.startswith(("SOURCES__", "DESTINATION__")):
+            register(value, name.rsplit("__", 1)[-1].lower())
+
+
 def _project_root(argv: list[str]) -> str | None:
     start = os.environ.get("DANGO_PROJECT_DIR") or os.getcwd()
     for index, arg in enumerate(argv):
@@ -261,6 +274,7 @@ def install(argv: list[str] | None = None) -> None:
     _installed = True
     argv = sys.argv[1:] if argv is None else argv
     try:
+        _load_environment_secrets()
         _load_project_secrets(argv)
     except Exception:  # never let a broken file stop the command: it reports that itself
         pass

@@ -51,3 +51,11 @@ def test_a_planted_secret_never_reaches_the_terminal(stored, how):
 def test_the_test_command_refuses_to_run_without_its_variable(stored):
     result = stored("secrets", "leak-test", "print")
     assert result.code == 2 and CANARY_STRIPE not in result.output
+
+
+def test_secrets_from_the_environment_are_masked_from_the_start(stored):
+    override = "env-override-secret-4242"
+    result = stored("--debug", "secrets", "leak-test", "exception",
+                    env_extra=dict(LEAK, API_TOKEN=CANARY_TOKEN, SOURCES__PAY__STRIPE_SECRET_KEY=override))
+    assert override not in result.output and CANARY_TOKEN not in result.output, result
+    assert "Traceback" in result.output
