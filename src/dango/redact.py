@@ -33,7 +33,7 @@ NOT_SECRET_KEYS = frozenset({
 })
 
 _forms: dict[str, str] = {}  # a secret or one of its encodings -> its mask
-_pattern = None  # compiled alternation of _forms, longest first; None until needed
+_ordered: list[str] | None = None  # the forms, longest first; None until needed
 _url_password = None
 _installed = False
 
@@ -63,7 +63,7 @@ def register(value: Any, key: str | None = None) -> Any:
     """Make `value` (a string, or any nesting of dicts and lists) known as secret; returns
     `value` so a caller can wrap an expression. `key` (the last part of a key path) lets
     values of non-secret keys such as `host` through unregistered."""
-    global _pattern
+    global _ordered
     if isinstance(value, dict):
         for name, item in value.items():
             register(item, str(name))
@@ -83,7 +83,7 @@ def register(value: Any, key: str | None = None) -> Any:
     shown = mask(value)
     for form in encodings(value):
         _forms.setdefault(form, shown)
-    _pattern = None
+    _ordered = None
     return value
 
 
@@ -95,15 +95,15 @@ def register_stored(key_path: str, value: Any) -> Any:
 def redact(text: str) -> str:
     """`text` with every known secret (and encoding) replaced by its mask, and the password
     of any URL (`scheme://user:password@host`) masked even when it is not a known one."""
-    global _pattern, _url_password
+    global _ordered, _url_password
     if not text:
         return text
     if _forms:
-        if _pattern is None:
-            import re
-
-            _pattern = re.compile("|".join(re.escape(f) for f in sorted(_forms, key=len, reverse=True)))
-        text = _pattern.sub(lambda m: _forms[m.group(0)], text)
+        if _ordered is None:  # longest first, so an encoding wins over a value inside it
+            _ordered = sorted(_forms, key=len, reverse=True)
+        for form in _ordered:  # substring tests: no expression to recompile as values arrive
+            if form in text:
+                text = text.replace(form, _forms[form])
     if "://" in text and "@" in text:
         if _url_password is None:
             import re
@@ -249,6 +249,8 @@ def install_logging() -> None:
     logging.setLogRecordFactory(_redact_record(logging.getLogRecordFactory()))
     format_exception = logging.Formatter.formatException
     logging.Formatter.formatException = lambda self, ei: redact(format_exception(self, ei))
+    format_stack = logging.Formatter.formatStack
+    logging.Formatter.formatStack = lambda self, stack_info: redact(format_stack(self, stack_info))
 
 
 def _flush() -> None:
