@@ -25,7 +25,7 @@ from .store.references import BadReference, interpolate, references
 from .store.secrets_file import SecretsFile
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class FieldValue:
     source: str
     field: Field

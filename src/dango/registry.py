@@ -21,7 +21,7 @@ RESERVED_NAMES = frozenset({"list", "status", "refresh", "remove", "check", "set
 Check = Callable[[str], "str | None"]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)  # plain: fewer generated methods, faster start-up
 class Field:
     name: str
     secret: bool = False
@@ -64,7 +64,7 @@ class Field:
         return text
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class SourceType:
     name: str
     description: str

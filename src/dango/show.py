@@ -16,7 +16,7 @@ from .store.mask import mask
 from .store.references import is_reference
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ShownField:
     field: str
     secret: bool
@@ -26,7 +26,7 @@ class ShownField:
     note: str = ""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ShownSource:
     name: str
     type: str

@@ -13,7 +13,7 @@ from .store.atomic import atomic_write
 from .yaml_io import dump_round_trip, line_of, load_round_trip, load_yaml
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Source:
     name: str
     type: str

@@ -15,7 +15,7 @@ from .sources import Source, SourcesFile
 from .store.references import is_reference
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Problem:
     where: str  # file[:line] or source name
     message: str
@@ -25,7 +25,7 @@ class Problem:
         return f"{self.where}: {self.message}; fix: {self.fix}"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Report:
     problems: list[Problem]
     warnings: list[str]

@@ -7,7 +7,6 @@ import sys
 import click
 
 from ..errors import InvalidValue, NeedsConfirmation
-from ..manage import Values, add_source, format_warnings, parse_values, remove_source, unfilled
 from ..registry import Field, check_source_name, get_type
 from ..sources import SourcesFile
 from ..store.secrets_file import SecretsFile
@@ -65,6 +64,8 @@ def add_command(ctx: click.Context, type_name: str, name: str, sets: tuple[str, 
       dango source add stripe --name stripe_payments --ref stripe_secret_key=STRIPE_API_KEY
       dango source add csv --name orders --set file_path=data/orders.csv --no-input
     """
+    from ..manage import add_source, parse_values
+
     project = project_from(ctx)
     spec = get_type(type_name)
     check_source_name(name)
@@ -79,7 +80,9 @@ def add_command(ctx: click.Context, type_name: str, name: str, sets: tuple[str, 
         warn(f"{field_name} is not set; store it with: dango secrets set {name}.{field_name}")
 
 
-def _ask_missing(project, spec, name: str, values: Values) -> None:
+def _ask_missing(project, spec, name: str, values) -> None:
+    from ..manage import format_warnings, unfilled
+
     SourcesFile(project).names()  # fail on a broken sources.yml before asking anything
     existing = SecretsFile.load(project).section(name) or {}
     present = values.names() | {spec.field(k).name for k in existing if spec.has_field(k)}
@@ -130,5 +133,7 @@ def remove_command(ctx: click.Context, name: str, yes: bool) -> None:
             raise NeedsConfirmation(f"Removing {name} deletes its credentials; "
                                     "run again with --yes to confirm.")
         click.confirm(f"Remove source {name} and its credentials?", abort=True, err=True)
+    from ..manage import remove_source
+
     had_secrets = remove_source(project, name)
     say(f"Removed source {name}" + (" and its credentials." if had_secrets else "."))

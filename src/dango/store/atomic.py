@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -46,6 +45,8 @@ def atomic_write(path: Path, data: bytes, *, root: Path, mode: int | None = None
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o644 & ~umask
+    import tempfile  # writers only: reading commands do not pay for it
+
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         # mkstemp creates the file 0600; widen it only for non-secret files.

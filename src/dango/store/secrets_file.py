@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import MalformedFile
 from .atomic import SECRET_MODE, atomic_write, remove_stale_temporaries, write_target
 from .references import is_reference
-from .toml_text import headers, locate_key, with_key_added, with_table_added, without_tables
+from .toml_text import headers, key_lines, with_key_added, with_table_added, without_tables
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
@@ -50,6 +50,7 @@ class SecretsFile:
         self.text = text
         self.data = parse_toml(path, text)
         self._doc = None
+        self._lines: tuple[str, dict] | None = None  # (text it indexes, (table, key) -> line)
         self.codec = None  # encrypts secrets on write once the project is encrypted
 
     @classmethod
@@ -75,7 +76,9 @@ class SecretsFile:
         return section if isinstance(section, dict) else None
 
     def line_of(self, table: tuple[str, ...], key: str) -> int | None:
-        return locate_key(self.text, table, key)
+        if self._lines is None or self._lines[0] is not self.text:
+            self._lines = (self.text, key_lines(self.text))
+        return self._lines[1].get((table, key))
 
     # -- editing -------------------------------------------------------------------------
     @property

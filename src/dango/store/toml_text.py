@@ -39,18 +39,24 @@ def headers(lines: list[str]) -> list[tuple[int, tuple[str, ...]]]:
     return found
 
 
-def locate_key(text: str, table: tuple[str, ...], key: str) -> int | None:
-    """1-based line of `key = ...` directly under `[table]`, if written that way."""
+def key_lines(text: str) -> dict[tuple[tuple[str, ...], str], int]:
+    """(table path, key) -> 1-based line, for every `key = ...` written under a header."""
+    index: dict[tuple[tuple[str, ...], str], int] = {}
     current: tuple[str, ...] = ()
-    for index, line in enumerate(text.splitlines()):
+    for number, line in enumerate(text.splitlines(), 1):
         header = _HEADER.match(line)
         if header:
             current = split_key_path(header["path"]) or ()
             continue
         match = _KEY.match(line)
-        if match and current == table and match["key"].strip("\"'") == key:
-            return index + 1
-    return None
+        if match:
+            index.setdefault((current, match["key"].strip("\"'")), number)
+    return index
+
+
+def locate_key(text: str, table: tuple[str, ...], key: str) -> int | None:
+    """1-based line of `key = ...` directly under `[table]`, if written that way."""
+    return key_lines(text).get((table, key))
 
 
 def without_tables(text: str, prefix: tuple[str, ...]) -> str | None:
