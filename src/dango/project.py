@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ GITIGNORE_ENTRIES = (
     "*.duckdb",
     ".dango/.lock",
     ".dango/audit.log",
+    ".dango/.cache/",
     ".*.tmp",
 )
 DEFAULT_ROTATION_DAYS = 90
@@ -53,7 +53,7 @@ sources: []
 """
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, repr=False)
 class Project:
     root: Path
     settings: dict = field(default_factory=dict, compare=False)
@@ -147,7 +147,7 @@ def load_project(root: Path) -> Project:
     return Project(root=root, settings=dict(data))
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class InitReport:
     project: Project
     created: list[str] = field(default_factory=list)
@@ -190,6 +190,8 @@ def init_project(path: Path, *, force: bool = False) -> InitReport:
     mkdir(".dango", 0o755)
     mkdir(".dlt", 0o700)
     mkdir("data", 0o755)
+    import uuid
+
     create(".dango/project.yml",
            f"# Dango project settings\nproject_id: {uuid.uuid4()}\n"
            f"rotation_days: {DEFAULT_ROTATION_DAYS}\n", 0o644)

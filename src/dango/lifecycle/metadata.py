@@ -25,18 +25,16 @@ def now() -> datetime:
 
 def load(project) -> dict[str, dict[str, Any]]:
     """credential key ("source.field") -> its entry."""
-    import yaml
+    from ..errors import MalformedFile
+    from ..yaml_io import load_yaml
 
     try:
-        text = metadata_path(project).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError:
+        data = load_yaml(metadata_path(project)) or {}
+    except (FileNotFoundError, MalformedFile):
         return {}  # derived data: a damaged file is rebuilt by the next write
     entries = data.get("credentials") if isinstance(data, dict) else None
-    return entries if isinstance(entries, dict) else {}
+    return {key: dict(value) for key, value in entries.items() if isinstance(value, dict)} \
+        if isinstance(entries, dict) else {}
 
 
 def save(project, entries: dict[str, dict[str, Any]]) -> None:
