@@ -21,7 +21,7 @@ test: install
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: install
-	$(BIN)/python bench/cli.py
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV)
