@@ -84,7 +84,12 @@ def connect_command(ctx: click.Context, target: str, no_browser: bool, device: b
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def list_command(ctx: click.Context, as_json: bool) -> None:
-    """Every OAuth source with its account and token status."""
+    """Every OAuth source with its account and token status.
+
+    \b
+    Example:
+      dango auth list --json
+    """
     from ..oauth.lifecycle import list_grants
 
     grants = list_grants(project_from(ctx))
@@ -103,7 +108,12 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def status_command(ctx: click.Context, only: str | None, as_json: bool) -> None:
-    """Token details of each OAuth source (or one)."""
+    """Token details of each OAuth source (or one).
+
+    \b
+    Example:
+      dango auth status --source google_sheets
+    """
     from ..oauth.lifecycle import list_grants
 
     project = project_from(ctx)
@@ -138,7 +148,12 @@ def _warn_overdue(project, names: list[str]) -> None:
 @click.argument("name")
 @click.pass_context
 def refresh_command(ctx: click.Context, name: str) -> None:
-    """Get a new access token with the stored refresh token now."""
+    """Get a new access token with the stored refresh token now.
+
+    \b
+    Example:
+      dango auth refresh google_sheets
+    """
     from ..oauth.lifecycle import refresh_source
 
     info = refresh_source(project_from(ctx), name)
@@ -151,7 +166,12 @@ def refresh_command(ctx: click.Context, name: str) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_context
 def remove_command(ctx: click.Context, name: str, revoke: bool, yes: bool) -> None:
-    """Delete a source's OAuth tokens (the OAuth client id and secret stay)."""
+    """Delete a source's OAuth tokens (the OAuth client id and secret stay).
+
+    \b
+    Example:
+      dango auth remove google_sheets --revoke --yes
+    """
     from ..errors import NeedsConfirmation
     from ..oauth.lifecycle import remove_grant
 
@@ -176,7 +196,12 @@ def remove_command(ctx: click.Context, name: str, revoke: bool, yes: bool) -> No
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def check_command(ctx: click.Context, as_json: bool) -> None:
-    """Client credentials present, tokens present, and a live test of each grant."""
+    """Client credentials present, tokens present, and a live test of each grant.
+
+    \b
+    Example:
+      dango auth check
+    """
     from ..oauth.lifecycle import check_all
 
     results = check_all(project_from(ctx))

@@ -10,7 +10,12 @@ from .output import emit_json, is_terminal, project_from, say, table
 
 @click.group("config")
 def config_group() -> None:
-    """Show the project's configuration."""
+    """Show the project's configuration.
+
+    \b
+    Example:
+      dango config show --json
+    """
 
 
 def _value_text(shown: ShownField) -> str:

@@ -51,7 +51,12 @@ def encrypt_command(ctx: click.Context, target: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_context
 def decrypt_command(ctx: click.Context, yes: bool) -> None:
-    """Decrypt every value back to plaintext and stop encrypting new ones."""
+    """Decrypt every value back to plaintext and stop encrypting new ones.
+
+    \b
+    Example:
+      dango secrets decrypt --yes
+    """
     from ..crypto.operations import decrypt
 
     project = project_from(ctx)
@@ -69,7 +74,12 @@ def decrypt_command(ctx: click.Context, yes: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
 @click.pass_context
 def status_command(ctx: click.Context, as_json: bool) -> None:
-    """Which values are encrypted, which backend holds the key, whether it is reachable."""
+    """Which values are encrypted, which backend holds the key, whether it is reachable.
+
+    \b
+    Example:
+      dango secrets status --json
+    """
     from ..crypto.status import project_status
 
     status = project_status(project_from(ctx))
@@ -108,6 +118,10 @@ def rotate_key_command(ctx: click.Context) -> None:
     """Re-encrypt every value under a new key in one atomic write; the old key is removed after.
 
     With the key in DANGO_MASTER_KEY, the new key is printed once: put it in the variable.
+
+    \b
+    Example:
+      dango secrets rotate-key
     """
     from ..crypto.operations import rotate_key
 
@@ -125,13 +139,24 @@ def rotate_key_command(ctx: click.Context) -> None:
 
 @click.group("key")
 def key_group() -> None:
-    """Move the project's encryption key to another machine."""
+    """Move the project's encryption key to another machine.
+
+    \b
+    Example:
+      dango secrets key export          # on the old laptop, once
+      dango secrets key import          # on the new one, paste it at the prompt
+    """
 
 
 @key_group.command("export")
 @click.pass_context
 def key_export_command(ctx: click.Context) -> None:
-    """Print the project's key (base64) once, for `dango secrets key import` elsewhere."""
+    """Print the project's key (base64) once, for `dango secrets key import` elsewhere.
+
+    \b
+    Example:
+      dango secrets key export
+    """
     from ..crypto.operations import export_key
 
     kid, text = export_key(project_from(ctx))
@@ -143,7 +168,12 @@ def key_export_command(ctx: click.Context) -> None:
 @key_group.command("import")
 @click.pass_context
 def key_import_command(ctx: click.Context) -> None:
-    """Store a key (base64, from standard input or a hidden prompt) in this machine's keyring."""
+    """Store a key (base64, from standard input or a hidden prompt) in this machine's keyring.
+
+    \b
+    Example:
+      dango secrets key import < key.txt
+    """
     from ..crypto.operations import import_key
 
     project = project_from(ctx)

@@ -56,7 +56,7 @@ def rotate_command(ctx: click.Context, target: str, ref: str | None, confirm: bo
     """Rotate a credential: test the new value live, store it, keep the old one until confirmed.
 
     \b
-    The rotation process:
+    Example, the whole rotation process:
       dango secrets rotate stripe_payments.stripe_secret_key      # new key, tested, stored
       (revoke the old key in the provider's dashboard)
       dango secrets rotate stripe_payments.stripe_secret_key --confirm

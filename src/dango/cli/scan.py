@@ -109,7 +109,12 @@ def scan_command(ctx: click.Context, history: bool, staged: bool, paths: tuple[P
 
 @click.group("hook", cls=LazyGroup, lazy={})
 def hook_group() -> None:
-    """Git hooks that keep secrets out of commits."""
+    """Git hooks that keep secrets out of commits.
+
+    \b
+    Example:
+      dango secrets hook install
+    """
 
 
 @hook_group.command("install")

@@ -28,7 +28,12 @@ SECRETS_COMMANDS: dict[str, str] = {
 
 @click.group("secrets", cls=LazyGroup, lazy=SECRETS_COMMANDS)
 def secrets_group() -> None:
-    """Store, remove and protect credentials in .dlt/secrets.toml."""
+    """Store, remove and protect credentials in .dlt/secrets.toml.
+
+    \b
+    Example:
+      dango secrets set stripe_payments.stripe_secret_key
+    """
 
 
 def read_secret_value(prompt: str) -> str:

@@ -19,7 +19,12 @@ SOURCE_COMMANDS: dict[str, str] = {"test": "lifecycle:test_command"}
 
 @click.group("source", cls=LazyGroup, lazy=SOURCE_COMMANDS)
 def source_group() -> None:
-    """Add, list and remove data sources."""
+    """Add, list, test and remove data sources.
+
+    \b
+    Example:
+      dango source add csv --name orders --set file_path=data/orders.csv
+    """
 
 
 def _prompt(spec_field: Field) -> object | None:
