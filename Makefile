@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	# bytecode now, as pip does for regular installs: even where PYTHONDONTWRITEBYTECODE is
+	# set, `dango` then starts without compiling its own modules
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 demo: install

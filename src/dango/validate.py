@@ -154,23 +154,25 @@ def permission_problems(project: Project) -> list[Problem]:
 
 
 def git_problems(project: Project) -> list[Problem]:
-    """The secrets file and .env must be ignored by git and not tracked."""
+    """The secrets file and .env must be ignored by git and not tracked (two git calls)."""
     candidates = [p for p in (project.secrets_path, project.env_path) if p.exists()]
     if not candidates:
         return []
-    top = _git(project.root, "rev-parse", "--show-toplevel")
-    if top is None or top.returncode != 0:
+    names = [str(p) for p in candidates]
+    tracked = _git(project.root, "ls-files", "-z", "--full-name", "--", *names)
+    if tracked is None or tracked.returncode != 0:  # no git, or not a repository
         return _gitignore_text_problems(project, candidates)
+    tracked_names = {name for name in tracked.stdout.split("\0") if name}
+    ignored = _git(project.root, "check-ignore", "--no-index", "--", *names)
+    ignored_paths = set((ignored.stdout if ignored else "").splitlines())
+    top = Path(_git(project.root, "rev-parse", "--show-toplevel").stdout.strip()) if tracked_names else None
     problems = []
     for path in candidates:
         rel = project.relative(path)
-        tracked = _git(project.root, "ls-files", "--error-unmatch", "--", str(path))
-        if tracked is not None and tracked.returncode == 0:
+        if top is not None and path.resolve().relative_to(top.resolve()).as_posix() in tracked_names:
             problems.append(Problem(rel, "is tracked by git, so every clone holds its credentials",
                                     f"git rm --cached {rel}, commit, and rotate the credentials in it"))
-            continue
-        ignored = _git(project.root, "check-ignore", "-q", "--", str(path))
-        if ignored is not None and ignored.returncode != 0:
+        elif str(path) not in ignored_paths:
             problems.append(Problem(rel, "is not ignored by git", f"add {rel} to .gitignore"))
     return problems
 

@@ -53,9 +53,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | No
             rich_table.add_row(*("" if cell is None else str(cell) for cell in row))
         Console(soft_wrap=True).print(rich_table)
         return
-    if title:
-        say(title)
     cells = [[str(h).upper() for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    for row in cells:
-        say("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    lines = [title] if title else []
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells]
+    say("\n".join(lines))  # one write: the table is complete, nothing to stream
