@@ -87,6 +87,15 @@ def register(value: Any, key: str | None = None) -> Any:
     return value
 
 
+def register_project(project) -> None:
+    """Learn every secret value the project holds (sources, destinations, dango's own key),
+    resolved and decrypted where possible, before running code that may echo one."""
+    from .scan.own import project_secrets
+
+    for secret in project_secrets(project)[0]:
+        register(secret.value)
+
+
 def register_stored(key_path: str, value: Any) -> Any:
     """register() for a value stored at `key_path` in secrets.toml; returns `value`."""
     return register(value, key_path)
@@ -242,8 +251,16 @@ def _redact_record(factory):
     return make
 
 
+_logging_installed = False
+
+
 def install_logging() -> None:
-    """Redact every log record (message and traceback), whatever handler writes it."""
+    """Redact every log record (message and traceback), whatever handler writes it.
+    Idempotent: library callers (sync) may call it whether or not the CLI did."""
+    global _logging_installed
+    if _logging_installed:
+        return
+    _logging_installed = True
     import logging
 
     logging.setLogRecordFactory(_redact_record(logging.getLogRecordFactory()))

@@ -8,7 +8,6 @@ import sys
 from dango.store.mask import mask
 from dango.sync import BUILDERS, builder_for
 from dango.sync.explain import generic
-from dango.sync.redact import Redactor
 
 
 def test_importing_the_cli_and_the_sync_package_imports_no_dlt_or_drivers():
@@ -27,12 +26,15 @@ def test_every_builder_module_has_plan_and_build():
     assert builder_for("facebook_ads") is None
 
 
-def test_redactor_masks_plain_url_encoded_and_url_passwords():
+def test_the_redaction_layer_masks_plain_url_encoded_and_url_passwords():
+    from dango import redact
+
     secret = "p@ss/word with space"
-    redact = Redactor([secret, "sk_live_abcdefghijklmnop", "xy"])
+    for value in (secret, "sk_live_abcdefghijklmnop", "xy"):
+        redact.register(value)
     text = ("failed: p@ss/word with space; url postgresql://u:p%40ss%2Fword%20with%20space@h/db; "
             "key sk_live_abcdefghijklmnop; other mysql://root:hunter22@db:3306/x; xy stays")
-    shown = redact(text)
+    shown = redact.redact(text)
     assert secret not in shown and "p%40ss" not in shown and "hunter22" not in shown
     assert "sk_live_abcdefghijklmnop" not in shown and mask("sk_live_abcdefghijklmnop") in shown
     assert shown.endswith("xy stays")  # too short to mask without garbling text

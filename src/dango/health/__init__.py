@@ -55,16 +55,9 @@ def checker(type_name: str) -> Callable[[CheckContext], Health]:
 
 
 def scrub(text: str, config: dict[str, Any]) -> str:
-    """`text` with every secret-looking value of the config replaced by its mask."""
-    from ..store.mask import mask
+    """`text` with the config's secret values (a candidate under test included) masked by
+    the one redaction layer."""
+    from .. import redact
 
-    def values(value: Any):
-        if isinstance(value, dict):
-            for inner in value.values():
-                yield from values(inner)
-        elif isinstance(value, str) and len(value) >= 4:
-            yield value
-
-    for value in sorted(set(values(config)), key=len, reverse=True):
-        text = text.replace(value, mask(value))
-    return text
+    redact.register(config)
+    return redact.redact(text)

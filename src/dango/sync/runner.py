@@ -8,7 +8,6 @@ next source runs.
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from .destination import Destination, choose
 from .explain import generic
 from .job import Job
 from .progress import Reporter
-from .redact import RedactingFilter, Redactor, project_redactor
+from .. import redact
 
 PIPELINES_DIR = ("pipelines",)  # under .dango/
 
@@ -88,21 +87,21 @@ def run_sync(project: Project, names: list[str] | None = None, *, full_refresh: 
     reporter = reporter or Reporter()
     sources = select(project, names)
     resolver = Resolver(project)
-    redactor = project_redactor(project, resolver)
+    redact.register_project(project)  # dlt, drivers and HTTP errors may echo any of them
     destination = choose(project, resolver)
     if not dry_run:
-        _prepare_dlt(project, redactor)
+        _prepare_dlt(project)
     run = SyncRun(destination.label, [], dry_run)
     for source in sources:
         reporter.started(source.name, source.type)
-        result = _sync_one(project, resolver, redactor, destination, source,
+        result = _sync_one(project, resolver, destination, source,
                            full_refresh=full_refresh, dry_run=dry_run, reporter=reporter)
         reporter.finished(result)
         run.results.append(result)
     return run
 
 
-def _sync_one(project: Project, resolver: Resolver, redactor: Redactor, destination: Destination,
+def _sync_one(project: Project, resolver: Resolver, destination: Destination,
               source: Source, *, full_refresh: bool, dry_run: bool, reporter: Reporter) -> SourceResult:
     result = SourceResult(source.name, source.type, "planned" if dry_run else "ok")
     started = time.perf_counter()
@@ -120,10 +119,10 @@ def _sync_one(project: Project, resolver: Resolver, redactor: Redactor, destinat
             result.tables = _load(job, module.build(job), destination, reporter)
     except Exception as error:  # one source's failure never stops the others
         result.status = "failed"
-        result.error = redactor(_sentence(job, module, error))
+        result.error = redact.redact(_sentence(job, module, error))
         import traceback
 
-        result.traceback = redactor("".join(traceback.format_exception(error)))
+        result.traceback = redact.redact("".join(traceback.format_exception(error)))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -139,7 +138,7 @@ def _sentence(job: Job | None, module, error: BaseException) -> str:
     return sentence or generic(error)
 
 
-def _prepare_dlt(project: Project, redactor: Redactor) -> None:
+def _prepare_dlt(project: Project) -> None:
     """dlt's settings for this process: telemetry off, all its files inside the project."""
     folder = pipelines_dir(project)
     folder.mkdir(parents=True, exist_ok=True)
@@ -149,11 +148,7 @@ def _prepare_dlt(project: Project, redactor: Redactor) -> None:
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     os.environ["DLT_DATA_DIR"] = str(folder)
     os.environ["DLT_PROJECT_DIR"] = str(project.root)
-    import dlt  # noqa: F401  (configures its logger on first use)
-
-    logger = logging.getLogger("dlt")
-    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
-        logger.addFilter(RedactingFilter(redactor))
+    redact.install_logging()  # dlt's log records pass through the redaction layer
 
 
 def _load(job: Job, data, destination: Destination, reporter: Reporter) -> dict[str, int]:
