@@ -92,3 +92,21 @@ def test_dotenv_values_written_with_quotes_read_back(env):
         lines.append(f"{name}='{quoted}'")
     proj.env_path.write_text("\n".join(lines) + "\n")
     assert load_dotenv_file(proj.env_path) == env
+
+
+@given(nasty_text.filter(lambda v: "\x00" not in v), st.text(alphabet="abcdefgh_.", min_size=1, max_size=30))
+@SETTINGS
+def test_ciphertext_round_trips_and_is_bound_to_its_key_path(value, key_path):
+    import pytest
+
+    from dango.crypto.cipher import AuthenticationFailed, BadCiphertext, decrypt, encrypt, new_key, parse
+
+    key = new_key()
+    text = encrypt(key, value, key_path)
+    assert text.startswith("ENC[v1,AES256_GCM,kid:") and text.endswith("]")
+    assert len(value) < 8 or value not in text  # short values appear in base64 by chance
+    assert decrypt(key, parse(text), key_path) == value
+    with pytest.raises(AuthenticationFailed):
+        decrypt(key, parse(text), key_path + ".moved")
+    with pytest.raises((BadCiphertext, AuthenticationFailed)):
+        decrypt(key, parse(text[: len(text) // 2] + "]"), key_path)

@@ -1,0 +1,26 @@
+"""`dango source test` on OAuth sources: a refresh grant against the real OAuth server."""
+
+from __future__ import annotations
+
+
+def test_source_test_google_valid_then_revoked(dango, connect, server, auth_env, sheet):
+    connect("sheet")
+    valid = dango("source", "test", "sheet", env_extra=auth_env)
+    assert valid.code == 0, valid
+    assert valid.out.startswith("sheet: valid")
+    server.revoke_all()
+    revoked = dango("source", "test", "sheet", env_extra=auth_env)
+    assert revoked.code == 1
+    assert revoked.out.startswith("sheet: invalid") and "dango auth sheet" in revoked.out
+
+
+def test_source_test_without_tokens_is_invalid(dango, auth_env, sheet):
+    result = dango("source", "test", "sheet", env_extra=auth_env)
+    assert result.code == 1 and "sheet: invalid" in result.out and "dango auth sheet" in result.out
+
+
+def test_source_test_with_the_token_endpoint_down_is_unknown(dango, connect, auth_env, sheet):
+    connect("sheet")
+    down = dict(auth_env, DANGO_OAUTH_GOOGLE_TOKEN_URL="http://127.0.0.1:9/token")
+    result = dango("source", "test", "sheet", env_extra=down)
+    assert result.code == 1 and result.out.startswith("sheet: unknown")
