@@ -33,6 +33,19 @@ def _reason(err: Exception, config: dict[str, Any], conn: dict[str, Any]) -> str
     return scrub(first_line, {**config, "password": conn.get("password", "")})
 
 
+def _select_one(handle, errors, config: dict[str, Any], conn: dict[str, Any]) -> Health:
+    """Run `SELECT 1` on an open connection, then close it."""
+    try:
+        with handle.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except errors as err:
+        return Health(UNKNOWN, f"SELECT 1 failed: {_reason(err, config, conn)}")
+    finally:
+        handle.close()
+    return Health(VALID)
+
+
 def check_postgres(ctx: CheckContext) -> Health:
     import psycopg2
 
@@ -47,15 +60,7 @@ def check_postgres(ctx: CheckContext) -> Health:
         if any(word in str(err).lower() for word in _REFUSED):
             return Health(INVALID, f"PostgreSQL refused the login: {reason}")
         return Health(UNKNOWN, f"could not reach PostgreSQL at {conn['host']}:{conn['port']}: {reason}")
-    try:
-        with handle.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except psycopg2.Error as err:
-        return Health(UNKNOWN, f"SELECT 1 failed: {_reason(err, ctx.config, conn)}")
-    finally:
-        handle.close()
-    return Health(VALID)
+    return _select_one(handle, psycopg2.Error, ctx.config, conn)
 
 
 def check_mysql(ctx: CheckContext) -> Health:
@@ -73,12 +78,4 @@ def check_mysql(ctx: CheckContext) -> Health:
         if code in _MYSQL_REFUSED:
             return Health(INVALID, f"MySQL refused the login: {reason}")
         return Health(UNKNOWN, f"could not reach MySQL at {conn['host']}:{conn['port']}: {reason}")
-    try:
-        with handle.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except pymysql.MySQLError as err:
-        return Health(UNKNOWN, f"SELECT 1 failed: {_reason(err, ctx.config, conn)}")
-    finally:
-        handle.close()
-    return Health(VALID)
+    return _select_one(handle, pymysql.MySQLError, ctx.config, conn)
