@@ -146,3 +146,18 @@ def test_exit_codes_of_click_exits_are_kept(tmp_path, env):
             "m.main(['exit-three'])\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True)
     assert proc.returncode == 3
+
+
+def test_an_unexpected_error_is_one_sentence_without_debug(tmp_path, env):
+    code = ("import click\nfrom dango.cli import main as m\n"
+            "@m.cli.command('boom', hidden=True)\n"
+            "def boom():\n    raise RuntimeError('something broke inside')\n"
+            "m.main(%s)\n")
+    plain = subprocess.run([sys.executable, "-c", code % "['boom']"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True)
+    assert plain.returncode == 2
+    assert plain.stderr.strip() == ("error: unexpected RuntimeError: something broke inside. "
+                                    "Run the command again with --debug for the details.")
+    debug = subprocess.run([sys.executable, "-c", code % "['--debug', 'boom']"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True)
+    assert debug.returncode == 2 and "Traceback" in debug.stderr

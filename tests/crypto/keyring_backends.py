@@ -33,3 +33,64 @@ class ForgetfulKeyring(KeyringBackend):
 
     def delete_password(self, service, username):
         pass
+
+
+class AtomicFileKeyring:
+    """Placeholder replaced below (keyrings.alt is imported lazily, like dango does)."""
+
+
+def _atomic_file_keyring():
+    import configparser
+    import os
+
+    from keyring.errors import PasswordDeleteError
+    from keyrings.alt.escape import escape as escape_for_ini
+    from keyrings.alt.file import PlaintextKeyring
+
+    class _AtomicFileKeyring(PlaintextKeyring):
+        """keyrings.alt's plaintext file backend with every write done as temp file + rename.
+
+        keyrings.alt itself truncates and rewrites its one file, so a process killed in the
+        middle of that write loses every key the file holds. The random-kill test of
+        `rotate-key` is about dango's own write order, so it runs on this backend.
+        """
+
+        priority = 1
+
+        def _save(self, config) -> None:
+            temporary = self.file_path + ".tmp"
+            with open(temporary, "w", encoding="utf-8") as handle:
+                config.write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, self.file_path)
+
+        def _load(self):
+            config = configparser.RawConfigParser()
+            if os.path.exists(self.file_path):
+                config.read(self.file_path, encoding="utf-8")
+            return config
+
+        def _write_config_value(self, service, key, value):
+            self._ensure_file_path()
+            config = self._load()
+            service, key = escape_for_ini(service), escape_for_ini(key)
+            if not config.has_section(service):
+                config.add_section(service)
+            config.set(service, key, value)
+            self._save(config)
+
+        def delete_password(self, service, username):
+            config = self._load()
+            try:
+                if not config.remove_option(escape_for_ini(service), escape_for_ini(username)):
+                    raise PasswordDeleteError("Password not found")
+            except configparser.NoSectionError:
+                raise PasswordDeleteError("Password not found") from None
+            self._save(config)
+
+    return _AtomicFileKeyring
+
+
+AtomicFileKeyring = _atomic_file_keyring()  # noqa: F811

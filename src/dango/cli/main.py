@@ -69,12 +69,13 @@ def main(argv: list[str] | None = None) -> None:
     from .. import redact
 
     redact.install(argv)  # before any command runs: every printed line passes through it
+    debug = "--debug" in (argv if argv is not None else sys.argv)
     try:
         # Without standalone mode click returns (not raises) the code of `ctx.exit(n)`.
         code = cli.main(args=argv, prog_name="dango", standalone_mode=False)
     except DangoError as err:
         click.echo(f"error: {err}", err=True)
-        if "--debug" in (argv if argv is not None else sys.argv):
+        if debug:
             import traceback
 
             traceback.print_exc()
@@ -90,4 +91,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    except Exception as err:  # a bug or an unforeseen failure: one sentence, traceback on request
+        click.echo(f"error: unexpected {type(err).__name__}: {redact.redact(str(err))}. "
+                   + ("" if debug else "Run the command again with --debug for the details."), err=True)
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)

@@ -113,6 +113,10 @@ class SecretsFile:
         (or the last source's) tables, so the comments that lead to the next table stay
         with it.
         """
+        if secret:
+            from .. import redact
+
+            redact.register(value)  # known to the redaction layer from the moment it exists
         if secret and self.codec is not None:
             value = self.codec.encode(value, full, self.get_path(full))
         expected = _with_value(self.data, full, value)
