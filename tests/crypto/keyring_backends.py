@@ -35,10 +35,6 @@ class ForgetfulKeyring(KeyringBackend):
         pass
 
 
-class AtomicFileKeyring:
-    """Placeholder replaced below (keyrings.alt is imported lazily, like dango does)."""
-
-
 def _atomic_file_keyring():
     import configparser
     import os
@@ -93,4 +89,4 @@ def _atomic_file_keyring():
     return _AtomicFileKeyring
 
 
-AtomicFileKeyring = _atomic_file_keyring()  # noqa: F811
+AtomicFileKeyring = _atomic_file_keyring()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import CANARIES, CANARY_PASSWORD, CANARY_STRIPE, files_containing, snapshot
+from tests.conftest import CANARIES, CANARY_PASSWORD, CANARY_STRIPE, files_containing
 from tests.crypto.conftest import (CLIENT_SECRET, ESCAPED_LITERAL, SECRET_PATHS, SECRETS_TOML,
                                    keyring_file, stored, value_at)
 

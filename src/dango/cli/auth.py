@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from .output import emit_json, is_terminal, note, project_from, say, table, warn
+from .output import confirm, emit_json, is_terminal, note, project_from, say, table, warn
 
 CONNECT = "_connect"
 
@@ -172,19 +172,13 @@ def remove_command(ctx: click.Context, name: str, revoke: bool, yes: bool) -> No
     Example:
       dango auth remove google_sheets --revoke --yes
     """
-    from ..errors import NeedsConfirmation
     from ..oauth.lifecycle import remove_grant
 
     project = project_from(ctx)
     if not yes:
-        import sys
-
-        if not sys.stdin.isatty():
-            raise NeedsConfirmation(f"Removing the tokens of {name} needs confirmation; "
-                                    f"run `dango auth remove {name} --yes`.")
-        click.confirm(f"Delete the OAuth tokens of {name}"
-                      + (" and revoke them at the provider" if revoke else "") + "?",
-                      abort=True, err=True)
+        confirm(f"Delete the OAuth tokens of {name}"
+                + (" and revoke them at the provider" if revoke else "") + "?",
+                f"Removing the tokens of {name} needs confirmation; run `dango auth remove {name} --yes`.")
     removed = remove_grant(project, name, revoke=revoke)
     if not removed:
         note(f"{name} had no OAuth tokens; nothing changed.")

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..errors import UsageError
-from .output import emit_json, note, project_from, say, table, warn
+from .output import confirm, emit_json, note, project_from, say, table, warn
 
 
 def reveal(text: str) -> None:
@@ -61,10 +61,8 @@ def decrypt_command(ctx: click.Context, yes: bool) -> None:
 
     project = project_from(ctx)
     if not yes:
-        if not sys.stdin.isatty():
-            raise UsageError("`dango secrets decrypt` writes every secret in plaintext; "
-                             "run it with --yes to confirm.")
-        click.confirm("Write every secret of .dlt/secrets.toml in plaintext?", abort=True, err=True)
+        confirm("Write every secret of .dlt/secrets.toml in plaintext?",
+                "`dango secrets decrypt` writes every secret in plaintext; run it with --yes to confirm.")
     outcome = decrypt(project)
     count = len(outcome.changed)
     say(f"Decrypted {count} value{'s' if count != 1 else ''}; the project is no longer encrypted.")

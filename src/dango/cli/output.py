@@ -34,6 +34,16 @@ def note(text: str) -> None:
     click.echo(text, err=True)
 
 
+def confirm(question: str, refusal: str) -> None:
+    """Ask `question` on a terminal (no aborts); without one, refuse with `refusal`, which
+    names the --yes that confirms without asking."""
+    if not sys.stdin.isatty():
+        from ..errors import NeedsConfirmation
+
+        raise NeedsConfirmation(refusal)
+    click.confirm(question, abort=True, err=True)
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
 

@@ -6,12 +6,12 @@ import sys
 
 import click
 
-from ..errors import InvalidValue, NeedsConfirmation
+from ..errors import InvalidValue
 from ..registry import Field, check_source_name, get_type
 from ..sources import SourcesFile
 from ..store.secrets_file import SecretsFile
 from .main import LazyGroup
-from .output import emit_json, project_from, say, table, warn
+from .output import confirm, emit_json, project_from, say, table, warn
 
 # Subcommands that live in their own modules: name -> "module:attribute" under dango.cli.
 SOURCE_COMMANDS: dict[str, str] = {"test": "lifecycle:test_command"}
@@ -134,10 +134,8 @@ def remove_command(ctx: click.Context, name: str, yes: bool) -> None:
     project = project_from(ctx)
     SourcesFile(project).get(name)
     if not yes:
-        if not sys.stdin.isatty():
-            raise NeedsConfirmation(f"Removing {name} deletes its credentials; "
-                                    "run again with --yes to confirm.")
-        click.confirm(f"Remove source {name} and its credentials?", abort=True, err=True)
+        confirm(f"Remove source {name} and its credentials?",
+                f"Removing {name} deletes its credentials; run again with --yes to confirm.")
     from ..manage import remove_source
 
     had_secrets = remove_source(project, name)
