@@ -35,11 +35,9 @@ EXAMPLE_HEADER = """\
 
 def dango_section() -> str:
     """Dango's own secrets: the key of the credential fingerprints (lifecycle/fingerprint.py)."""
-    import base64
-    import secrets
+    from .lifecycle.fingerprint import new_key
 
-    key = base64.b64encode(secrets.token_bytes(32)).decode()
-    return f'[dango]  # used by dango itself\nfingerprint_key = "{key}"\n'
+    return f'[dango]  # used by dango itself\nfingerprint_key = "{new_key()}"\n'
 
 
 CONFIG_TOML = """\

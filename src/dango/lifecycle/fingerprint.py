@@ -17,11 +17,16 @@ KEY_PATH = ("dango", "fingerprint_key")
 LENGTH = 12
 
 
+def new_key() -> str:
+    """A fresh fingerprint key: 32 random bytes, base64."""
+    return base64.b64encode(random.token_bytes(32)).decode()
+
+
 def ensure_key(store) -> bool:
     """Give the secrets file a fingerprint key if it lacks one; True if it was added."""
     if _key_of(store) is not None:
         return False
-    store.set_path(KEY_PATH, base64.b64encode(random.token_bytes(32)).decode(), secret=True)
+    store.set_path(KEY_PATH, new_key(), secret=True)
     return True
 
 
