@@ -154,3 +154,31 @@ def silent_port():
         conn.close()
     server.close()
 
+
+
+def tree_state(root: Path) -> dict[str, tuple]:
+    """Every entry under `root`, with what a change would alter: kind, mode, size, mtime and
+    content (files), target (links). Compare with `changes_between`."""
+    state: dict[str, tuple] = {}
+    for path in sorted(root.rglob("*")):
+        info = path.lstat()
+        rel = str(path.relative_to(root))
+        if path.is_symlink():
+            state[rel] = ("link", os.readlink(path))
+        elif path.is_dir():
+            state[rel] = ("dir", oct(info.st_mode & 0o7777))
+        else:
+            state[rel] = ("file", oct(info.st_mode & 0o7777), info.st_mtime_ns, path.read_bytes())
+    return state
+
+
+def changes_between(before: dict, after: dict) -> list[str]:
+    """The entries created, deleted or changed, one short line each (never their content)."""
+    lines = [f"created {name}" for name in sorted(set(after) - set(before))]
+    lines += [f"deleted {name}" for name in sorted(set(before) - set(after))]
+    for name in sorted(set(before) & set(after)):
+        old, new = before[name], after[name]
+        if old != new:
+            what = [label for label, a, b in zip(("kind", "mode", "mtime", "content"), old, new) if a != b]
+            lines.append(f"changed {name} ({', '.join(what) or 'target'})")
+    return lines

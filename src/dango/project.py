@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DangoError, MalformedFile, ProjectNotFound
-from .store.atomic import SECRET_MODE, atomic_write, create_exclusive
+from .store.atomic import SECRET_MODE, atomic_write, create_exclusive, write_target
 
 GITIGNORE_ENTRIES = (
     ".dlt/secrets.toml",
@@ -16,7 +16,6 @@ GITIGNORE_ENTRIES = (
     "*.duckdb",
     ".dango/.lock",
     ".dango/audit.log",
-    ".dango/.cache/",
     ".*.tmp",
 )
 DEFAULT_ROTATION_DAYS = 90
@@ -182,6 +181,7 @@ def init_project(path: Path, *, force: bool = False) -> InitReport:
             report.updated.append(f"{rel}/ (permissions {mode:o})")
 
     def create(rel: str, text: str, mode: int) -> None:
+        write_target(root / rel, root)  # never through a link leading out of the project
         if create_exclusive(root / rel, text.encode(), mode):
             report.created.append(rel)
 
@@ -223,6 +223,7 @@ def ensure_gitignore(root: Path) -> str | None:
         return None
     block = "# Dango: credentials and local data stay out of git\n" + "\n".join(missing) + "\n"
     if text is None:
+        write_target(path, root)
         create_exclusive(path, block.encode(), 0o644)
         return "created"
     if text and not text.endswith("\n"):

@@ -9,8 +9,8 @@ from .errors import (DangoError, DuplicateSource, MalformedFile, SourceNotFound,
                      UnknownSourceType)
 from .project import Project
 from .registry import NAME_RE, RESERVED_NAMES, SourceType, get_type
-from .store.atomic import atomic_write
-from .yaml_io import dump_round_trip, line_of, load_round_trip, load_yaml
+from .store.atomic import atomic_write, keep_line_endings
+from .yaml_io import dump_round_trip, line_of, parse_yaml, read_yaml_text
 
 
 @dataclass(eq=False, repr=False)
@@ -37,9 +37,10 @@ class SourcesFile:
         self.project = project
         self.path = project.sources_path
         try:
-            self.data = load_yaml(self.path)
+            self._text = read_yaml_text(self.path)
         except FileNotFoundError:
             raise DangoError(f"{self.path} is missing; run `dango init` to recreate it.") from None
+        self.data = parse_yaml(self.path, self._text)
         self.sources = self._check()
         self._doc = None
 
@@ -47,7 +48,9 @@ class SourcesFile:
     def doc(self):
         """The ruamel round-trip document, loaded on the first edit."""
         if self._doc is None:
-            self._doc = load_round_trip(self.path)
+            from .yaml_io import round_trip_document
+
+            self._doc = round_trip_document(self._text)
             if self._doc is None or self._doc.get("sources") is None:
                 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -138,7 +141,8 @@ class SourcesFile:
         return source
 
     def save(self) -> None:
-        atomic_write(self.path, dump_round_trip(self.doc).encode("utf-8"), root=self.project.root)
+        text = keep_line_endings(self._text, dump_round_trip(self.doc))
+        atomic_write(self.path, text.encode("utf-8"), root=self.project.root)
 
 
 def load_sources(project: Project) -> list[Source]:

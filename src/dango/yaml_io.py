@@ -1,10 +1,14 @@
-"""Reading and writing the project's YAML files.
+"""Reading and writing the project's YAML files, with one library and one YAML version.
 
-Reads, which every command does, use PyYAML's C parser: fast, and it still knows the line
-of every key (`Located` containers carry them). A parsed file is also kept as JSON in
-`.cache/` beside it, keyed by the file's size, mtime and inode, so most commands never
-import a YAML parser at all. Edits use ruamel.yaml's round-trip mode so users' comments
-survive; only commands that write pay for importing it.
+Both directions use ruamel.yaml with YAML 1.2's resolver, so a value written as a string
+reads back as that string (`on`, `no`, `~`, `0x1F`, `1_000`, `.inf`, dates: the writer
+quotes whatever the reader would take for something else).
+
+Reads, which every command does, use ruamel's C parser (`ruamel.yaml[libyaml]`, the pure
+Python parser when it is missing) and build plain dicts and lists whose containers know
+the line of each key (`Located*`). Edits use ruamel's round-trip mode so users' comments
+survive; only commands that write load it. Nothing is cached: every read parses the file
+as it is now (a cache in the project would be one more thing another user could plant).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import MalformedFile
+
+VERSION = (1, 2)
 
 
 class LocatedDict(dict):
@@ -27,32 +33,109 @@ class LocatedList(list):
     lines: list[int]
 
 
+_LOADER = None
+
+
 def _loader():
-    import yaml
+    """A safe loader class: C parser where available, YAML 1.2 resolution, located containers."""
+    global _LOADER
+    if _LOADER is not None:
+        return _LOADER
+    from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.resolver import VersionedResolver
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        from ruamel.yaml.cyaml import CParser
+    except ImportError:  # no C extension on this platform: the same grammar in Python
+        CParser = None
 
-    class Loader(base):  # type: ignore[misc, valid-type]
+    class Constructor(SafeConstructor):
         pass
 
-    def mapping(loader, node):
-        loader.flatten_mapping(node)
+    def mapping(constructor, node):
+        constructor.flatten_mapping(node)
         result = LocatedDict()
         result.lines = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            result[key] = loader.construct_object(value_node, deep=True)
+            key = constructor.construct_object(key_node, deep=True)
+            try:
+                result[key] = constructor.construct_object(value_node, deep=True)
+            except TypeError:  # an unhashable key such as a list: not a settings file
+                raise _Unhashable(key_node.start_mark) from None
             result.lines[key] = key_node.start_mark.line + 1
         return result
 
-    def sequence(loader, node):
-        result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    def sequence(constructor, node):
+        result = LocatedList(constructor.construct_object(child, deep=True) for child in node.value)
         result.lines = [child.start_mark.line + 1 for child in node.value]
         return result
 
-    Loader.add_constructor("tag:yaml.org,2002:map", mapping)
-    Loader.add_constructor("tag:yaml.org,2002:seq", sequence)
+    Constructor.add_constructor("tag:yaml.org,2002:map", mapping)
+    Constructor.add_constructor("tag:yaml.org,2002:seq", sequence)
+
+    if CParser is not None:
+        class Loader(CParser, Constructor, VersionedResolver):  # type: ignore[misc, valid-type]
+            def __init__(self, stream):
+                CParser.__init__(self, stream)
+                self._parser = self._composer = self
+                Constructor.__init__(self, loader=self)
+                VersionedResolver.__init__(self, version=VERSION, loader=self)
+
+            def load(self):
+                return self.get_single_data()
+    else:
+        from ruamel.yaml.composer import Composer
+        from ruamel.yaml.parser import Parser
+        from ruamel.yaml.reader import Reader
+        from ruamel.yaml.scanner import Scanner
+
+        class Loader(Reader, Scanner, Parser, Composer, Constructor, VersionedResolver):  # type: ignore[no-redef]
+            def __init__(self, stream):
+                Reader.__init__(self, stream, loader=self)
+                Scanner.__init__(self, loader=self)
+                Parser.__init__(self, loader=self)
+                Composer.__init__(self, loader=self)
+                Constructor.__init__(self, loader=self)
+                VersionedResolver.__init__(self, version=VERSION, loader=self)
+
+            def load(self):
+                return self.get_single_data()
+
+    _LOADER = Loader
     return Loader
+
+
+class _Unhashable(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
+def read_yaml_text(path: Path) -> str:
+    """The file's text (as the open change will write it, when it does); MalformedFile when
+    it is not UTF-8 (never its bytes in the message)."""
+    from .store.atomic import pending
+
+    data = pending(path)
+    if data is None:
+        data = read_bytes(path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise MalformedFile(path, "is not UTF-8 text", line,
+                            fix="save it as UTF-8 (in Excel or an editor: \"UTF-8\" encoding)") from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; FileNotFoundError as is, any other failure as one sentence."""
+    from .errors import FileReadFailed
+
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as err:
+        raise FileReadFailed(path, err.errno) from None
 
 
 def load_yaml(path: Path) -> Any:
@@ -61,106 +144,26 @@ def load_yaml(path: Path) -> Any:
     A syntax error becomes MalformedFile with its line and column; the message carries the
     parser's problem only, never the offending text (it could be a misplaced secret).
     """
-    stat = path.stat()
-    cached = _cache_read(path, stat)
-    if cached is not _MISS:
-        return cached
-    data = _parse(path)
-    _cache_write(path, stat, data)
-    return data
+    return parse_yaml(path, read_yaml_text(path))
 
 
-def _parse(path: Path) -> Any:
-    import yaml
+def parse_yaml(path: Path, text: str) -> Any:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    text = path.read_text(encoding="utf-8")
+    if "\0" in text:
+        raise MalformedFile(path, "holds a NUL byte, so it is not a text file")
     try:
-        return yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as err:
+        return _loader()(text).load()
+    except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         raise MalformedFile(path, f"not valid YAML ({err.problem or err.context})", line, column) from None
-    except yaml.YAMLError:
+    except _Unhashable as err:
+        raise MalformedFile(path, "not valid YAML (a key that is a list or a mapping)",
+                            err.mark.line + 1, err.mark.column + 1) from None
+    except (YAMLError, ValueError, TypeError, RecursionError):
         raise MalformedFile(path, "not valid YAML") from None
-
-
-# -- the parse cache --------------------------------------------------------------------
-_MISS = object()
-_SETTLE_SECONDS = 2.0  # a file changed this recently may change again within one mtime tick
-
-
-def _cache_path(path: Path) -> Path:
-    return path.parent / ".cache" / f"{path.name}.json"
-
-
-def _stamp(stat) -> list[int]:
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
-
-
-def _cache_read(path: Path, stat) -> Any:
-    import json
-
-    try:
-        entry = json.loads(_cache_path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return _MISS
-    if not isinstance(entry, dict) or entry.get("stamp") != _stamp(stat):
-        return _MISS
-    return _decode(entry.get("data"))
-
-
-def _cache_write(path: Path, stat, data: Any) -> None:
-    """Keep the parse for next time; only for a file that has settled, and only when the
-    data is plain JSON (a YAML date, say, is parsed again each time)."""
-    import json
-    import time
-
-    if time.time() - stat.st_mtime_ns / 1e9 < _SETTLE_SECONDS:
-        return
-    try:
-        text = json.dumps({"stamp": _stamp(stat), "data": _encode(data)})
-    except (TypeError, ValueError):
-        return
-    from .store.atomic import atomic_write
-
-    folder = _cache_path(path).parent
-    try:
-        folder.mkdir(exist_ok=True)
-        if not (folder / ".gitignore").exists():
-            (folder / ".gitignore").write_text("*\n")
-        atomic_write(_cache_path(path), text.encode("utf-8"), root=path.parent)
-    except OSError:
-        pass  # a read-only project still works, only slower
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, dict):
-        lines = getattr(value, "lines", {})
-        if not all(isinstance(key, str) for key in value):
-            raise TypeError("non-string key")
-        return {"m": [[key, _encode(item), lines.get(key)] for key, item in value.items()]}
-    if isinstance(value, list):
-        lines = getattr(value, "lines", [None] * len(value))
-        return {"s": [[_encode(item), line] for item, line in zip(value, lines)]}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    raise TypeError(type(value).__name__)
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict) and "m" in value:
-        result = LocatedDict()
-        result.lines = {}
-        for key, item, line in value["m"]:
-            result[key] = _decode(item)
-            result.lines[key] = line
-        return result
-    if isinstance(value, dict) and "s" in value:
-        result = LocatedList(_decode(item) for item, _ in value["s"])
-        result.lines = [line for _, line in value["s"]]
-        return result
-    return value
 
 
 def line_of(node: Any, key: Any) -> int | None:
@@ -178,6 +181,7 @@ def _round_trip():
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
+    yaml.version = None  # read and write 1.2 (ruamel's default) without a %YAML directive
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096  # never fold a long value onto a second line
@@ -186,7 +190,12 @@ def _round_trip():
 
 def load_round_trip(path: Path) -> Any:
     """The file as a ruamel document for editing (comments kept); it parsed already."""
-    return _round_trip().load(path.read_text(encoding="utf-8"))
+    return round_trip_document(read_yaml_text(path))
+
+
+def round_trip_document(text: str) -> Any:
+    """Text that parsed already, as a ruamel document for editing (comments kept)."""
+    return _round_trip().load(text)
 
 
 def dump_round_trip(data: Any) -> str:
@@ -195,3 +204,25 @@ def dump_round_trip(data: Any) -> str:
     stream = io.StringIO()
     _round_trip().dump(data, stream)
     return stream.getvalue()
+
+
+def dump_plain(data: Any) -> str:
+    """Plain data as block YAML, keys sorted (files Dango writes whole, such as credentials.yml)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    import io
+
+    stream = io.StringIO()
+    yaml.dump(_sorted(data), stream)
+    return stream.getvalue()
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value, key=str)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value

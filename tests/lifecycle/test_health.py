@@ -8,7 +8,8 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import yaml
+
+from dango.yaml_io import load_yaml
 
 from tests.conftest import CANARY_PASSWORD, CANARY_STRIPE
 from tests.lifecycle.conftest import STRIPE_KEY
@@ -26,7 +27,7 @@ def test_stripe_valid_key(dango, project_dir, stripe_api):
     assert result.code == 0, result
     assert result.out.strip() == "pay: valid"
     assert stripe_api.state.requests[-1].path == "/v1/charges"
-    meta = yaml.safe_load((project_dir / ".dango/credentials.yml").read_text())["credentials"]
+    meta = load_yaml(project_dir / ".dango/credentials.yml")["credentials"]
     assert meta["pay.stripe_secret_key"]["result"] == "valid"
     assert "last_verified" in meta["pay.stripe_secret_key"]
     events = json.loads(dango("audit", "--json").out)["events"]

@@ -38,9 +38,9 @@ def load(project) -> dict[str, dict[str, Any]]:
 
 
 def save(project, entries: dict[str, dict[str, Any]]) -> None:
-    import yaml
+    from ..yaml_io import dump_plain
 
-    text = HEADER + yaml.safe_dump({"credentials": entries}, sort_keys=True, default_flow_style=False)
+    text = HEADER + dump_plain({"credentials": entries})
     atomic_write(metadata_path(project), text.encode("utf-8"), root=project.root)
 
 
