@@ -128,6 +128,54 @@ class UnsafePath(DangoError):
     """A write that would go through a symlink leaving the project."""
 
 
+_OS_PROBLEMS = {
+    "ENOSPC": ("the disk is full", "free some space"),
+    "EFBIG": ("the file would be larger than this file system allows", "free some space or move the project"),
+    "EDQUOT": ("your disk quota is used up", "free some space"),
+    "EACCES": ("permission denied", "check who owns it and its permissions (`ls -l`)"),
+    "EPERM": ("the operation is not permitted", "check who owns it and its permissions (`ls -l`)"),
+    "EROFS": ("the file system is read-only", "run the command where the project can be written"),
+    "EISDIR": ("it is a folder where a file belongs", "move the folder away"),
+    "ENOTDIR": ("a part of its path is a file where a folder belongs", "move that file away"),
+    "ENOENT": ("its folder does not exist", "run `dango init` to recreate the project's folders"),
+    "ELOOP": ("it is a symlink", "replace the link with a regular file"),
+    "EIO": ("the disk reported an I/O error", "check the disk"),
+}
+
+
+def os_problem(code: int | None) -> tuple[str, str]:
+    """(what went wrong, the fix) for an OSError's errno, in words."""
+    import errno as errno_module
+
+    name = errno_module.errorcode.get(code or 0, "")
+    if name in _OS_PROBLEMS:
+        return _OS_PROBLEMS[name]
+    import os
+
+    return (os.strerror(code).lower() if code else "an operating system error",
+            "fix that and run the command again")
+
+
+class FileWriteFailed(DangoError):
+    """A project file could not be written; the change was not made (exit 2)."""
+
+    def __init__(self, path: Path | str, code: int | None):
+        self.path, self.code = path, code
+        problem, fix = os_problem(code)
+        super().__init__(f"Could not write {shown_path(path)}: {problem}; nothing was changed. "
+                         f"{fix[0].upper()}{fix[1:]} and run the command again.")
+
+
+class FileReadFailed(DangoError):
+    """A project file exists but could not be read (exit 2)."""
+
+    def __init__(self, path: Path | str, code: int | None):
+        self.path, self.code = path, code
+        problem, fix = os_problem(code)
+        super().__init__(f"Could not read {shown_path(path)}: {problem}. "
+                         f"{fix[0].upper()}{fix[1:]} and run the command again.")
+
+
 class NeedsConfirmation(DangoError):
     pass
 
@@ -200,3 +248,8 @@ class KeyUnavailable(DangoError):
 
 class KeyringTimeout(KeyUnavailable):
     """The system keyring did not answer in time (a locked Secret Service, say)."""
+
+
+class WrongKey(KeyUnavailable):
+    """A write on an encrypted project whose key at hand is not the project's key (the key
+    id recorded in .dango/project.yml): refused before anything is written."""

@@ -15,7 +15,7 @@ from typing import Any
 from .errors import DuplicateSource, InvalidValue, UsageError
 from .lifecycle.records import Changes
 from .project import Project
-from .registry import Field, SourceType, check_source_name, get_type
+from .registry import Field, SourceType, check_key, check_source_name, check_text, get_type
 from .sources import Source, SourcesFile
 from .store.references import escape, is_reference
 from .store.secrets_file import SecretsFile
@@ -186,11 +186,16 @@ def secret_target(project: Project, target: str) -> tuple[Source, Field, tuple[s
     source = SourcesFile(project).get(name)
     parts = tuple(rest.split("."))
     spec_field = source.spec.field(parts[0])
+    if len(parts) > 2:
+        raise UsageError(f"{name}.{spec_field.name} takes at most one key below it, as in "
+                         f"{name}.credentials.refresh_token; nothing was changed.")
     if not spec_field.stored_in_secrets:
         raise UsageError(f"{spec_field.name} of {name} is not a secret; it lives in "
                          ".dango/sources.yml, edit it there.")
     if len(parts) > 1 and spec_field.name != "credentials":
         raise UsageError(f"{spec_field.name} holds a single value; use {name}.{spec_field.name}.")
+    if len(parts) > 1:
+        check_key(parts[1], f"The key given after {name}.{spec_field.name}.")
     return source, spec_field, parts
 
 
@@ -210,7 +215,7 @@ def set_secret(project: Project, target: str, value: str | None = None,
             stored: Any = "${" + check_env_name(ref) + "}"
             warnings = []
         else:
-            typed = spec_field.parse(value) if len(parts) == 1 else value
+            typed = spec_field.parse(value) if len(parts) == 1 else check_text(value, target)
             stored = escape(typed) if isinstance(typed, str) else typed
             warnings = format_warnings(source.spec, {spec_field.name: typed}) if len(parts) == 1 else []
         secrets.set_value(source.name, (key, *parts[1:]), stored,

@@ -45,6 +45,7 @@ class Field:
 
     def parse(self, text: str) -> Any:
         """Turn command-line text into the field's value, or raise InvalidValue."""
+        check_text(text, self.name)
         if self.kind == "int":
             try:
                 return int(text)
@@ -98,6 +99,35 @@ class SourceType:
         if any(set(group) <= present for group in self.required):
             return None
         return [name for name in self.required[0] if name not in present]
+
+
+# Control characters other than tab (C0, DEL, C1) and lone surrogates: no credential or
+# setting holds them, and a NUL in a value would break every `dango exec` later.
+_BAD_CHARACTER = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def check_text(text: str, name: str) -> str:
+    """`text` when it is a value Dango can store, else InvalidValue naming `name` (never
+    the value): no control characters other than tab, nothing that is not UTF-8."""
+    bad = _BAD_CHARACTER.search(text)
+    if bad is not None:
+        char = bad.group()
+        what = ("a NUL byte" if char == "\0" else "a line break" if char in "\r\n"
+                else "bytes that are not UTF-8 text" if "\ud800" <= char <= "\udfff"
+                else f"a control character (U+{ord(char):04X})")
+        raise InvalidValue(f"The value given for {name} contains {what} at position {bad.start() + 1}, "
+                           "which no credential or setting holds; nothing was changed. Give the value "
+                           "without it (a value pasted from a file may carry a stray line break).")
+    return text
+
+
+def check_key(name: str, what: str) -> str:
+    """A key name under a table (such as credentials.refresh_token), else InvalidValue."""
+    if not KEY_RE.match(name):
+        raise InvalidValue(f"{what} is not a valid key name; use letters, digits and _, not "
+                           "starting with a digit (such as refresh_token). Nothing was changed.")
+    return name
 
 
 def _prefix_check(label: str, *prefixes: str) -> Check:
@@ -220,3 +250,31 @@ def check_source_name(name: str) -> None:
         raise InvalidSourceName(name, "it is not a lowercase identifier")
     if name in RESERVED_NAMES:
         raise InvalidSourceName(name, "`dango auth` uses that word as a subcommand")
+
+
+# -- Secrecy: which values of secrets.toml are secret (decided in secrecy.py) ---------------
+# A value shorter than this is never treated as a secret: masking a 1-3 character string
+# would garble ordinary words without protecting anything. Secrets shorter than 8 characters
+# are masked only where they stand as a whole token (see redact.py).
+MIN_LENGTH = 4
+# The shortest value `dango secrets scan` searches files for. The scan compares bytes, with
+# no token rule, so a shorter value would match ordinary words everywhere.
+SCAN_MIN_LENGTH = 6
+# Under [dango], only these keys hold a secret; the rest describes (upstream Dango writes
+# `[dango.oauth.<source>] provider = "google"`, an identifier, dates).
+DANGO_SECRET_KEYS = frozenset({"fingerprint_key"})
+# Keys of an OAuth `credentials` table that describe the grant rather than authenticate.
+OAUTH_DESCRIPTIVE_KEYS = frozenset({
+    "client_id", "project_id", "scopes", "expiry", "token_type", "token_uri", "granted_scopes",
+    "expires_at", "created_at", "revoked",
+    "account",  # who granted an OAuth source (an email or a name), shown by `dango auth list`
+})
+# Keys of a connection table (dlt's `[destination.postgres.credentials]`) that locate a
+# database rather than authenticate to it.
+CONNECTION_KEYS = frozenset({"drivername", "host", "port", "database", "username", "user"})
+# Keys whose values are not secret wherever they appear: every field name that each source
+# type declaring it declares not secret, and the two lists above.
+NOT_SECRET_KEYS = frozenset(
+    {f.name for t in TYPES.values() for f in t.fields if not f.secret}
+    - {key for t in TYPES.values() for f in t.fields if f.secret for key in (f.name, *f.aliases)}
+) | OAUTH_DESCRIPTIVE_KEYS | CONNECTION_KEYS

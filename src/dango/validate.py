@@ -140,16 +140,25 @@ def _at(path: str, line: int | None) -> str:
 
 def permission_problems(project: Project) -> list[Problem]:
     problems = []
-    checks = ((project.dlt_dir, 0o700), (project.secrets_path, 0o600), (project.env_path, 0o600))
+    checks = ((project.dlt_dir, 0o700), (project.secrets_path, 0o600), (project.env_path, 0o600),
+              (project.dango_dir / "audit.log", 0o600))
     for path, wanted in checks:
         try:
             mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
+        except OSError:
             continue
         if mode & 0o077:
             rel = project.relative(path)
             problems.append(Problem(rel, f"permissions are {mode:o}, readable by other users",
                                     f"chmod {wanted:o} {rel}"))
+    from .store.atomic import stale_temporaries
+
+    for path in (project.secrets_path, project.env_path):
+        for stale in stale_temporaries(path):
+            rel = project.relative(stale)
+            problems.append(Problem(rel, "a temporary copy left by an interrupted write; it may hold "
+                                    "credentials in plaintext", f"rm {rel} (or run any dango command "
+                                    "that changes a credential, which removes it)"))
     return problems
 
 

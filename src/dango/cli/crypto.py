@@ -84,8 +84,12 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     if status.plaintext_backend:
         warn(f"the keyring backend {status.backend} stores keys unencrypted in a file; use the "
              "system keyring where there is one, or DANGO_MASTER_KEY from a secret store.")
+    for leftover in status.leftovers:
+        warn(f"{leftover} is a copy of secrets.toml left by an interrupted write and may hold "
+             f"plaintext credentials; delete it (`rm {leftover}`), or run any command that changes "
+             "a credential, which removes it.")
     counts = status.counts
-    failed = status.reachable is False or bool(counts.get("damaged"))
+    failed = status.reachable is False or bool(counts.get("damaged")) or bool(status.leftovers)
     if as_json:
         emit_json(status.to_json())
         if failed:
@@ -178,7 +182,7 @@ def key_import_command(ctx: click.Context) -> None:
     if sys.stdin.isatty():
         text = click.prompt("Key (base64)", hide_input=True, err=True)
     else:
-        text = sys.stdin.read()
+        text = sys.stdin.buffer.read().decode("utf-8", "replace")  # not a key unless base64
     kid, warnings = import_key(project, text)
     for message in warnings:
         warn(message)

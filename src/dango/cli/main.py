@@ -65,10 +65,39 @@ def cli(ctx: click.Context, project_dir: str | None, debug: bool) -> None:
     ctx.obj = {"project_dir": project_dir, "debug": debug}
 
 
+@cli.command("help")
+@click.argument("command", nargs=-1)
+@click.pass_context
+def help_command(ctx: click.Context, command: tuple[str, ...]) -> None:
+    """Show the help of dango or of COMMAND (the same as --help).
+
+    \b
+    Example:
+      dango help secrets set
+    """
+    group: click.Command = cli
+    sub_ctx = click.Context(cli, info_name="dango", obj=ctx.obj)
+    for name in command:
+        if not isinstance(group, click.Group):
+            break
+        found = group.get_command(sub_ctx, name)
+        if found is None:
+            raise click.UsageError(f"No such command {name!r}.", ctx=sub_ctx)
+        group = found
+        sub_ctx = click.Context(found, info_name=name, parent=sub_ctx, obj=ctx.obj)
+    click.echo(sub_ctx.get_help())
+
+
 def main(argv: list[str] | None = None) -> None:
     from .. import redact
+    from ..secrecy import startup_secrets
 
-    redact.install(argv)  # before any command runs: every printed line passes through it
+    # Before any command runs: every printed line passes through it, and it knows the
+    # secrets that secrecy.py finds in the environment and the project's secrets.toml.
+    redact.install(argv, secrets=startup_secrets)
+    from ..store.atomic import safe_umask
+
+    safe_umask()  # nothing created from here on (dlt's and DuckDB's files too) is writable by others
     debug = "--debug" in (argv if argv is not None else sys.argv)
     try:
         # Without standalone mode click returns (not raises) the code of `ctx.exit(n)`.
@@ -91,6 +120,17 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    except OSError as err:  # a user's file that cannot be read or written: one sentence
+        from ..errors import os_problem
+
+        problem, fix = os_problem(err.errno)
+        place = f" {redact.redact(str(err.filename))}" if err.filename else ""
+        click.echo(f"error: could not use{place}: {problem}; {fix}, and run the command again.", err=True)
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        sys.exit(2)
     except Exception as err:  # a bug or an unforeseen failure: one sentence, traceback on request
         click.echo(f"error: unexpected {type(err).__name__}: {redact.redact(str(err))}. "
                    + ("" if debug else "Run the command again with --debug for the details."), err=True)

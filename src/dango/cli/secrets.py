@@ -41,7 +41,11 @@ def read_secret_value(prompt: str) -> str:
     if sys.stdin.isatty():
         value = click.prompt(prompt, hide_input=True, err=True)
     else:
-        value = sys.stdin.read()
+        try:
+            value = sys.stdin.buffer.read().decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            raise UsageError("The value on standard input is not UTF-8 text; nothing was changed. "
+                             "Convert it (for example with iconv) and pipe it again.") from None
         if value.endswith("\r\n"):
             value = value[:-2]
         elif value.endswith("\n"):

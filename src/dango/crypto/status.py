@@ -1,4 +1,8 @@
-"""`dango secrets status`: which values are encrypted, where the key is, whether it answers."""
+"""`dango secrets status`: which values are encrypted, where the key is, whether it answers.
+
+A value that looks encrypted (`crypto.looks_encrypted`) but is not a well-formed
+ciphertext (a stray space, a cut-off end, ENC[ inside other text) is "damaged", never
+"plaintext"; any damaged value makes the command exit 1."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from ..errors import DangoError
 from ..store.references import is_reference
 from ..store.secrets_file import SecretsFile
-from . import is_encrypted, keys, policy, state
+from . import ENCRYPTED_TABLES, keys, looks_encrypted, policy, state
 from .cipher import BadCiphertext, parse
 
 
@@ -22,6 +26,8 @@ class Status:
     reachable: bool | None  # None: nothing to reach (not encrypted, no ciphertext)
     problem: str | None
     values: list[dict[str, Any]] = field(default_factory=list)  # key_path, state, key_id
+    # temporaries an interrupted write left beside secrets.toml (they may hold plaintext)
+    leftovers: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -40,9 +46,9 @@ def project_status(project) -> Status:
     literals = policy.secret_literals(secrets.data, specs)
     values = []
     kids: set[str] = set()
-    for path, value in policy.leaves(secrets.data):
+    for path, value in policy.all_leaves(secrets.data):
         entry: dict[str, Any] = {"key_path": ".".join(path)}
-        if is_encrypted(value):
+        if looks_encrypted(value):
             entry["state"] = "encrypted"
             try:
                 entry["key_id"] = parse(value).kid
@@ -51,7 +57,7 @@ def project_status(project) -> Status:
                 entry["state"] = "damaged"
         elif path in literals:
             entry["state"] = "plaintext"
-        elif isinstance(value, str) and is_reference(value):
+        elif isinstance(value, str) and is_reference(value) and path[0] in ENCRYPTED_TABLES:
             entry["state"] = "reference"
         else:
             continue  # not secret (a host, scopes...): nothing to say
@@ -69,6 +75,9 @@ def project_status(project) -> Status:
     except DangoError as err:
         result.reachable = False if wanted else None
         result.problem = str(err)
+    from ..store.atomic import stale_temporaries
+
+    result.leftovers = [project.relative(path) for path in stale_temporaries(project.secrets_path)]
     return result
 
 

@@ -1,7 +1,8 @@
 """`.dango/audit.log`: one JSON line per credential event, never a value.
 
 Lines are appended with O_APPEND in a single write, so parallel processes never
-interleave a line; the file is created 0600.
+interleave a line; the file is created 0600 and never through a symlink. Inside a change
+(`project.lock()`) the lines land with the change's other files, all or nothing.
 """
 
 from __future__ import annotations
@@ -44,18 +45,20 @@ def record(project, event: str, *, source: str | None = None, field: str | None 
         entry["fingerprint"] = fingerprint
     entry.update({k: v for k, v in detail.items() if v is not None})
     line = (json.dumps(entry, sort_keys=False) + "\n").encode("utf-8")
-    fd = os.open(audit_path(project), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        os.write(fd, line)
-    finally:
-        os.close(fd)
+    from ..store.atomic import append
+
+    append(audit_path(project), line, root=project.root)
 
 
 def read(project, source: str | None = None) -> list[dict[str, Any]]:
+    from ..errors import FileReadFailed
+
     try:
-        text = audit_path(project).read_text(encoding="utf-8")
+        text = audit_path(project).read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return []
+    except OSError as err:
+        raise FileReadFailed(audit_path(project), err.errno) from None
     entries = []
     for line in text.splitlines():
         try:

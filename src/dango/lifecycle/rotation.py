@@ -94,7 +94,7 @@ def finish(project, target: str, *, rollback: bool) -> None:
         secrets.unset(source.name, (key + PREVIOUS,))
         secrets.save()
         changes.commit()
-    from . import audit
+        from . import audit
 
-    audit.record(project, "rolled_back" if rollback else "confirmed", source=source.name,
-                 field=spec_field.name)
+        audit.record(project, "rolled_back" if rollback else "confirmed", source=source.name,
+                     field=spec_field.name)

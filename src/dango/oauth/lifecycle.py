@@ -159,17 +159,17 @@ def remove_grant(project: Project, name: str, revoke: bool = False) -> list[str]
 
     def change(secrets: SecretsFile) -> None:
         removed.extend(delete_grant(secrets, name, provider))
+        if removed:  # in the same change: the tokens, their metadata and the audit line
+            from ..lifecycle import audit
+            from ..lifecycle.metadata import load, note_removed, save
+
+            entries = load(project)
+            note_removed(entries, name, TOKEN_FIELD[provider.has_refresh_token])
+            save(project, entries)
+            audit.record(project, "auth_revoked" if revoke else "removed", source=name,
+                         field=TOKEN_FIELD[provider.has_refresh_token], provider=provider.name)
 
     _write(project, change)
-    if removed:
-        from ..lifecycle import audit
-        from ..lifecycle.metadata import load, note_removed, save
-
-        entries = load(project)
-        note_removed(entries, name, TOKEN_FIELD[provider.has_refresh_token])
-        save(project, entries)
-        audit.record(project, "auth_revoked" if revoke else "removed", source=name,
-                     field=TOKEN_FIELD[provider.has_refresh_token], provider=provider.name)
     return removed
 
 
