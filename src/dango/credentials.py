@@ -19,6 +19,7 @@ from . import redact
 from .errors import MalformedFile, UnsetVariable
 from .project import Project
 from .registry import Field
+from .secrecy import is_secret
 from .sources import Source
 from .store.dotenv_file import load_dotenv_file
 from .store.references import BadReference, interpolate, references
@@ -41,6 +42,13 @@ class FieldValue:
     @property
     def present(self) -> bool:
         return self.origin in ("env", "secrets", "sources")
+
+
+def _register(key_path: str, value: Any) -> Any:
+    """`value`, made known to the redaction layer when secrecy.py calls its key secret."""
+    if is_secret(tuple(key_path.split("."))):
+        redact.register(value)
+    return value
 
 
 def env_override_name(source: str, key: str) -> str:
@@ -101,13 +109,17 @@ class Resolver:
     def resolve(self, value: FieldValue) -> Any:
         """The value to use: references interpolated; UnsetVariable if one is unset."""
         if value.origin == "env":
-            return redact.register_stored(value.key_path, value.raw)  # dlt's override is the value
+            return _register(value.key_path, value.raw)  # dlt's override is the value
         return self.resolve_stored(value.raw, value.key_path, value.line)
 
     def decode(self, raw: str, key_path: str) -> str:
-        """A stored string as written before any encryption: ENC[...] values are decrypted
-        here (encryption at rest); every other string is returned as is."""
-        if not raw.startswith("ENC["):
+        """A stored string as written before any encryption: a value that looks encrypted
+        (`crypto.looks_encrypted`: ENC[ anywhere, stray spaces and cut-off ends included) is
+        decrypted here, or refused (DecryptionFailed naming the key path and file:line),
+        never passed on as a plaintext credential; every other string is returned as is."""
+        from .crypto import looks_encrypted  # the rule alone: no cipher, no keyring
+
+        if not looks_encrypted(raw):
             return raw
         from .crypto.codec import decrypt_stored, line_in
 
@@ -124,13 +136,13 @@ class Resolver:
             return raw
         raw = self.decode(raw, key_path)
         if "$" not in raw:
-            return redact.register_stored(key_path, raw)
+            return _register(key_path, raw)
 
         def missing(name: str) -> str:
             raise UnsetVariable(name, key_path, self.project.relative(self.secrets.path), line)
 
         try:
-            return redact.register_stored(key_path, interpolate(raw, self.lookup, missing))
+            return _register(key_path, interpolate(raw, self.lookup, missing))
         except BadReference:
             raise MalformedFile(
                 self.project.relative(self.secrets.path),

@@ -12,8 +12,12 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .. import redact
+from ..secrecy import is_secret
+
 VALID, INVALID, UNKNOWN = "valid", "invalid", "unknown"
 DEFAULT_TIMEOUT = 10.0
+REASON_LIMIT = 200  # characters of a provider's or driver's message shown as the reason
 
 # source type -> "module:function" in this package
 CHECKS = {
@@ -54,10 +58,19 @@ def checker(type_name: str) -> Callable[[CheckContext], Health]:
     return getattr(importlib.import_module(f"{__name__}.{module_name}"), function)
 
 
-def scrub(text: str, config: dict[str, Any]) -> str:
-    """`text` with the config's secret values (a candidate under test included) masked by
-    the one redaction layer."""
-    from .. import redact
+def secrets_of(ctx: CheckContext) -> list[Any]:
+    """The values of the source's config that secrecy.py calls secret (a candidate under
+    test included): what a provider's answer must never show."""
+    return [value for key, value in ctx.config.items()
+            if is_secret(("sources", ctx.source.name, key), ctx.source.spec)]
 
-    redact.register(config)
-    return redact.redact(text)
+
+def scrub(text: str, secrets: list[Any], limit: int = REASON_LIMIT, *, first_line: bool = False) -> str:
+    """`text` (its first line only, with `first_line`) with `secrets` and every secret known
+    before masked by the one redaction layer, then shortened to `limit` characters: every
+    cut is made on redacted text."""
+    redact.register(secrets)
+    if first_line:
+        lines = redact.redact(text).strip().splitlines()
+        text = lines[0] if lines else ""
+    return redact.shorten(text, limit)

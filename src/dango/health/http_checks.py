@@ -8,8 +8,9 @@ from typing import Any
 from . import INVALID, UNKNOWN, VALID, Health, scrub
 
 
-def probe(url: str, config: dict[str, Any], timeout: float, *, headers=None, params=None,
+def probe(url: str, secrets: list[Any], timeout: float, *, headers=None, params=None,
           auth=None, what: str = "the API") -> Health:
+    """GET `url`; the reason of a refusal is the provider's message with `secrets` masked."""
     import httpx
 
     try:
@@ -21,7 +22,7 @@ def probe(url: str, config: dict[str, Any], timeout: float, *, headers=None, par
         return Health(UNKNOWN, f"could not reach {what} ({type(err).__name__})")
     if 200 <= response.status_code < 300:
         return Health(VALID)
-    reason = scrub(_error_message(response), config)
+    reason = scrub(_error_message(response), secrets)
     if response.status_code in (401, 403):
         return Health(INVALID, f"{what} refused the credential (HTTP {response.status_code}"
                                + (f": {reason}" if reason else "") + ")")
@@ -40,4 +41,4 @@ def _error_message(response) -> str:
     else:
         message = body.get("message") if isinstance(body, dict) else None
         message = message or (error if isinstance(error, str) else None)
-    return str(message)[:200] if message else ""
+    return str(message) if message else ""  # whole: scrub() shortens it once redacted

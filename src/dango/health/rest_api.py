@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import UNKNOWN, CheckContext, Health
+from . import UNKNOWN, CheckContext, Health, secrets_of
 from .http_checks import probe
 
 
@@ -27,4 +27,4 @@ def check(ctx: CheckContext) -> Health:
         return Health(UNKNOWN, "no probe_path is configured for this source; add one to "
                                ".dango/sources.yml (a cheap GET such as /me)")
     url = str(ctx.config["base_url"]).rstrip("/") + "/" + str(path).lstrip("/")
-    return probe(url, ctx.config, ctx.timeout, what="the API", **auth_arguments(ctx.config))
+    return probe(url, secrets_of(ctx), ctx.timeout, what="the API", **auth_arguments(ctx.config))

@@ -6,7 +6,7 @@ import math
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import INVALID, UNKNOWN, VALID, CheckContext, Health, scrub
+from . import INVALID, UNKNOWN, VALID, CheckContext, Health, scrub, secrets_of
 
 # Words in a driver's connect error that mean the server refused these credentials.
 _REFUSED = ("password authentication failed", "no password supplied", "does not exist",
@@ -28,19 +28,20 @@ def connection(config: dict[str, Any], default_port: int) -> dict[str, Any]:
             "password": config.get("password") or ""}
 
 
-def _reason(err: Exception, config: dict[str, Any], conn: dict[str, Any]) -> str:
-    first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    return scrub(first_line, {**config, "password": conn.get("password", "")})
+def _reason(err: Exception, ctx: CheckContext, conn: dict[str, Any]) -> str:
+    """The driver's first line, every secret masked (before the other lines are dropped)."""
+    reason = scrub(str(err), [*secrets_of(ctx), conn.get("password", "")], first_line=True)
+    return reason or type(err).__name__
 
 
-def _select_one(handle, errors, config: dict[str, Any], conn: dict[str, Any]) -> Health:
+def _select_one(handle, errors, ctx: CheckContext, conn: dict[str, Any]) -> Health:
     """Run `SELECT 1` on an open connection, then close it."""
     try:
         with handle.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except errors as err:
-        return Health(UNKNOWN, f"SELECT 1 failed: {_reason(err, config, conn)}")
+        return Health(UNKNOWN, f"SELECT 1 failed: {_reason(err, ctx, conn)}")
     finally:
         handle.close()
     return Health(VALID)
@@ -56,11 +57,11 @@ def check_postgres(ctx: CheckContext) -> Health:
                                   connect_timeout=max(2, math.ceil(ctx.timeout)),
                                   options=f"-c statement_timeout={int(ctx.timeout * 1000)}")
     except psycopg2.Error as err:
-        reason = _reason(err, ctx.config, conn)
+        reason = _reason(err, ctx, conn)
         if any(word in str(err).lower() for word in _REFUSED):
             return Health(INVALID, f"PostgreSQL refused the login: {reason}")
         return Health(UNKNOWN, f"could not reach PostgreSQL at {conn['host']}:{conn['port']}: {reason}")
-    return _select_one(handle, psycopg2.Error, ctx.config, conn)
+    return _select_one(handle, psycopg2.Error, ctx, conn)
 
 
 def check_mysql(ctx: CheckContext) -> Health:
@@ -74,8 +75,8 @@ def check_mysql(ctx: CheckContext) -> Health:
                                  read_timeout=seconds, write_timeout=seconds)
     except pymysql.MySQLError as err:
         code = err.args[0] if err.args and isinstance(err.args[0], int) else None
-        reason = _reason(err, ctx.config, conn)
+        reason = _reason(err, ctx, conn)
         if code in _MYSQL_REFUSED:
             return Health(INVALID, f"MySQL refused the login: {reason}")
         return Health(UNKNOWN, f"could not reach MySQL at {conn['host']}:{conn['port']}: {reason}")
-    return _select_one(handle, pymysql.MySQLError, ctx.config, conn)
+    return _select_one(handle, pymysql.MySQLError, ctx, conn)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from . import CheckContext, Health
+from . import CheckContext, Health, secrets_of
 from .http_checks import probe
 
 
@@ -11,5 +11,5 @@ def check(ctx: CheckContext) -> Health:
     base = str(ctx.config.get("base_url") or "https://api.stripe.com").rstrip("/")
     resources = ctx.config.get("resources") or ["charges"]
     key = ctx.config.get("stripe_secret_key", "")
-    return probe(f"{base}/v1/{resources[0]}", ctx.config, ctx.timeout, params={"limit": 1},
+    return probe(f"{base}/v1/{resources[0]}", secrets_of(ctx), ctx.timeout, params={"limit": 1},
                  headers={"Authorization": f"Bearer {key}"}, what="Stripe")

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from ..errors import TokenEndpointError
+from ..redact import shorten
 from ..store.mask import mask
 
 TIMEOUT_SECONDS = 30.0
@@ -54,7 +55,7 @@ def clean(text: Any, secrets: Iterable[str] = (), limit: int = 200, *, tokens: b
     if tokens:  # False for what is meant to be shown: an address, a user code
         text = _TOKEN_LIKE.sub(lambda m: mask(m.group(0)), text)
     text = _UNPRINTABLE.sub(" ", text).strip()
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return shorten(text, limit)  # redacted before the cut
 
 
 def request(method: str, url: str, *, what: str, secrets: Iterable[str] = (), **kwargs) -> Response:

@@ -5,6 +5,11 @@ callback: `GET /callback` whose `state` matches. A request to another path, or o
 missing or wrong `state`, is answered with an error page and does not consume the
 callback (so a stray or forged request cannot end the flow). Everything echoed into a page
 is HTML-escaped. After the valid callback the server closes; later requests are refused.
+
+The `Host` header must name this server: `127.0.0.1:<port>` or `localhost:<port>` (its own
+port; `localhost` in any letter case). A page of another site that points a name of its own
+at 127.0.0.1 (DNS rebinding) sends its own name as the Host: it is refused with 400 before
+anything else is looked at, and the callback stays open.
 """
 
 from __future__ import annotations
@@ -45,6 +50,11 @@ class _Server(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.done = threading.Event()
 
+    def is_own_host(self, host: str | None) -> bool:
+        """Whether a Host header names this server: 127.0.0.1 or localhost, on its port."""
+        port = self.server_address[1]
+        return host is not None and host.strip().lower() in (f"127.0.0.1:{port}", f"localhost:{port}")
+
     def take(self, result: Callback) -> bool:
         """Record the one valid callback; False when one was already taken."""
         with self.lock:
@@ -62,6 +72,10 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        if not self.server.is_own_host(self.headers.get("Host")):
+            self._page(400, "Wrong address", "This server only answers at the address Dango opened "
+                                             "for the sign-in (127.0.0.1 or localhost, on its port).")
+            return
         parts = urlsplit(self.path)
         if parts.path != CALLBACK_PATH:
             self._page(404, "Not found", "This address only receives the sign-in callback of Dango.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from ..redact import STARS, redact, shorten
 from ..store.mask import mask
 from .own import Form, OwnSecret
 from .rules import Rule
@@ -141,8 +142,8 @@ def _excerpt(data: bytes, line_start: int, line_end: int, spans) -> str:
         parts.append(mask(secret))
         cursor = end
     parts.append(data[cursor:line_end].decode("utf-8", "replace"))
-    text = "".join(parts).strip()
+    text = redact("".join(parts).strip())  # before the cut: it must not shorten a secret
     if len(text) > EXCERPT_WIDTH:
-        begin = max(0, text.find("*" * 15) - EXCERPT_WIDTH // 2)  # keep the first mask in view
-        text = ("..." if begin else "") + text[begin:begin + EXCERPT_WIDTH] + "..."
+        begin = max(0, text.find(STARS) - EXCERPT_WIDTH // 2)  # keep the first mask in view
+        text = shorten(text, EXCERPT_WIDTH, begin)
     return text

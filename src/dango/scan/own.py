@@ -8,9 +8,11 @@ JSON-escaped forms. Values live only in memory for the duration of the scan.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
-from ..redact import MIN_LENGTH, NOT_SECRET_KEYS, encodings
+from ..redact import encodings
+from ..registry import SCAN_MIN_LENGTH, SourceType
+from ..secrecy import is_literal, secret_leaves
 
 
 @dataclass(frozen=True)
@@ -32,20 +34,9 @@ class Form:
     encoding: str  # "exact", "base64", "url", "json"
 
 
-def _leaves(value: Any, path: str, key: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, dict):
-        for name, item in value.items():
-            yield from _leaves(item, f"{path}.{name}", str(name))
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _leaves(item, path, key)
-    elif (isinstance(value, str) and len(value) >= MIN_LENGTH and "${" not in value
-          and key not in NOT_SECRET_KEYS):
-        yield path, value
-
-
 def project_secrets(project) -> tuple[list[OwnSecret], list[str], bool]:
-    """Every secret value the project holds (sources, destinations, dango's own key),
+    """Every secret value the project holds (sources, destinations, dango's own key, any
+    other table of secrets.toml; secrecy.is_secret decides which values are secret),
     resolved; a warning for each one that could not be resolved; and whether one could
     not be read at all (a value that cannot be decrypted: the scan is incomplete). An
     unset ${VAR} is only a warning: its value is not held by this project here."""
@@ -58,16 +49,20 @@ def project_secrets(project) -> tuple[list[OwnSecret], list[str], bool]:
     problems: list[str] = []
     incomplete = False
 
-    def add(credential: str, raw: Any, key_path: str, key: str) -> None:
+    def add(credential: str, raw: Any, path: tuple[str, ...], spec: SourceType | None = None) -> None:
         nonlocal incomplete
+        if next(secret_leaves(raw, path, spec), None) is None:
+            return  # nothing secret is stored there (a host, upstream's [dango.oauth] notes)
+        key_path = ".".join(path)
         try:
             value = resolver.resolve_stored(raw, key_path)
         except DangoError as err:
             incomplete = incomplete or not isinstance(err, UnsetVariable)
             problems.append(f"{key_path} could not be resolved, so its value is not searched for: {err}")
             return
-        for _, leaf in _leaves(value, key_path, key):
-            found.setdefault(leaf, OwnSecret(credential, leaf))
+        for _, leaf in secret_leaves(value, path, spec):
+            if is_literal(leaf):
+                found.setdefault(leaf, OwnSecret(credential, leaf))
 
     try:
         specs = {source.name: source.spec for source in load_sources(project)}
@@ -79,26 +74,25 @@ def project_secrets(project) -> tuple[list[OwnSecret], list[str], bool]:
             continue
         spec = specs.get(name)
         for key, raw in section.items():
-            field_name = key.removesuffix("__previous")
-            if spec is not None and spec.has_field(field_name) and not spec.field(field_name).secret:
-                continue
-            add(f"{name}.{field_name}", raw, f"sources.{name}.{key}", key)
+            add(f"{name}.{key.removesuffix('__previous')}", raw, ("sources", name, key), spec)
         if spec is not None:  # dlt's environment overrides hold secrets of the project too
             from ..credentials import env_override_name
 
             for spec_field in spec.fields:
                 override = resolver.environ.get(env_override_name(name, spec_field.name))
-                if spec_field.secret and override and len(override) >= MIN_LENGTH:
+                if spec_field.secret and is_literal(override):
                     found.setdefault(override, OwnSecret(f"{name}.{spec_field.name}", override))
-    destination = resolver.secrets.data.get("destination")
-    for name, section in (destination.items() if isinstance(destination, dict) else ()):
-        if isinstance(section, dict):
-            for key, raw in section.items():
-                add(f"destination.{name}.{key}", raw, f"destination.{name}.{key}", key)
-    dango = resolver.secrets.data.get("dango")
-    if isinstance(dango, dict):
-        for key, raw in dango.items():
-            add(f"dango.{key}", raw, f"dango.{key}", key)
+
+    def walk(table: Any, path: tuple[str, ...]) -> None:  # a credential: up to 3 keys deep
+        if isinstance(table, dict) and len(path) < 3:
+            for key, item in table.items():
+                walk(item, (*path, str(key)))
+        else:
+            add(".".join(path), table, path)
+
+    for top, table in resolver.secrets.data.items():  # [destination.*], [dango], any other
+        if top != "sources":
+            walk(table, (str(top),))
     return list(found.values()), problems, incomplete
 
 
@@ -106,6 +100,8 @@ def forms_of(secrets: list[OwnSecret]) -> list[Form]:
     """Every needle to search for, longest first (so an encoding wins over a substring)."""
     forms: dict[bytes, Form] = {}
     for secret in secrets:
+        if len(secret.value) < SCAN_MIN_LENGTH:
+            continue  # bytes are compared with no token rule: a shorter value is an ordinary word
         for text, encoding in sorted(encodings(secret.value).items()):
             needle = text.encode("utf-8")
             if needle not in forms or encoding == "exact":

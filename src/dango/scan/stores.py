@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .engine import ALLOW_MARK, Finding
+from ..redact import shorten
+from .engine import ALLOW_MARK, EXCERPT_WIDTH, Finding
 
 RULE = "secrets-store-file"
 DESCRIPTION = "A secrets store (.env or secrets.toml) or a copy of one, outside git's ignore rules or committed"
@@ -41,6 +42,6 @@ def store_findings(data: bytes, path: str) -> list[Finding]:
         secret = value.decode("utf-8", "replace")
         excerpt = line.decode("utf-8", "replace").replace(secret, mask(secret)).strip()
         return [Finding(RULE, DESCRIPTION, path, data.count(b"\n", 0, match.start()) + 1, secret,
-                        excerpt=excerpt[:160],
+                        excerpt=shorten(excerpt, EXCERPT_WIDTH),
                         fix="remove the file from git (git rm --cached) and rotate the values it holds")]
     return []
