@@ -66,6 +66,7 @@ password = "{ESCAPED_LITERAL}"
 SECRET_PATHS = {
     "sources.pay.stripe_secret_key", "sources.pg.password", "sources.gs.credentials.client_secret",
     "sources.gs.credentials.refresh_token", "sources.api.password",
+    "dango.fingerprint_key",  # dango's own secret is encrypted with the others
 }
 
 

@@ -1,5 +1,7 @@
 """A value that cannot be decrypted: one sentence naming the key path and file:line,
-exit 2, and every file byte-for-byte as it was."""
+exit 2, and every file byte-for-byte as it was. A command that writes checks the key
+against the project's key id first, so a wrong or missing key stops it with that sentence
+instead (tests/security/test_encryption_wrong_key.py tries every writing command)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from tests.conftest import CANARIES, snapshot
 from tests.crypto.conftest import CLIENT_SECRET, NULL_KEYRING, keyring_env
 
 SECRETS = ".dlt/secrets.toml"
-# Commands that read every secret, and one that writes after reading them.
+# Commands that read every secret, and two that write after reading them.
+WRITERS = [("secrets", "rotate-key"), ("secrets", "decrypt", "--yes")]
 READERS = [("config", "show"), ("secrets", "export", "--format", "env", "--reveal"),
-           ("secrets", "rotate-key"), ("secrets", "decrypt", "--yes"), ("exec", "--", "true")]
+           *WRITERS, ("exec", "--", "true")]
 
 
 def edit(project_dir, change) -> None:
@@ -27,13 +30,18 @@ def line_of(project_dir, prefix: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if line.startswith(prefix))
 
 
-def assert_refused(cdango, project_dir, key_path: str, line: int, words: str, **kw) -> None:
+def assert_refused(cdango, project_dir, key_path: str, line: int, words: str,
+                   key_words: str | None = None, **kw) -> None:
+    """`key_words`: what a writer says instead when the key itself is wrong or missing."""
     before = snapshot(project_dir)
     for args in READERS:
         result = cdango(*args, **kw)
         assert result.code == 2, result
-        assert f"{SECRETS}:{line}: {key_path} could not be decrypted" in result.err, result
-        assert words in result.err, result
+        if key_words is not None and args in WRITERS:
+            assert key_words in result.err and "nothing was changed" in result.err, result
+        else:
+            assert f"{SECRETS}:{line}: {key_path} could not be decrypted" in result.err, result
+            assert words in result.err, result
         assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err, result
         assert not any(c in result.output for c in CANARIES + (CLIENT_SECRET,)), result
         assert snapshot(project_dir) == before, args
@@ -82,7 +90,7 @@ def test_wrong_key_from_the_environment(encrypted, cdango):
     wrong = base64.b64encode(b"w" * 32).decode()
     assert_refused(cdango, encrypted, "sources.pay.stripe_secret_key",
                    line_of(encrypted, "stripe_secret_key ="), "DANGO_MASTER_KEY holds the key with id",
-                   env_extra={"DANGO_MASTER_KEY": wrong})
+                   key_words="DANGO_MASTER_KEY holds the key with id", env_extra={"DANGO_MASTER_KEY": wrong})
 
 
 def test_key_missing_from_this_machine(encrypted, cdango, tmp_path):
@@ -90,7 +98,7 @@ def test_key_missing_from_this_machine(encrypted, cdango, tmp_path):
     other_home.mkdir()
     assert_refused(cdango, encrypted, "sources.pay.stripe_secret_key",
                    line_of(encrypted, "stripe_secret_key ="), "dango secrets key import",
-                   env_extra=keyring_env(other_home))
+                   key_words="dango secrets key import", env_extra=keyring_env(other_home))
 
 
 def test_no_keyring_backend_names_keyrings_alt_and_the_variable(rich_project, cdango, home):

@@ -27,15 +27,15 @@ def test_encrypt_round_trip_keeps_layout_and_decrypt_restores_the_file(rich_proj
     assert data["sources"]["gs"]["credentials"]["scopes"] == [
         "https://www.googleapis.com/auth/spreadsheets.readonly"]
     assert data["sources"]["api"]["api_key"] == "${API_TOKEN}"
-    assert data["dango"] == stored_plain()["dango"]
+    assert data["dango"]["fingerprint_key"] != stored_plain()["dango"]["fingerprint_key"]  # encrypted
     assert "[sources.pay]  # the live Stripe account" in text
     assert "# rotated in May" in text and "# OAuth grant written by `dango auth`" in text
     assert [l.split("=")[0] for l in text.splitlines()] == [l.split("=")[0] for l in SECRETS_TOML.splitlines()]
     # the key id is recorded in project.yml, the key itself nowhere in the project
     kid = value_at(data, "sources.pg.password").split("kid:")[1][:8]
-    import yaml
+    from dango.yaml_io import parse_yaml
 
-    assert yaml.safe_load((rich_project / ".dango" / "project.yml").read_text())["encryption"]["key_id"] == kid
+    assert parse_yaml(rich_project, (rich_project / ".dango" / "project.yml").read_text())["encryption"]["key_id"] == kid
     for canary in CANARIES + (CLIENT_SECRET,):
         assert files_containing(rich_project, canary) == [], canary
     assert keyring_file(home).is_file() and kid in keyring_file(home).read_text()
@@ -113,7 +113,7 @@ def test_encrypt_one_source_or_field(rich_project, cdango):
     status = cdango("secrets", "status", "--json")
     assert status.code == 0, status
     counts = json.loads(status.out)["counts"]
-    assert counts == {"encrypted": 1, "plaintext": 4, "reference": 1}
+    assert counts == {"encrypted": 1, "plaintext": 5, "reference": 1}  # 4 + the fingerprint key
     unknown = cdango("secrets", "encrypt", "nope")
     assert unknown.code == 2 and "No source named 'nope'" in unknown.err, unknown
     no_field = cdango("secrets", "encrypt", "pg.pasword")

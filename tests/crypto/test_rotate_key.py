@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.conftest import CANARIES
-from tests.crypto.conftest import API_TOKEN, NULL_KEYRING, keyring_env, keyring_file
+from tests.crypto.conftest import API_TOKEN, NULL_KEYRING, SECRET_PATHS, keyring_env, keyring_file
 
 EXPORT = ("secrets", "export", "--format", "env", "--reveal")
 
@@ -34,7 +34,7 @@ def test_rotate_key_re_encrypts_everything_and_removes_the_old_key(encrypted, cd
     assert result.code == 0, result
     (new,) = kids(encrypted)
     assert new != old and recorded_kid(encrypted) == new
-    assert f"Re-encrypted 5 values with the new key {new}" in result.out
+    assert f"Re-encrypted {len(SECRET_PATHS)} values with the new key {new}" in result.out
     stored_keys = keyring_file(home).read_text()
     assert new in stored_keys and old not in stored_keys
     after = cdango(*EXPORT)

@@ -1,25 +1,31 @@
 """The project-level crypto commands: encrypt, decrypt, rotate-key, key import/export.
 
-Each runs under the project lock, re-reads secrets.toml inside it, decrypts everything it
-needs before writing anything (so a wrong key or a damaged value changes no file), and
-writes secrets.toml in one atomic write. Order of writes:
+Each runs under the project lock, re-reads secrets.toml inside it, checks first that the
+key at hand is the project's key (the key id in .dango/project.yml; a wrong
+DANGO_MASTER_KEY or keyring key changes nothing), decrypts everything it needs before
+writing anything (so a damaged or undecryptable value changes no file and removes no key),
+and writes secrets.toml in one atomic write. Order of writes:
 
     encrypt:    key stored and verified -> project.yml key id -> secrets.toml
     rotate-key: new key stored and verified -> secrets.toml -> project.yml -> old keys removed
     decrypt:    secrets.toml -> project.yml -> keys removed
 
-so a process killed at any point leaves a file that some key still in the keyring decrypts.
+Keys are removed only once the files are on disk, and only keys that no ciphertext left in
+the file names, so a process killed at any point leaves a file that some key still in the
+keyring decrypts.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 from dataclasses import dataclass, field
 from typing import Callable
 
 from ..credentials import Resolver
-from ..errors import KeyringTimeout, KeyUnavailable, UsageError
+from ..errors import UsageError
+from ..store.atomic import commit_pending
 from ..store.secrets_file import SecretsFile
 from . import keys, policy, state
 from .cipher import encrypt as seal, key_id, new_key, parse
@@ -47,8 +53,27 @@ def _specs(project) -> dict:
 
 
 def _decrypt_all(project, secrets: SecretsFile, values: dict[tuple[str, ...], str]) -> dict:
+    """Every value that looks encrypted, decrypted; the first one that cannot be (damaged,
+    tampered, or under a key this machine lacks) stops the command before any write."""
     resolver = Resolver(project, secrets)
     return {path: resolver.decode(raw, ".".join(path)) for path, raw in values.items()}
+
+
+_KID = re.compile(r"kid:([0-9a-f]{8})")
+
+
+def _kids_in(text: str) -> set[str]:
+    """Every key id a ciphertext in the file's text names (in any table, in a list, even in
+    a comment): a key still named there is never removed."""
+    return set(_KID.findall(text))
+
+
+def _remove_keys(project, candidates: set[str], secrets: SecretsFile) -> None:
+    """Remove from the keyring the keys of `candidates` that nothing in the final file uses,
+    once the written files are on disk."""
+    commit_pending()
+    for kid in sorted(candidates - _kids_in(secrets.text)):
+        keys.delete_key(project, kid)
 
 
 def _kids(values: dict[tuple[str, ...], str]) -> set[str]:
@@ -79,21 +104,18 @@ def encrypt(project, target: str | None = None) -> Outcome:
     with project.lock():
         project = fresh(project)
         secrets = SecretsFile.load(project)
+        secrets.check_writable()  # an encrypted project: its own key, or nothing is changed
         literals = {p: v for p, v in policy.secret_literals(secrets.data, _specs(project)).items()
                     if policy.matches(p, target)}
-        key = keys.env_key()
         kid = state.current_key_id(project)
-        if key is None and kid is not None:
-            try:
-                key = keys.get_key(project, kid)
-            except KeyringTimeout:
-                raise
-            except KeyUnavailable:
-                if policy.encrypted_values(secrets.data):
-                    raise  # values exist that only the missing key reads: never start another
-        if key is None:
-            key = new_key()
-            keys.store_key(project, key)
+        if kid is not None:
+            assert secrets.codec is not None
+            key = secrets.codec.key()  # checked: its id is `kid`
+        else:
+            key = keys.env_key()
+            if key is None:
+                key = new_key()
+                keys.store_key(project, key)
         if state.current_key_id(project) != key_id(key):
             project = state.write(project, key_id(key))
         outcome = Outcome(key_id=key_id(key))
@@ -110,6 +132,7 @@ def decrypt(project) -> Outcome:
     with project.lock():
         project = fresh(project)
         secrets = SecretsFile.load(project)
+        secrets.check_writable()
         values = policy.encrypted_values(secrets.data)
         plain = _decrypt_all(project, secrets, values)
         if plain:
@@ -117,10 +140,9 @@ def decrypt(project) -> Outcome:
             secrets.save()
         old = _kids(values) | set(filter(None, [state.current_key_id(project)]))
         state.write(project, None)
-        for kid in sorted(old):
-            keys.delete_key(project, kid)
         if plain:
             _audit(project, "decrypted", len(plain))
+        _remove_keys(project, old, secrets)
     return Outcome(changed=[".".join(p) for p in plain])
 
 
@@ -134,8 +156,9 @@ def rotate_key(project, announce: Callable[[str], None] | None = None) -> Outcom
             raise UsageError("This project is not encrypted, so it has no key to rotate; run "
                              "`dango secrets encrypt` first.")
         secrets = SecretsFile.load(project)
+        secrets.check_writable()
         values = policy.encrypted_values(secrets.data)
-        plain = _decrypt_all(project, secrets, values)
+        plain = _decrypt_all(project, secrets, values)  # all of it, before any key is made
         key = new_key()
         outcome = Outcome(key_id=key_id(key))
         if keys.env_key() is not None:
@@ -147,14 +170,15 @@ def rotate_key(project, announce: Callable[[str], None] | None = None) -> Outcom
         _checkpoint("new-key")
         secrets.replace_values({p: seal(key, v, ".".join(p)) for p, v in plain.items()})
         secrets.save()
+        commit_pending()
         _checkpoint("written")
         project = state.write(project, outcome.key_id)
-        _checkpoint("recorded")
-        if outcome.new_key is None:
-            for old in sorted((_kids(values) | {kid}) - {outcome.key_id}):
-                keys.delete_key(project, old)
         outcome.changed = [".".join(p) for p in plain]
         _audit(project, "key_rotated", len(plain), key_id=outcome.key_id)
+        commit_pending()
+        _checkpoint("recorded")
+        if outcome.new_key is None:
+            _remove_keys(project, (_kids(values) | {kid}) - {outcome.key_id}, secrets)
     return outcome
 
 

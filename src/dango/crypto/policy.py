@@ -5,57 +5,67 @@ stays readable, and so does what describes an OAuth grant (client_id, scopes, ex
 every other string literal is secret, as SPEC section 3 says, including keys of sources
 that sources.yml does not (or no longer) define. `[destination.*]` follows the same rule
 for its keys. References (`${VAR}`) stay as they are: they hold no secret.
-[dango] holds dango's own fingerprint key and is left alone.
+[dango] holds dango's own fingerprint key, a secret encrypted with the others.
+
+What is a ciphertext is decided by `crypto.looks_encrypted` alone: a value that looks
+encrypted but is damaged (a stray space, a cut-off end) is never a plaintext literal, so
+it is never encrypted again; `encrypted_values` returns it, and whoever decrypts it fails
+on it with the key path and line.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..redact import NOT_SECRET_KEYS
+from ..secrecy import is_secret
 from ..store.references import is_reference
-from . import is_encrypted
+from . import ENCRYPTED_TABLES, looks_encrypted
 
 Path = tuple[str, ...]
 
 
-def leaves(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
-    """(full key path, value) for every non-table value under [sources] and [destination]."""
-    def walk(table: dict[str, Any], path: Path) -> Iterator[tuple[Path, Any]]:
-        for key, value in table.items():
-            if isinstance(value, dict):
-                yield from walk(value, (*path, str(key)))
-            else:
-                yield (*path, str(key)), value
+def _walk(table: dict[str, Any], path: Path) -> Iterator[tuple[Path, Any]]:
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _walk(value, (*path, str(key)))
+        else:
+            yield (*path, str(key)), value
 
-    for top in ("sources", "destination"):
+
+def leaves(data: dict[str, Any], tops: tuple[str, ...] = ("sources", "destination")) -> Iterator[tuple[Path, Any]]:
+    """(full key path, value) for every non-table value under the `tops` tables: by
+    default the credentials, [sources] and [destination] (what exec and export pass on)."""
+    for top in tops:
         table = data.get(top)
         if isinstance(table, dict):
-            yield from walk(table, (top,))
+            yield from _walk(table, (top,))
+
+
+def stored_leaves(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
+    """Every value of the tables whose secrets are encrypted: the credentials and [dango]."""
+    return leaves(data, ENCRYPTED_TABLES)
+
+
+def all_leaves(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
+    """Every non-table value of the whole file, whatever its table."""
+    return _walk(data, ())
 
 
 def encrypted_values(data: dict[str, Any]) -> dict[Path, str]:
-    return {path: value for path, value in leaves(data) if is_encrypted(value)}
+    """Every value that looks encrypted, anywhere in the file, damaged ones included."""
+    return {path: value for path, value in all_leaves(data) if looks_encrypted(value)}
 
 
 def _field_is_secret(specs: dict[str, Any], path: Path) -> bool:
-    if path[-1] in NOT_SECRET_KEYS and (len(path) > 3 or path[0] != "sources"):
-        return False  # a key that describes rather than authenticates (host, client_id...)
-    if path[0] != "sources" or len(path) < 3:
-        return True
-    spec = specs.get(path[1])
-    base = path[2].removesuffix("__previous")
-    if spec is None or not spec.has_field(base):
-        return path[-1] not in NOT_SECRET_KEYS
-    if not spec.field(base).secret:
-        return False
-    return len(path) == 3 or path[-1] not in NOT_SECRET_KEYS
+    """secrecy.is_secret, with the source's type when sources.yml defines it."""
+    spec = specs.get(path[1]) if path[0] == "sources" and len(path) > 2 else None
+    return is_secret(path, spec)
 
 
 def secret_literals(data: dict[str, Any], specs: dict[str, Any]) -> dict[Path, str]:
     """The plaintext secret literals to encrypt, by full key path."""
-    return {path: value for path, value in leaves(data)
-            if isinstance(value, str) and value and not is_encrypted(value)
+    return {path: value for path, value in stored_leaves(data)
+            if isinstance(value, str) and value and not looks_encrypted(value)
             and not is_reference(value) and _field_is_secret(specs, path)}
 
 

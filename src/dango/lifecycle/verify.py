@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..credentials import Resolver
-from ..errors import DangoError
+from ..errors import DangoError, DecryptionFailed, KeyUnavailable
 from ..health import DEFAULT_TIMEOUT, INVALID, CheckContext, Health, checker
 from ..sources import Source, SourcesFile
 from . import audit, metadata
@@ -23,7 +23,9 @@ def test_source(project, source: Source, timeout: float = DEFAULT_TIMEOUT,
     resolver = resolver or Resolver(project)
     try:
         config = resolver.resolved_config(source)
-    except DangoError as err:  # an unset ${VAR}, an undecryptable value: not usable
+    except (DecryptionFailed, KeyUnavailable):
+        raise  # a damaged value or a missing key: the test cannot run (exit 2, nothing recorded)
+    except DangoError as err:  # an unset ${VAR}: not usable
         health = Health(INVALID, str(err))
     else:
         health = check_config(project, source, config, timeout)
@@ -32,7 +34,7 @@ def test_source(project, source: Source, timeout: float = DEFAULT_TIMEOUT,
         entries = metadata.load(project)
         metadata.note_verified(entries, source.name, fields, health.status)
         metadata.save(project, entries)
-    audit.record(project, "tested", source=source.name, result=health.status)
+        audit.record(project, "tested", source=source.name, result=health.status)
     return health
 
 

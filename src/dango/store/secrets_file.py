@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MalformedFile
-from .atomic import SECRET_MODE, atomic_write, remove_stale_temporaries, write_target
+from .atomic import SECRET_MODE, atomic_write, in_change, keep_line_endings
 from .references import is_reference
 from .toml_text import headers, key_lines, with_key_added, with_table_added, without_tables
 
@@ -36,35 +36,63 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
 
 
 def read_text(path: Path) -> str:
+    """The file's text ("" when it does not exist), as the open change will write it when
+    it does; one sentence for a file that is not UTF-8, a folder, or unreadable."""
+    from ..errors import FileReadFailed
+    from .atomic import pending
+
+    data = pending(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return ""
+        except OSError as err:
+            raise FileReadFailed(path, err.errno) from None
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return ""
-    except UnicodeDecodeError:
-        raise MalformedFile(path, "is not UTF-8 text") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise MalformedFile(path, "is not UTF-8 text", line,
+                            fix="save it as UTF-8 (in an editor or Excel: \"UTF-8\" encoding)") from None
+    return text.removeprefix("\ufeff")
 
 
 class SecretsFile:
     def __init__(self, path: Path, root: Path, example_path: Path | None, text: str):
         self.path, self.root, self.example_path = path, root, example_path
-        self.text = text
+        self.text = self.original = text
         self.data = parse_toml(path, text)
         self._doc = None
         self._lines: tuple[str, dict] | None = None  # (text it indexes, (table, key) -> line)
-        self.codec = None  # encrypts secrets on write once the project is encrypted
+        self.codec = None  # crypto.codec.Codec: key check and encryption of writes, decryption
 
     @classmethod
     def load(cls, project) -> "SecretsFile":
+        """The file as it is now. On an encrypted project the codec comes with it: before the
+        first edit it checks that the key writes would use is the project's key (a wrong
+        DANGO_MASTER_KEY or keyring key changes nothing, even for a write that encrypts
+        nothing, such as unset), and it encrypts the secrets written. Reading checks nothing."""
+        from ..crypto import looks_encrypted  # the rule alone (no cipher, no keyring)
+
         loaded = cls(project.secrets_path, project.root, project.example_path,
                      read_text(project.secrets_path))
         # Only encrypted projects import the cipher. The settings are read again: another
         # process may have encrypted or decrypted the project since this one started.
-        if project.settings.get("encryption") or "ENC[" in loaded.text:
+        if project.settings.get("encryption") or looks_encrypted(loaded.text):
             from ..crypto.codec import codec_for
             from ..project import load_project
 
-            loaded.codec = codec_for(load_project(project.root))
+            loaded.codec = codec_for(load_project(project.root), loaded.text)
+            if in_change():  # loaded to be changed: a wrong key stops the change before it starts
+                loaded.check_writable()
         return loaded
+
+    def check_writable(self) -> None:
+        """Called before every edit: refuses (exit 2) a write on an encrypted project whose
+        key is not the project's key, before anything is changed or written."""
+        if self.codec is not None:
+            self.codec.check_writable()
 
     # -- reading -------------------------------------------------------------------------
     def sources(self) -> dict[str, Any]:
@@ -113,6 +141,7 @@ class SecretsFile:
         (or the last source's) tables, so the comments that lead to the next table stay
         with it.
         """
+        self.check_writable()
         if secret:
             from .. import redact
 
@@ -137,6 +166,7 @@ class SecretsFile:
     def replace_values(self, values: dict[tuple[str, ...], Any]) -> None:
         """Replace existing values at full key paths in one edit (comments and layout kept);
         used to encrypt or decrypt a whole file at once."""
+        self.check_writable()
         if not values:
             return
         for full, value in values.items():
@@ -148,6 +178,7 @@ class SecretsFile:
 
     def unset(self, source: str, key_path: tuple[str, ...]) -> bool:
         """Delete one key; empty tables it leaves behind stay (they may hold comments)."""
+        self.check_writable()
         table = self.doc.get("sources", {}).get(source)
         for part in key_path[:-1]:
             if table is None or part not in table:
@@ -161,6 +192,7 @@ class SecretsFile:
 
     def remove_source(self, name: str) -> bool:
         """Delete every `[sources.<name>...]` table and nothing else."""
+        self.check_writable()
         if name not in self.sources():
             return False
         expected = dict(self.data)
@@ -182,10 +214,11 @@ class SecretsFile:
         self.data = parse_toml(self.path, self.text)
 
     def save(self) -> None:
-        """Write atomically (0600); callers hold the project lock, so temporaries left by a
-        killed writer are removed first: they hold secrets."""
-        remove_stale_temporaries(write_target(self.path, self.root))
-        atomic_write(self.path, self.text.encode("utf-8"), root=self.root, mode=SECRET_MODE)
+        """Write atomically (0600) with the example, in the change's batch (callers hold the
+        project lock); temporaries left by a killed writer are removed then: they hold
+        secrets. A CRLF file stays CRLF."""
+        text = keep_line_endings(self.original, self.text)
+        atomic_write(self.path, text.encode("utf-8"), root=self.root, mode=SECRET_MODE)
         if self.example_path is not None:
             atomic_write(self.example_path, example_text(self.data).encode("utf-8"), root=self.root)
 
@@ -249,7 +282,8 @@ def example_text(data: dict[str, Any]) -> str:
                 into[key] = value if is_reference(value) else f"<{key}>"
 
     doc = tomlkit.document()
-    for key, value in data.items():
+    # a fixed order (dango's own table last), so the example changes only when a key does
+    for key, value in sorted(data.items(), key=lambda item: item[0] == "dango"):
         if isinstance(value, dict):
             top = tomlkit.table(is_super_table=True)
             placeholders(value, top)

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..credentials import Resolver
-from ..errors import DangoError, SourceNotFound
+from ..errors import DangoError, DecryptionFailed, KeyUnavailable, SourceNotFound
 from ..project import Project
+from ..scan.own import project_secrets
 from ..sources import Source, load_sources
 from . import builder_for
 from .destination import Destination, choose
@@ -82,12 +83,21 @@ def select(project: Project, names: list[str] | None) -> list[Source]:
     return chosen
 
 
+def register_project(project: Project) -> None:
+    """Make every secret value the project holds (sources, destinations, dango's own key),
+    resolved and decrypted where possible, known to the redaction layer before running code
+    that may echo one."""
+    for secret in project_secrets(project)[0]:
+        redact.register(secret.value)
+
+
 def run_sync(project: Project, names: list[str] | None = None, *, full_refresh: bool = False,
              dry_run: bool = False, reporter: Reporter | None = None) -> SyncRun:
     reporter = reporter or Reporter()
     sources = select(project, names)
     resolver = Resolver(project)
-    redact.register_project(project)  # dlt, drivers and HTTP errors may echo any of them
+    _decryptable(resolver, sources)
+    register_project(project)  # dlt, drivers and HTTP errors may echo any of them
     destination = choose(project, resolver)
     if not dry_run:
         _prepare_dlt(project)
@@ -99,6 +109,22 @@ def run_sync(project: Project, names: list[str] | None = None, *, full_refresh: 
         reporter.finished(result)
         run.results.append(result)
     return run
+
+
+def _decryptable(resolver: Resolver, sources: list[Source]) -> None:
+    """Every stored value of the sources to sync, decrypted before any is loaded: a damaged
+    ciphertext or a missing key stops the sync (exit 2, naming the key path and line)
+    rather than failing one source; an unset ${VAR} stays that source's own problem."""
+    for source in sources:
+        for value in resolver.fields(source):
+            if value.origin != "secrets":
+                continue
+            try:
+                resolver.resolve(value)
+            except (DecryptionFailed, KeyUnavailable):
+                raise
+            except DangoError:
+                pass
 
 
 def _sync_one(project: Project, resolver: Resolver, destination: Destination,
