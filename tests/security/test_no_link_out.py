@@ -108,3 +108,22 @@ def test_validate_reports_a_loose_file_that_holds_secrets_with_its_fix(dango, pa
     assert result.code == 1, result
     assert f"{name}: permissions are 644, readable by other users; fix: chmod 600 {name}" in result.out
     assert changes_between(before, tree_state(pay)) == []
+
+
+@pytest.mark.parametrize("name", [".dango/pipelines", ".dango/pipelines/dango_orders", "data",
+                                  "data/warehouse.duckdb"])
+def test_sync_refuses_a_link_out_for_dlt_and_duckdb(dango, project_dir, tmp_path, name):
+    (project_dir / "orders.csv").write_text("id\n1\n")
+    assert dango("source", "add", "csv", "--name", "orders", "--set", "file_path=orders.csv",
+                 "--no-input").code == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = project_dir / name
+    if target.is_dir():
+        target.rmdir()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.symlink_to(outside if not name.endswith(".duckdb") else outside / "warehouse.duckdb")
+    result = dango("sync", "--source", "orders")
+    assert result.code == 2, result
+    assert "outside the project" in result.err and "unexpected" not in result.err
+    assert list(outside.iterdir()) == []

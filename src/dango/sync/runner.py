@@ -100,7 +100,7 @@ def run_sync(project: Project, names: list[str] | None = None, *, full_refresh: 
     register_project(project)  # dlt, drivers and HTTP errors may echo any of them
     destination = choose(project, resolver)
     if not dry_run:
-        _prepare_dlt(project)
+        _prepare_dlt(project, [f"dango_{source.name}" for source in sources], destination)
     run = SyncRun(destination.label, [], dry_run)
     for source in sources:
         reporter.started(source.name, source.type)
@@ -164,13 +164,25 @@ def _sentence(job: Job | None, module, error: BaseException) -> str:
     return sentence or generic(error)
 
 
-def _prepare_dlt(project: Project) -> None:
-    """dlt's settings for this process: telemetry off, all its files inside the project."""
+def _prepare_dlt(project: Project, pipelines: list[str], destination: Destination) -> None:
+    """dlt's settings for this process: telemetry off, all its files inside the project.
+
+    dlt and DuckDB follow links, so every place they will write is checked first: a
+    pipelines folder, a pipeline's own folder, the data folder or the warehouse that a
+    link (a cloned repository can ship one) leads out of the project stops the sync."""
+    from ..store.atomic import create_exclusive, write_target
+
     folder = pipelines_dir(project)
+    for path in (folder, *(folder / name for name in pipelines)):
+        write_target(path, project.root)
+    if destination.kind == "duckdb":
+        from .destination import warehouse_path
+
+        write_target(project.data_dir, project.root)
+        write_target(warehouse_path(project), project.root)
     folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# dlt pipeline state of `dango sync`: local, never committed\n*\n")
+    create_exclusive(write_target(folder / ".gitignore", project.root),
+                     b"# dlt pipeline state of `dango sync`: local, never committed\n*\n", 0o644)
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     os.environ["DLT_DATA_DIR"] = str(folder)
     os.environ["DLT_PROJECT_DIR"] = str(project.root)
