@@ -68,10 +68,19 @@ class MalformedFile(DangoError):
         super().__init__(text)
 
 
+def did_you_mean(given: str, known: list[str]) -> str:
+    """" Did you mean 'x'?" for the closest known word to a typo, else ""."""
+    import difflib
+
+    close = difflib.get_close_matches(given, known, n=1, cutoff=0.6)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
 class UnknownSourceType(DangoError):
     def __init__(self, type_name: str, known: list[str]):
         super().__init__(
             f"Unknown source type {type_name!r}; the known types are: {', '.join(known)}."
+            + did_you_mean(type_name, known)
         )
 
 
@@ -79,6 +88,7 @@ class UnknownField(DangoError):
     def __init__(self, type_name: str, field: str, known: list[str]):
         super().__init__(
             f"A {type_name} source has no field {field!r}; its fields are: {', '.join(known)}."
+            + did_you_mean(field, known)
         )
 
 
@@ -105,7 +115,8 @@ class DuplicateSource(DangoError):
 class SourceNotFound(DangoError):
     def __init__(self, name: str, known: list[str]):
         hint = f"the sources are: {', '.join(known)}" if known else "there are no sources yet"
-        super().__init__(f"No source named {name!r} in .dango/sources.yml ({hint}).")
+        super().__init__(f"No source named {name!r} in .dango/sources.yml ({hint})."
+                         + did_you_mean(name, known))
 
 
 class UnsetVariable(DangoError):

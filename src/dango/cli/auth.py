@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import click
 
+from .main import LazyGroup
 from .output import confirm, emit_json, is_terminal, note, project_from, say, table, warn
 
 CONNECT = "_connect"
 
 
-class AuthGroup(click.Group):
+class AuthGroup(LazyGroup):
     def resolve_command(self, ctx: click.Context, args: list[str]):
         if args and args[0] not in self.commands:
             return CONNECT, self.commands[CONNECT], args
@@ -40,7 +41,7 @@ class ConnectCommand(click.Command):
             raise
 
 
-@click.group("auth", cls=AuthGroup, invoke_without_command=True)
+@click.group("auth", cls=AuthGroup, lazy={}, invoke_without_command=True)
 @click.pass_context
 def auth_group(ctx: click.Context) -> None:
     """Connect sources to Google or Facebook with OAuth, and manage their tokens.

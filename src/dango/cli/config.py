@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from ..show import ShownField, show_config, to_json
+from .main import LazyGroup
 from .output import emit_json, is_terminal, project_from, say, table
 
 
-@click.group("config")
+@click.group("config", cls=LazyGroup, lazy={})
 def config_group() -> None:
     """Show the project's configuration.
 

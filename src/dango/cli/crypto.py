@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..errors import UsageError
+from .main import LazyGroup
 from .output import confirm, emit_json, note, project_from, say, table, warn
 
 
@@ -139,7 +140,7 @@ def rotate_key_command(ctx: click.Context) -> None:
              "decrypts this file.")
 
 
-@click.group("key")
+@click.group("key", cls=LazyGroup, lazy={})
 def key_group() -> None:
     """Move the project's encryption key to another machine.
 

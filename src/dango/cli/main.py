@@ -37,6 +37,20 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with the whole first line of its help (click would cut it to fit
+        with "...")."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            text = command.short_help or (command.help or "").strip().split("\n\n")[0]
+            rows.append((name, " ".join(text.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         name = self.aliases.get(name, name)
         if name in self.lazy:
@@ -76,7 +90,7 @@ def help_command(ctx: click.Context, command: tuple[str, ...]) -> None:
       dango help secrets set
     """
     group: click.Command = cli
-    sub_ctx = click.Context(cli, info_name="dango", obj=ctx.obj)
+    sub_ctx = click.Context(cli, info_name="dango", obj=ctx.obj, **cli.context_settings)
     for name in command:
         if not isinstance(group, click.Group):
             break
@@ -86,6 +100,35 @@ def help_command(ctx: click.Context, command: tuple[str, ...]) -> None:
         group = found
         sub_ctx = click.Context(found, info_name=name, parent=sub_ctx, obj=ctx.obj)
     click.echo(sub_ctx.get_help())
+
+
+GLOBAL_FLAGS = ("--debug",)
+GLOBAL_OPTIONS = ("--project",)  # each takes a value
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """`argv` with the global options moved before the subcommand, so that
+    `dango config show --project DIR` and `dango sync --debug` work as `dango --project DIR
+    config show` does. Nothing after `--` moves (the command line of `dango exec`)."""
+    moved: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            rest.extend(argv[index:])
+            break
+        if arg in GLOBAL_FLAGS:
+            moved.append(arg)
+        elif arg in GLOBAL_OPTIONS and index + 1 < len(argv):
+            moved.extend(argv[index:index + 2])
+            index += 1
+        elif arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return moved + rest
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -98,7 +141,8 @@ def main(argv: list[str] | None = None) -> None:
     from ..store.atomic import safe_umask
 
     safe_umask()  # nothing created from here on (dlt's and DuckDB's files too) is writable by others
-    debug = "--debug" in (argv if argv is not None else sys.argv)
+    argv = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
+    debug = "--debug" in argv
     try:
         # Without standalone mode click returns (not raises) the code of `ctx.exit(n)`.
         code = cli.main(args=argv, prog_name="dango", standalone_mode=False)
@@ -121,10 +165,10 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
     except OSError as err:  # a user's file that cannot be read or written: one sentence
-        from ..errors import os_problem
+        from ..errors import os_problem, shown_path
 
         problem, fix = os_problem(err.errno)
-        place = f" {redact.redact(str(err.filename))}" if err.filename else ""
+        place = f" {redact.redact(shown_path(str(err.filename)))}" if err.filename else ""
         click.echo(f"error: could not use{place}: {problem}; {fix}, and run the command again.", err=True)
         if debug:
             import traceback

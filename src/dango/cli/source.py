@@ -47,13 +47,14 @@ def _prompt(spec_field: Field) -> object | None:
 
 @source_group.command("add")
 @click.argument("type_name", metavar="TYPE")
-@click.option("--name", "name", required=True, help="Source name: a lowercase identifier.")
+@click.option("--name", "name", help="Source name: a lowercase identifier (default: the type, when "
+              "no source has that name yet).")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Set a field (repeatable).")
 @click.option("--ref", "refs", multiple=True, metavar="FIELD=ENV_VAR",
               help="Store ${ENV_VAR} instead of a value (repeatable).")
 @click.option("--no-input", is_flag=True, help="Never prompt; missing secrets stay unset.")
 @click.pass_context
-def add_command(ctx: click.Context, type_name: str, name: str, sets: tuple[str, ...],
+def add_command(ctx: click.Context, type_name: str, name: str | None, sets: tuple[str, ...],
                 refs: tuple[str, ...], no_input: bool) -> None:
     """Add a source of TYPE to .dango/sources.yml and its credentials to .dlt/secrets.toml.
 
@@ -65,6 +66,7 @@ def add_command(ctx: click.Context, type_name: str, name: str, sets: tuple[str, 
 
     \b
     Examples:
+      dango source add stripe
       dango source add stripe --name stripe_payments
       dango source add stripe --name stripe_payments --ref stripe_secret_key=STRIPE_API_KEY
       dango source add csv --name orders --set file_path=data/orders.csv --no-input
@@ -73,16 +75,33 @@ def add_command(ctx: click.Context, type_name: str, name: str, sets: tuple[str, 
 
     project = project_from(ctx)
     spec = get_type(type_name)
+    interactive = not no_input and sys.stdin.isatty()
+    if name is None:
+        name = _default_name(project, spec.name, interactive)
     check_source_name(name)
     values = parse_values(spec, list(sets), list(refs))
     for message in values.warnings:
         warn(message)
-    if not no_input and sys.stdin.isatty():
+    if interactive:
         _ask_missing(project, spec, name, values)
     result = add_source(project, spec.name, name, values)
     say(f"Added source {name} ({spec.name}).")
     for field_name in result.unset_secrets:
         warn(f"{field_name} is not set; store it with: dango secrets set {name}.{field_name}")
+
+
+def _default_name(project, type_name: str, interactive: bool) -> str:
+    """The name of a source added without --name: asked for on a terminal (the type as the
+    default while it is free), else the type itself; a taken type name is one sentence."""
+    from ..errors import DuplicateSource
+
+    sources = SourcesFile(project)
+    free = type_name not in sources.names()
+    if interactive:
+        return click.prompt("Source name", default=type_name if free else None, err=True).strip()
+    if not free:
+        raise DuplicateSource(type_name, project.relative(sources.path))
+    return type_name
 
 
 def _ask_missing(project, spec, name: str, values) -> None:
