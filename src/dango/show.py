@@ -11,6 +11,7 @@ from typing import Any
 
 from .credentials import FieldValue, Resolver, env_override_name
 from .project import Project
+from .secrecy import is_secret
 from .sources import Source, SourcesFile
 from .store.mask import mask
 from .store.references import is_reference
@@ -20,7 +21,7 @@ from .store.references import is_reference
 class ShownField:
     field: str
     secret: bool
-    origin: str  # env | secrets | sources | default | missing
+    origin: str  # env | secrets | sources | default | missing (needed) | optional (not set)
     value: Any  # masked when secret; None when missing
     references: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
@@ -38,9 +39,28 @@ def show_config(project: Project, only: str | None = None) -> list[ShownSource]:
     sources_file = SourcesFile(project)
     sources = [sources_file.get(only)] if only else sources_file.sources
     resolver = Resolver(project)
-    shown = [ShownSource(s.name, s.type, s.enabled, [shown_field(resolver, s, v) for v in resolver.fields(s)])
-             for s in sources]
+    shown = [ShownSource(s.name, s.type, s.enabled, _shown_fields(resolver, s)) for s in sources]
     _flag_overdue(project, shown)
+    return shown
+
+
+def _shown_fields(resolver: Resolver, source: Source) -> list[ShownField]:
+    """Every field of the source; one that is not set is "missing" when the source needs
+    it, "optional" otherwise, and left out when the OAuth `credentials` table holds it."""
+    values = resolver.fields(source)
+    present = {value.field.name for value in values if value.present}
+    required = set(source.spec.missing(present) or ())
+    table = next((value.raw for value in values
+                  if value.field.name == "credentials" and isinstance(value.raw, dict)), {})
+    shown = []
+    for value in values:
+        item = shown_field(resolver, source, value)
+        if value.origin == "missing":
+            if value.field.name in table:
+                continue  # shown as credentials.<key>
+            if value.field.name not in required:
+                item.origin = "optional"
+        shown.append(item)
     return shown
 
 
@@ -66,17 +86,19 @@ def shown_field(resolver: Resolver, source: Source, value: FieldValue) -> ShownF
         return shown
     if value.origin == "secrets" and value.key != value.field.name:
         shown.note = f"stored as {value.key}"
-    shown.value = _display(resolver, value.raw, secret, value.key_path)
+    shown.value = _display(resolver, value.raw, secret, value.key_path, source)
     if isinstance(value.raw, str) and is_reference(value.raw):
         shown.references = [{"variable": name, "set": is_set}
                             for name, is_set in resolver.reference_status(value.raw)]
     return shown
 
 
-def _display(resolver: Resolver, raw: Any, secret: bool, key_path: str) -> Any:
-    """References as written, secret literals masked, tables field by field."""
+def _display(resolver: Resolver, raw: Any, secret: bool, key_path: str, source: Source) -> Any:
+    """References as written, secret literals masked, tables field by field (what is
+    secret inside a table is decided by secrecy.is_secret, as everywhere)."""
     if isinstance(raw, dict):
-        return {k: _display(resolver, v, secret and k not in NOT_SECRET_TOKEN_KEYS, f"{key_path}.{k}")
+        return {k: _display(resolver, v, secret and is_secret((*key_path.split("."), str(k)), source.spec),
+                            f"{key_path}.{k}", source)
                 for k, v in raw.items()}
     if isinstance(raw, str) and is_reference(raw):
         return raw
@@ -84,10 +106,6 @@ def _display(resolver: Resolver, raw: Any, secret: bool, key_path: str) -> Any:
         return raw
     return mask(resolver.decode(raw, key_path) if isinstance(raw, str) else raw)
 
-
-# Keys of an OAuth credentials table that describe the grant rather than being secret.
-NOT_SECRET_TOKEN_KEYS = frozenset({"scopes", "expires_at", "project_id", "token_type", "account",
-                                   "status", "provider", "client_id"})
 
 
 def to_json(shown: list[ShownSource]) -> dict[str, Any]:

@@ -89,3 +89,32 @@ def test_oauth_tokens_are_masked_but_scopes_are_not(dango, project_dir):
 def test_unknown_source(dango, project_dir):
     result = dango("config", "show", "--source", "nope")
     assert result.code == 2 and "No source named 'nope'" in result.err
+
+
+def test_oauth_credentials_show_as_rows_and_set_fields_are_never_not_set(dango, project_dir):
+    assert dango("source", "add", "google_sheets", "--name", "sheet", "--set", "spreadsheet_url_or_id=abc",
+                 "--no-input").code == 0
+    with (project_dir / ".dlt" / "secrets.toml").open("a") as handle:
+        handle.write('[sources.sheet.credentials]\nclient_id = "1234-abc.apps.googleusercontent.com"\n'
+                     'client_secret = "GOCSPX-s3cr3tValueForShowTest"\nrefresh_token = "1//0refreshValue42424242"\n'
+                     'expiry = "2026-12-01T00:00:00+00:00"\naccount = "me@example.com"\n'
+                     'scopes = ["https://www.googleapis.com/auth/spreadsheets.readonly"]\n')
+    out = dango("config", "show").out
+    rows = {line.split()[0]: line.split()[1] for line in out.splitlines() if line.startswith("credentials.")}
+    assert rows == {"credentials.client_id": "1234-abc.apps.googleusercontent.com",
+                    "credentials.client_secret": "GOCSPX-***************",
+                    "credentials.refresh_token": "1//***************",
+                    "credentials.expiry": "2026-12-01T00:00:00+00:00",
+                    "credentials.account": "me@example.com",
+                    "credentials.scopes": "https://www.googleapis.com/auth/spreadsheets.readonly"}
+    assert "(not set)" not in out and "missing" not in out
+    assert max(len(line) for line in out.splitlines()) < 120
+
+
+def test_optional_fields_that_are_not_set_are_optional_not_missing(dango, project_dir):
+    assert dango("source", "add", "stripe", "--name", "pay", "--no-input").code == 0
+    out = dango("config", "show").out
+    assert "start_date" not in out  # optional and not set: left out
+    assert "stripe_secret_key  (not set)" in out and "missing" in out  # required: missing
+    every = dango("config", "show", "--all").out
+    assert "start_date" in every and "(optional, not set)" in every

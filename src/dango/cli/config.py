@@ -19,16 +19,28 @@ def config_group() -> None:
     """
 
 
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _rows(shown: ShownField) -> list[tuple[str, str, str]]:
+    """One row per field; a table (OAuth credentials) one row per key."""
+    origin = shown.origin + (f"; {shown.note}" if shown.note else "")
+    if isinstance(shown.value, dict):
+        return [(f"{shown.field}.{key}", _text(value), origin) for key, value in shown.value.items()]
+    return [(shown.field, _value_text(shown), origin)]
+
+
 def _value_text(shown: ShownField) -> str:
     if shown.origin == "missing":
         return "(not set)"
-    text = str(shown.value)
-    if isinstance(shown.value, bool):
-        text = "true" if shown.value else "false"
-    elif isinstance(shown.value, list):
-        text = ", ".join(str(item) for item in shown.value)
-    elif isinstance(shown.value, dict):
-        text = ", ".join(f"{k}={v}" for k, v in shown.value.items())
+    if shown.origin == "optional":
+        return "(optional, not set)"
+    text = _text(shown.value)
     if shown.references:
         text += " (" + ", ".join(f"{r['variable']} {'set' if r['set'] else 'NOT SET'}"
                                  for r in shown.references) + ")"
@@ -38,11 +50,13 @@ def _value_text(shown: ShownField) -> str:
 @config_group.command("show")
 @click.option("--source", "only", metavar="NAME", help="Show one source only.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@click.option("--all", "show_all", is_flag=True, help="Also list optional fields that are not set.")
 @click.pass_context
-def show_command(ctx: click.Context, only: str | None, as_json: bool) -> None:
+def show_command(ctx: click.Context, only: str | None, as_json: bool, show_all: bool) -> None:
     """Show every source and its credentials, secrets masked.
 
-    References show as ${VAR} with whether the variable is set.
+    References show as ${VAR} with whether the variable is set; OAuth credentials one row
+    per key. Optional fields that are not set are left out unless --all is given.
 
     \b
     Example:
@@ -57,8 +71,7 @@ def show_command(ctx: click.Context, only: str | None, as_json: bool) -> None:
         return
     for number, source in enumerate(shown):
         title = f"{source.name} ({source.type}{'' if source.enabled else ', disabled'})"
-        rows = [(f.field, _value_text(f), f.origin + (f"; {f.note}" if f.note else ""))
-                for f in source.fields]
+        rows = [row for f in source.fields if show_all or f.origin != "optional" for row in _rows(f)]
         if number and not is_terminal():
             say()
         table(["field", "value", "from"], rows, title=title)
