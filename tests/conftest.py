@@ -182,3 +182,18 @@ def changes_between(before: dict, after: dict) -> list[str]:
             what = [label for label, a, b in zip(("kind", "mode", "mtime", "content"), old, new) if a != b]
             lines.append(f"changed {name} ({', '.join(what) or 'target'})")
     return lines
+
+
+def pytest_assertrepr_compare(op, left, right):
+    """A failing comparison of two file snapshots names the files that differ, in a few
+    lines, instead of diffing their contents."""
+    def is_snapshot(value) -> bool:
+        return isinstance(value, dict) and bool(value) and all(
+            isinstance(k, str) and isinstance(v, (bytes, tuple)) for k, v in value.items())
+
+    if op == "==" and is_snapshot(left) and is_snapshot(right):
+        lines = [f"only before: {name}" for name in sorted(set(left) - set(right))]
+        lines += [f"only after: {name}" for name in sorted(set(right) - set(left))]
+        lines += [f"differs: {name}" for name in sorted(set(left) & set(right)) if left[name] != right[name]]
+        return ["file snapshots differ:", *lines[:20]]
+    return None

@@ -129,7 +129,7 @@ def test_status_names_the_backend_and_warns_about_a_plaintext_keyring(encrypted,
     assert status["encrypted"] and status["reachable"] is True
     assert status["backend"] == "keyrings.alt.file.PlaintextKeyring" and status["plaintext_backend"]
     assert status["counts"] == {"encrypted": len(SECRET_PATHS), "reference": 1}
-    assert "stores keys unencrypted" in result.err
+    assert "keeps the encryption key unencrypted" in result.err
     text = cdango("secrets", "status")
     assert "Encryption: on, key " in text.out and "Key reachable: yes" in text.out, text
     assert any(l.split()[:2] == ["sources.pg.password", "encrypted"] for l in text.out.splitlines())
@@ -182,3 +182,18 @@ def test_status_exits_1_when_the_key_is_unreachable(encrypted, cdango, home):
     assert result.code == 1, result
     status = json.loads(result.out)
     assert status["reachable"] is False and "keyrings.alt" in status["problem"]
+
+
+def test_encrypt_warns_at_once_when_the_key_lands_in_a_plaintext_keyring_file(rich_project, cdango):
+    result = cdango("secrets", "encrypt")
+    assert result.code == 0, result
+    assert "PlaintextKeyring keeps the encryption key unencrypted in a file" in result.err
+    assert "DANGO_MASTER_KEY" in result.err
+    with_env = cdango("secrets", "rotate-key", env_extra={})
+    assert "unencrypted in a file" in with_env.err
+
+
+def test_status_says_plainly_when_no_keyring_backend_can_keep_a_key(rich_project, dango):
+    result = dango("secrets", "status", env_extra={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    assert "Key from: nowhere: no usable keyring backend on this machine" in result.out, result
+    assert "keyrings.alt" in result.out and "DANGO_MASTER_KEY" in result.out

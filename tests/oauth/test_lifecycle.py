@@ -36,6 +36,11 @@ def test_list_and_status(dango, connect, auth_env, project_dir, sheet):
     assert list_grants(load_project(project_dir), "sheet")[0].account == "ada@example.com"
     status = dango("auth", "status", "--source", "sheet", env_extra=auth_env)
     assert status.code == 0 and "spreadsheets.readonly" in status.out and "valid" in status.out
+    # a source whose grant is missing (or revoked, or expired) is a problem found: exit 1
+    for args in (["--source", "ga"], [], ["--json"]):
+        missing = dango("auth", "status", *args, env_extra=auth_env)
+        assert missing.code == 1, missing
+    assert "fix: run `dango auth ga`" in dango("auth", "status", env_extra=auth_env).out
 
 
 def test_refresh_writes_a_new_access_token(dango, connect, project_dir, auth_env, sheet):

@@ -6,6 +6,8 @@ subcommand is a source name or type (source names can never be a subcommand word
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .main import LazyGroup
@@ -120,8 +122,11 @@ def status_command(ctx: click.Context, only: str | None, as_json: bool) -> None:
     project = project_from(ctx)
     grants = list_grants(project, only)
     _warn_overdue(project, [g.source for g in grants if g.status != "missing"])
+    unusable = [g for g in grants if g.status in UNUSABLE]
     if as_json:
         emit_json([g.to_json() for g in grants])
+        if unusable:
+            sys.exit(1)  # the command ran and found a problem
         return
     if not grants:
         say("No OAuth sources.")
@@ -133,8 +138,13 @@ def status_command(ctx: click.Context, only: str | None, as_json: bool) -> None:
             say(f"  access token expires: {g.expires_at}")
         if g.scopes:
             say(f"  scopes: {' '.join(g.scopes)}")
-        if g.status in ("missing", "revoked", "expired"):
+        if g.status in UNUSABLE:
             say(f"  fix: run `dango auth {g.source}`")
+    if unusable:
+        sys.exit(1)  # a grant that is missing, revoked or expired: a problem found
+
+
+UNUSABLE = ("missing", "revoked", "expired")  # grant states that stop a sync: `auth status` exits 1
 
 
 def _warn_overdue(project, names: list[str]) -> None:

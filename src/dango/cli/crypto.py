@@ -46,6 +46,27 @@ def encrypt_command(ctx: click.Context, target: str | None) -> None:
     count = len(outcome.changed)
     say(f"Encrypted {count} value{'s' if count != 1 else ''} with key {outcome.key_id}"
         + (" (nothing left in plaintext)." if count == 0 else "."))
+    warn_if_plaintext_backend()
+
+
+PLAINTEXT_BACKEND = ("the keyring backend {backend} keeps the encryption key unencrypted in a file "
+                     "in your home folder, so anyone who can read that file can decrypt "
+                     ".dlt/secrets.toml; use the system keyring where there is one (GNOME Keyring, "
+                     "KWallet, macOS Keychain), or keep the key in DANGO_MASTER_KEY from a secret "
+                     "store and delete it from that file.")
+
+
+NO_BACKEND_HELP = ("install one (`pip install keyrings.alt` on a machine without a desktop keyring) "
+                   "or set DANGO_MASTER_KEY to the key (base64)")
+
+
+def warn_if_plaintext_backend() -> None:
+    """Say at once when the key just stored or used sits in a plaintext keyring file."""
+    from ..crypto.keys import where
+
+    place = where()
+    if place.kind == "keyring" and place.plaintext:
+        warn(PLAINTEXT_BACKEND.format(backend=place.backend))
 
 
 @click.command("decrypt")
@@ -83,8 +104,7 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
 
     status = project_status(project_from(ctx))
     if status.plaintext_backend:
-        warn(f"the keyring backend {status.backend} stores keys unencrypted in a file; use the "
-             "system keyring where there is one, or DANGO_MASTER_KEY from a secret store.")
+        warn(PLAINTEXT_BACKEND.format(backend=status.backend))
     for leftover in status.leftovers:
         warn(f"{leftover} is a copy of secrets.toml left by an interrupted write and may hold "
              f"plaintext credentials; delete it (`rm {leftover}`), or run any command that changes "
@@ -99,6 +119,9 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     say(f"Encryption: {'on, key ' + str(status.key_id) if status.encrypted else 'off'}")
     if status.key_store == "env":
         say("Key from: DANGO_MASTER_KEY")
+    elif status.usable_backend is False:
+        say(f"Key from: nowhere: no usable keyring backend on this machine (only {status.backend}); "
+            f"{NO_BACKEND_HELP}")
     elif status.backend:
         say(f"Key from: keyring ({status.backend})")
     if status.reachable is not None:
@@ -135,6 +158,8 @@ def rotate_key_command(ctx: click.Context) -> None:
     outcome = rotate_key(project_from(ctx), announce)
     count = len(outcome.changed)
     say(f"Re-encrypted {count} value{'s' if count != 1 else ''} with the new key {outcome.key_id}.")
+    if outcome.new_key is None:
+        warn_if_plaintext_backend()
     if outcome.new_key is not None:
         warn("update DANGO_MASTER_KEY to the new key printed above; the old key no longer "
              "decrypts this file.")
@@ -188,6 +213,7 @@ def key_import_command(ctx: click.Context) -> None:
     for message in warnings:
         warn(message)
     say(f"Stored key {kid} in the keyring.")
+    warn_if_plaintext_backend()
 
 
 @click.command("export")

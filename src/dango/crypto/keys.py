@@ -60,13 +60,15 @@ class Where:
     kind: str  # "env" | "keyring"
     backend: str  # the keyring backend's class path, or "DANGO_MASTER_KEY"
     plaintext: bool  # the backend keeps keys unencrypted (keyrings.alt PlaintextKeyring)
+    usable: bool = True  # False: only keyring's fail or null backend, which keep nothing
 
 
 def where() -> Where:
     if env_key() is not None:
         return Where("env", ENV, False)
     instance = keyring_io.backend()
-    return Where("keyring", keyring_io.backend_name(instance), keyring_io.stores_plaintext(instance))
+    return Where("keyring", keyring_io.backend_name(instance), keyring_io.stores_plaintext(instance),
+                 not keyring_io.stores_nothing(instance))
 
 
 def _usable_backend() -> object:

@@ -26,6 +26,7 @@ class Status:
     reachable: bool | None  # None: nothing to reach (not encrypted, no ciphertext)
     problem: str | None
     values: list[dict[str, Any]] = field(default_factory=list)  # key_path, state, key_id
+    usable_backend: bool | None = None  # False: no keyring backend can keep a key here
     # temporaries an interrupted write left beside secrets.toml (they may hold plaintext)
     leftovers: list[str] = field(default_factory=list)
 
@@ -68,6 +69,7 @@ def project_status(project) -> Status:
     try:
         where = keys.where()
         result.key_store, result.backend, result.plaintext_backend = where.kind, where.backend, where.plaintext
+        result.usable_backend = where.usable
         if wanted:
             for needed in wanted:
                 keys.get_key(project, needed)
