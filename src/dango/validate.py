@@ -53,12 +53,65 @@ def validate(project: Project, *, live: bool = False, timeout: float = 10.0) -> 
                 f"{secrets_rel}:{line}" if line else secrets_rel,
                 f"[sources.{name}] matches no source in .dango/sources.yml",
                 f"add the source with `dango source add TYPE --name {name}`, or delete the section"))
+    problems += oauth_problems(resolver, sources, secrets_rel)
+    problems += encryption_problems(project, resolver, sources, secrets_rel)
+    problems += fingerprint_problems(resolver, secrets_rel)
     problems += permission_problems(project)
     problems += git_problems(project)
     problems += rotation_problems(project, known)
     if live:
         problems += live_problems(project, timeout)
     return Report(problems, warnings)
+
+
+def oauth_problems(resolver: Resolver, sources: list[Source], secrets_rel: str) -> list[Problem]:
+    """Enabled OAuth sources without tokens, or whose grant was found revoked: they cannot
+    sync until `dango auth NAME` runs (read from the file: nothing is decrypted or sent)."""
+    from .oauth.providers import PROVIDERS
+
+    problems = []
+    for source in sources:
+        provider = PROVIDERS.get(source.spec.oauth_provider or "")
+        if provider is None or not source.enabled:
+            continue
+        section = resolver.secrets.section(source.name) or {}
+        table = section.get("credentials") if isinstance(section.get("credentials"), dict) else {}
+        token = table.get("refresh_token") if provider.has_refresh_token else section.get("access_token")
+        at = _at(secrets_rel, _header_line(resolver, source.name))
+        if not token:
+            problems.append(Problem(source.name, "has no OAuth tokens yet, so it cannot sync",
+                                    f"run `dango auth {source.name}`"))
+        elif table.get("revoked") is True:
+            problems.append(Problem(at, f"the OAuth grant of {source.name} was found revoked",
+                                    f"run `dango auth {source.name}` to connect it again"))
+    return problems
+
+
+def encryption_problems(project: Project, resolver: Resolver, sources: list[Source],
+                        secrets_rel: str) -> list[Problem]:
+    """On an encrypted project, each secret still stored in plaintext."""
+    from .crypto import policy, state
+
+    if not state.is_encrypted(project):
+        return []
+    specs = {source.name: source.spec for source in sources}
+    return [Problem(_at(secrets_rel, resolver.secrets.line_of(path[:-1], path[-1])),
+                    f"{'.'.join(path)} is stored in plaintext although the project is encrypted",
+                    "dango secrets encrypt")
+            for path in policy.secret_literals(resolver.secrets.data, specs)]
+
+
+def fingerprint_problems(resolver: Resolver, secrets_rel: str) -> list[Problem]:
+    """`[dango] fingerprint_key`, the key of the credential fingerprints, must exist."""
+    from .lifecycle.fingerprint import KEY_PATH
+
+    if resolver.secrets.get_path(KEY_PATH):
+        return []
+    return [Problem(secrets_rel, "has no [dango] fingerprint_key, the key of the credential "
+                    "fingerprints in .dango/credentials.yml and audit.log",
+                    "the next credential change (such as `dango secrets set`) creates a new one; "
+                    "fingerprints recorded under the old key then stop matching the values, and "
+                    "each is recorded anew the next time its credential changes")]
 
 
 def rotation_problems(project: Project, sources: set[str]) -> list[Problem]:

@@ -91,9 +91,42 @@ def test_a_google_client_in_the_sources_own_section_is_accepted(dango, project_d
     secrets = project_dir / ".dlt/secrets.toml"
     secrets.write_text('[sources.google_sheets]\nclient_id = "123.apps.googleusercontent.com"\n'
                        'client_secret = "GOCSPX-abc"\n' + DANGO_SECTION)
-    result = dango("validate")
-    assert result.code == 0, result
+    result = dango("validate")  # the layout is fine; only the tokens `dango auth` writes are missing
+    assert result.out.strip() == ("google_sheets: has no OAuth tokens yet, so it cannot sync; "
+                                  "fix: run `dango auth google_sheets`"), result
     shown = json.loads(dango("config", "show", "--json").out)["sources"][0]["fields"]
     values = {f["field"]: f["value"] for f in shown}
     assert values["client_id"] == "123.apps.googleusercontent.com"
     assert values["client_secret"] == "GOCSPX-***************"
+
+
+def test_an_oauth_source_without_tokens_is_a_problem(dango, project_dir):
+    assert dango("source", "add", "google_sheets", "--name", "sheet", "--set", "spreadsheet_url_or_id=abc",
+                 "--no-input").code == 0
+    result = dango("validate")
+    assert result.code == 1
+    assert "sheet: has no OAuth tokens yet, so it cannot sync; fix: run `dango auth sheet`" in result.out
+
+
+def test_a_missing_fingerprint_key_is_a_problem_with_what_recreating_it_does(dango, project_dir):
+    path = project_dir / ".dlt" / "secrets.toml"
+    path.write_text(path.read_text().split("[dango]")[0])
+    result = dango("validate")
+    assert result.code == 1
+    assert ".dlt/secrets.toml: has no [dango] fingerprint_key" in result.out
+    assert "fingerprints recorded under the old key then stop matching" in result.out
+
+
+def test_a_plaintext_value_in_an_encrypted_project_is_a_problem(dango, project_dir):
+    key = {"DANGO_MASTER_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}
+    assert dango("source", "add", "stripe", "--name", "pay", "--no-input").code == 0
+    assert dango("secrets", "set", "pay.stripe_secret_key", input="sk_test_0123456789abcdef",
+                 env_extra=key).code == 0
+    assert dango("secrets", "encrypt", env_extra=key).code == 0
+    assert dango("validate", env_extra=key).code == 0
+    path = project_dir / ".dlt" / "secrets.toml"
+    path.write_text(path.read_text() + '\n[sources.hand]\napi_key = "typed-in-by-hand-0123"\n')
+    result = dango("validate", env_extra=key)
+    assert result.code == 1
+    assert "sources.hand.api_key is stored in plaintext although the project is encrypted; " \
+           "fix: dango secrets encrypt" in result.out
