@@ -97,6 +97,13 @@ def files_containing(root: Path, needle: str) -> list[str]:
     return [name for name, data in snapshot(root).items() if needle.encode() in data]
 
 
+def skip_or_fail(message: str):
+    """Skip locally when a part the test needs is missing; fail under CI=true."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (required under CI)")
+    pytest.skip(message)
+
+
 def require_binary(name: str) -> str:
     """The path of a server binary; skip locally when missing, fail under CI=true."""
     path = shutil.which(name)

@@ -29,7 +29,8 @@ def run_blocks(blocks: list[str], tmp_path: Path, env: dict[str, str]) -> subpro
     (tmp_path / "examples").symlink_to(REPO / "examples")
     script = "set -euo pipefail\n" + "\n".join(runnable(b) for b in blocks)
     path = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    run_env = {**env, "PATH": path, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"}
+    run_env = {**env, "PATH": path, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+               "TMPDIR": str(tmp_path)}  # the tour's `cd "$(mktemp -d)"` lands in the test's folder
     return subprocess.run(["bash", "-c", script], cwd=tmp_path, env=run_env, capture_output=True,
                           text=True, timeout=600)
 
@@ -40,11 +41,14 @@ def test_readme_and_docs_shell_blocks_run_as_written(tmp_path, env):
     assert len(blocks) >= 2
     proc = run_blocks(blocks, tmp_path, env)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    secrets = (tmp_path / "shop/.dlt/secrets.toml").read_text()
+    shops = list(tmp_path.glob("tmp.*/shop"))
+    assert len(shops) == 1, shops
+    shop = shops[0]
+    secrets = (shop / ".dlt/secrets.toml").read_text()
     assert "ENC[v1,AES256_GCM" in secrets and "a-long-database-password" not in secrets
     for secret in ("sk_test_replace_me", "a-long-database-password"):
         assert secret not in proc.stdout + proc.stderr
     import duckdb
 
-    with duckdb.connect(str(tmp_path / "shop/data/warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(shop / "data/warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from raw_orders.orders").fetchone()[0] == 500

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import CANARY_PASSWORD, files_containing
+from tests.conftest import CANARY_PASSWORD, files_containing, skip_or_fail
 from tests.sync.helpers import ORDERS, add, count, tables
 
 PG = dict(host="127.0.0.1", port=5432, user="postgres", dbname="test")
@@ -18,7 +18,7 @@ def pg_connect(dbname: str = "test"):
     try:
         con = psycopg2.connect(**dict(PG, dbname=dbname), connect_timeout=5)
     except psycopg2.OperationalError as error:
-        pytest.skip(f"PostgreSQL is not running on 127.0.0.1:5432 ({error})")
+        skip_or_fail(f"PostgreSQL is not running on 127.0.0.1:5432 ({error})")
     con.autocommit = True
     return con
 
@@ -28,7 +28,7 @@ def my_connect(database: str | None = None):
     try:
         return pymysql.connect(**MY, database=database, autocommit=True, connect_timeout=5)
     except pymysql.err.OperationalError as error:
-        pytest.skip(f"MariaDB is not running on 127.0.0.1:3306 ({error})")
+        skip_or_fail(f"MariaDB is not running on 127.0.0.1:3306 ({error})")
 
 
 @pytest.fixture
