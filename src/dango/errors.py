@@ -163,28 +163,31 @@ def os_problem(code: int | None) -> tuple[str, str]:
         return _OS_PROBLEMS[name]
     import os
 
-    return (os.strerror(code).lower() if code else "an operating system error",
-            "fix that and run the command again")
+    return (os.strerror(code).lower() if code else "an operating system error", "fix that")
 
 
-class FileWriteFailed(DangoError):
+class FileProblem(DangoError):
+    """A project file that could not be read or written, for an operating system reason."""
+
+    verb, outcome = "use", ""
+
+    def __init__(self, path: Path | str, code: int | None):
+        self.path, self.code = path, code
+        problem, fix = os_problem(code)
+        super().__init__(f"Could not {self.verb} {shown_path(path)}: {problem}{self.outcome}. "
+                         f"{fix[0].upper()}{fix[1:]} and run the command again.")
+
+
+class FileWriteFailed(FileProblem):
     """A project file could not be written; the change was not made (exit 2)."""
 
-    def __init__(self, path: Path | str, code: int | None):
-        self.path, self.code = path, code
-        problem, fix = os_problem(code)
-        super().__init__(f"Could not write {shown_path(path)}: {problem}; nothing was changed. "
-                         f"{fix[0].upper()}{fix[1:]} and run the command again.")
+    verb, outcome = "write", "; nothing was changed"
 
 
-class FileReadFailed(DangoError):
+class FileReadFailed(FileProblem):
     """A project file exists but could not be read (exit 2)."""
 
-    def __init__(self, path: Path | str, code: int | None):
-        self.path, self.code = path, code
-        problem, fix = os_problem(code)
-        super().__init__(f"Could not read {shown_path(path)}: {problem}. "
-                         f"{fix[0].upper()}{fix[1:]} and run the command again.")
+    verb = "read"
 
 
 class NeedsConfirmation(DangoError):

@@ -154,18 +154,25 @@ def _prepare(target: Path, path: Path, data: bytes, mode: int | None) -> str:
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as err:
         raise FileWriteFailed(path, err.errno) from None
+    # mkstemp creates the file 0600; widen it only for non-secret files
+    _fill(fd, data, path, tmp_name, None if mode == 0o600 else mode & ~NOT_WRITABLE_BY_OTHERS)
+    return tmp_name
+
+
+def _fill(fd: int, data: bytes, path: Path, created: str | Path, mode: int | None = None) -> None:
+    """Write `data` to the file just created as `fd` and fsync it; on a failure the file
+    (`created`) is removed and the error names `path`."""
     try:
-        if mode != 0o600:  # mkstemp creates the file 0600; widen it only for non-secret files
-            os.fchmod(fd, mode & ~NOT_WRITABLE_BY_OTHERS)
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
     except OSError as err:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+        with contextlib.suppress(OSError):
+            os.unlink(created)
         raise FileWriteFailed(path, err.errno) from None
-    return tmp_name
 
 
 def _open_append(target: Path, path: Path) -> int:
@@ -324,15 +331,7 @@ def create_exclusive(path: Path, data: bytes, mode: int) -> bool:
         return False
     except OSError as err:
         raise FileWriteFailed(path, err.errno) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-        raise FileWriteFailed(path, err.errno) from None
+    _fill(fd, data, path, path)
     fsync_dir(path.parent)
     return True
 
