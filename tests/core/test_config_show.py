@@ -96,7 +96,7 @@ def test_oauth_credentials_show_as_rows_and_set_fields_are_never_not_set(dango, 
                  "--no-input").code == 0
     with (project_dir / ".dlt" / "secrets.toml").open("a") as handle:
         handle.write('[sources.sheet.credentials]\nclient_id = "1234-abc.apps.googleusercontent.com"\n'
-                     'client_secret = "GOCSPX-s3cr3tValueForShowTest"\nrefresh_token = "1//0refreshValue42424242"\n'
+                     'client_secret = "GOCSPX-s3cr3tValueForShowTest"\nrefresh_token = "1//0refreshValue42424242"\n'  # dango:allow (a test fake)
                      'expiry = "2026-12-01T00:00:00+00:00"\naccount = "me@example.com"\n'
                      'scopes = ["https://www.googleapis.com/auth/spreadsheets.readonly"]\n')
     out = dango("config", "show").out
