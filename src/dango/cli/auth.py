@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .main import LazyGroup
+from .groups import LazyGroup
 from .output import confirm, emit_json, is_terminal, note, project_from, say, table, warn
 
 CONNECT = "_connect"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..show import ShownField, show_config, to_json
-from .main import LazyGroup
+from .groups import LazyGroup
 from .output import emit_json, is_terminal, project_from, say, table
 
 

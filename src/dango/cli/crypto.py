@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..errors import UsageError
-from .main import LazyGroup
+from .groups import LazyGroup
 from .output import confirm, emit_json, note, project_from, say, table, warn
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import DangoError, ProjectNotFound
-from .main import LazyGroup
+from .groups import LazyGroup
 from .output import note, say, warn
 
 # Exit code when findings remain (SPEC section 3: the command ran and found a problem).

@@ -8,7 +8,7 @@ import click
 
 from ..errors import UsageError
 from ..manage import secret_target, set_secret, unset_secret
-from .main import LazyGroup
+from .groups import LazyGroup
 from .output import note, project_from, say, warn
 
 # Subcommands that live in their own modules: name -> "module:attribute" under dango.cli.

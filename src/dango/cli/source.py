@@ -10,7 +10,7 @@ from ..errors import InvalidValue
 from ..registry import Field, check_source_name, get_type
 from ..sources import SourcesFile
 from ..store.secrets_file import SecretsFile
-from .main import LazyGroup
+from .groups import LazyGroup
 from .output import confirm, emit_json, project_from, say, table, warn
 
 # Subcommands that live in their own modules: name -> "module:attribute" under dango.cli.
