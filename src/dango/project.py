@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,10 +115,23 @@ class Project:
         except ValueError:
             return str(path)
 
-    def lock(self):
-        from .store.atomic import project_lock
+    @property
+    def written_files(self) -> tuple[Path, ...]:
+        """The files Dango rewrites whole (each through a temporary beside it)."""
+        return (self.secrets_path, self.example_path, self.config_path, self.project_file,
+                self.sources_path, self.dango_dir / "credentials.yml", self.gitignore_path)
 
-        return project_lock(self.lock_path)
+    @contextlib.contextmanager
+    def lock(self):
+        """Hold the project's lock with a change open (store/atomic.py). Temporaries that a
+        killed writer of any project file left behind (they may hold plaintext secrets) are
+        removed first: nothing else writes while the lock is held."""
+        from .store.atomic import project_lock, remove_stale_temporaries
+
+        with project_lock(self.lock_path) as batch:
+            for path in self.written_files:
+                remove_stale_temporaries(path)
+            yield batch
 
 
 def find_project(start: Path | None = None) -> Project:

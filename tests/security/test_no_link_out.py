@@ -85,6 +85,16 @@ def test_a_killed_writers_temporaries_are_removed_by_the_next_write(dango, pay, 
     assert not stale.exists()
 
 
+@pytest.mark.parametrize("name", [".dlt/secrets.toml", ".dango/project.yml", ".dango/credentials.yml"])
+def test_any_write_removes_every_project_files_temporaries(dango, pay, name):
+    """A plaintext copy left by a killed `secrets decrypt` goes at the next change of any file."""
+    stale = pay / os.path.dirname(name) / f".{os.path.basename(name)}.k1ll3d.tmp"
+    stale.write_text(f'stripe_secret_key = "{CANARY_STRIPE}"\n')
+    assert dango("source", "add", "csv", "--name", "orders", "--set", "file_path=o.csv",
+                 "--no-input").code == 0  # writes sources.yml only
+    assert not stale.exists()
+
+
 def test_secrets_status_reports_a_plaintext_temporary_until_it_is_removed(dango, pay):
     stale = pay / ".dlt" / ".secrets.toml.deadbeef.tmp"
     stale.write_text(f'stripe_secret_key = "{CANARY_STRIPE}"\n')
