@@ -180,17 +180,17 @@ def auth_env(env, server, kenv):  # noqa: F811 - the OAuth fixtures, with the te
                 NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
 
 
-from tests.oauth.conftest import browser, server, sheet, start  # noqa: E402,F401 - fixtures
+from tests.oauth.conftest import server, sheet  # noqa: E402,F401 - fixtures
 
 
-def test_auth_with_a_wrong_key_stores_no_token(dango, auth_env, project_dir, sheet, start, browser, home):  # noqa: F811
+def test_auth_with_a_wrong_key_stores_no_token(dango, auth_env, project_dir, sheet, home):  # noqa: F811
     encrypted = dango("secrets", "encrypt", env_extra=auth_env)
     assert encrypted.code == 0, encrypted
     kid = recorded_kid(project_dir)
     before = tree(project_dir, home)
-    running = start("auth", "sheet", "--no-browser", env_extra={"DANGO_MASTER_KEY": OTHER_KEY})
-    browser.approve(running.url())
-    result = running.finish()
+    # refused before any authorization address is shown: the user never consents for nothing
+    result = dango("auth", "sheet", "--no-browser", env_extra={**auth_env, "DANGO_MASTER_KEY": OTHER_KEY})
     assert result.code == 2, result
+    assert "http" not in result.out, result
     assert kid in result.err and kid_of(OTHER_KEY) in result.err, result
     assert_unchanged(before, tree(project_dir, home), "auth with a wrong key")

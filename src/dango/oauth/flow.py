@@ -67,6 +67,7 @@ def authorize(project: Project, target: str, *, notify: Notify, device: bool = F
               open_browser: bool = True, timeout: float = DEFAULT_TIMEOUT) -> AuthResult:
     sources = oauth_targets(project, target)
     resolver = Resolver(project)
+    resolver.secrets.check_writable()  # a wrong key stops here, before the user consents
     lookup = settings_lookup(resolver)
     provider = provider_of(sources[0])
     assert provider is not None
