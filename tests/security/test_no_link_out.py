@@ -137,3 +137,14 @@ def test_sync_refuses_a_link_out_for_dlt_and_duckdb(dango, project_dir, tmp_path
     assert result.code == 2, result
     assert "outside the project" in result.err and "unexpected" not in result.err
     assert list(outside.iterdir()) == []
+
+
+def test_the_scan_baseline_is_not_written_through_a_linked_dango_folder(dango, project_dir, tmp_path):
+    outside = tmp_path / "outside"
+    (project_dir / ".dango").rename(outside)
+    (project_dir / ".dango").symlink_to(outside)
+    (project_dir / "notes.txt").write_text("key = sk_live_" + "Q7" * 12 + "\n")  # dango:allow (a test fake)
+    result = dango("secrets", "scan", "--update-baseline")
+    assert result.code == 2, result
+    assert "outside the project" in result.err
+    assert not (outside / "scan-baseline.json").exists()

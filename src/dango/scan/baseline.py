@@ -33,6 +33,7 @@ class Baseline:
         self.entries = entries or []
         self._known = {entry["fingerprint"] for entry in self.entries}
         self._cache: dict[tuple[str, str], str] = {}
+        self.root: Path | None = None  # the project (or repository) a default baseline stays in
 
     @classmethod
     def load(cls, path: Path) -> "Baseline":
@@ -93,5 +94,5 @@ class Baseline:
             "findings": self.entries,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.path, (json.dumps(data, indent=2) + "\n").encode("utf-8"), root=self.path.parent,
-                     mode=0o644)
+        atomic_write(self.path, (json.dumps(data, indent=2) + "\n").encode("utf-8"),
+                     root=self.root or self.path.parent, mode=0o644)

@@ -85,6 +85,8 @@ def run_scan(options: ScanOptions) -> ScanResult:
 
     baseline_path = options.baseline or _default_baseline(options, git_root)
     baseline = Baseline.load(baseline_path)
+    if options.baseline is None:  # the default one is written only inside the project or repository
+        baseline.root = options.project.root if options.project is not None else (git_root or options.root)
     result = ScanResult([], warnings, scope, files, own_secrets=len(own), incomplete=incomplete)
     if options.update_baseline:
         result.baseline_written = baseline.accept(findings)
