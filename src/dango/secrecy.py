@@ -73,7 +73,7 @@ def secret_leaves(table: Any, path: tuple[str, ...] = (),
 
 
 def startup_secrets(argv: Sequence[str]) -> list[str]:
-    """The secrets known before any command runs, for `redact.install`: dlt's overrides
+    """The secrets known before any command runs, for `redacted_output.install`: dlt's overrides
     (`SOURCES__NAME__FIELD`) and the variables that hold a secret, then the literal values of
     the project's secrets.toml that `is_secret` calls secret (read with tomllib: cheap; the
     source types come later, with the values the resolver registers)."""

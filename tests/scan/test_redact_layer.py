@@ -6,7 +6,7 @@ import base64
 import io
 from urllib.parse import quote
 
-from dango import redact
+from dango import redact, redacted_output
 from dango.secrecy import secret_leaves
 
 SECRET = "tok/3n+v4lue:with-symbols"
@@ -34,7 +34,7 @@ def test_any_url_password_is_masked_but_references_are_kept():
 def test_a_secret_split_across_writes_is_still_masked():
     redact.register("split-secret-0123456789")
     out = io.StringIO()
-    stream = redact.RedactingStream(out)
+    stream = redacted_output.RedactingStream(out)
     stream.write("value: split-sec")
     stream.write("ret-0123456789 done\n")
     stream.write("tail split-secret-0123456789")
@@ -47,7 +47,7 @@ def test_bytes_written_to_the_buffer_are_redacted_and_stay_valid_text():
     redact.register("buffer-secret-98765")
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="utf-8")
-    stream = redact.RedactingStream(out)
+    stream = redacted_output.RedactingStream(out)
     data = "é buffer-secret-98765 ü\n".encode()
     for byte in range(len(data)):  # one byte at a time: characters split across writes
         stream.buffer.write(data[byte:byte + 1])

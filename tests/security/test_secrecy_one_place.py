@@ -190,6 +190,10 @@ def test_redact_imports_nothing_of_dango():
     assert "import_module" not in (SRC / "redact.py").read_text()
 
 
+def test_the_output_layer_stands_on_redact_alone():
+    assert _reachable(_graph(), "dango.redacted_output") == {"dango.redact"}
+
+
 def test_no_import_loop_passes_through_redact():
     graph = _graph()
     assert "dango.scan.own" in graph and "dango.redact" in graph  # the graph is read right

@@ -100,12 +100,12 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from .. import redact
+    from .. import redact, redacted_output
     from ..secrecy import startup_secrets
 
     # Before any command runs: every printed line passes through it, and it knows the
     # secrets that secrecy.py finds in the environment and the project's secrets.toml.
-    redact.install(argv, secrets=startup_secrets)
+    redacted_output.install(argv, secrets=startup_secrets)
     from ..store.atomic import safe_umask
 
     safe_umask()  # nothing created from here on (dlt's and DuckDB's files too) is writable by others

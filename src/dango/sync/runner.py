@@ -23,7 +23,7 @@ from .destination import Destination, choose
 from .explain import generic
 from .job import Job
 from .progress import Reporter
-from .. import redact
+from .. import redact, redacted_output
 
 PIPELINES_DIR = ("pipelines",)  # under .dango/
 
@@ -186,7 +186,7 @@ def _prepare_dlt(project: Project, pipelines: list[str], destination: Destinatio
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     os.environ["DLT_DATA_DIR"] = str(folder)
     os.environ["DLT_PROJECT_DIR"] = str(project.root)
-    redact.install_logging()  # dlt's log records pass through the redaction layer
+    redacted_output.install_logging()  # dlt's log records pass through the redaction layer
 
 
 def _load(job: Job, data, destination: Destination, reporter: Reporter) -> dict[str, int]:
