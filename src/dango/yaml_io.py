@@ -111,31 +111,10 @@ class _Unhashable(Exception):
 
 
 def read_yaml_text(path: Path) -> str:
-    """The file's text (as the open change will write it, when it does); MalformedFile when
-    it is not UTF-8 (never its bytes in the message)."""
-    from .store.atomic import pending
+    """The file's text, as the open change will leave it (store.atomic.current_text)."""
+    from .store.atomic import current_text
 
-    data = pending(path)
-    if data is None:
-        data = read_bytes(path)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise MalformedFile(path, "is not UTF-8 text", line,
-                            fix="save it as UTF-8 (in Excel or an editor: \"UTF-8\" encoding)") from None
-
-
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes; FileNotFoundError as is, any other failure as one sentence."""
-    from .errors import FileReadFailed
-
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise
-    except OSError as err:
-        raise FileReadFailed(path, err.errno) from None
+    return current_text(path)
 
 
 def load_yaml(path: Path) -> Any:

@@ -29,7 +29,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import DangoError, FileWriteFailed, UnsafePath
+from ..errors import DangoError, FileReadFailed, FileWriteFailed, MalformedFile, UnsafePath
 
 SECRET_MODE = 0o600
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -85,9 +85,6 @@ class Batch:
         """The content a write in this batch gives `path`, None when it writes none."""
         entry = self._writes.get(path.resolve())
         return entry[1] if entry is not None else None
-
-    def __bool__(self) -> bool:
-        return bool(self._writes or self._appends)
 
     def commit(self) -> None:
         writes = [(target, *entry) for target, entry in self._writes.items()]
@@ -275,6 +272,26 @@ def append(path: Path, data: bytes, *, root: Path) -> None:
 def in_change() -> bool:
     """True inside `project_lock`: what is read now is read in order to be changed."""
     return _current.get() is not None
+
+
+def current_text(path: Path) -> str:
+    """The file's text as the open change will leave it (what a write in it gives `path`,
+    else what is on disk), without a UTF-8 byte order mark. FileNotFoundError as is; a file
+    that cannot be read or is not UTF-8 is one sentence naming it (never its bytes)."""
+    data = pending(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise
+        except OSError as err:
+            raise FileReadFailed(path, err.errno) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise MalformedFile(path, "is not UTF-8 text", line,
+                            fix="save it as UTF-8 (in an editor or Excel: \"UTF-8\" encoding)") from None
 
 
 def pending(path: Path) -> bytes | None:

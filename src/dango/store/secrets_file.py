@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MalformedFile
-from .atomic import SECRET_MODE, atomic_write, in_change, keep_line_endings
+from .atomic import SECRET_MODE, atomic_write, current_text, in_change, keep_line_endings
 from .references import is_reference
 from .toml_text import headers, key_lines, with_key_added, with_table_added, without_tables
 
@@ -36,26 +36,11 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
 
 
 def read_text(path: Path) -> str:
-    """The file's text ("" when it does not exist), as the open change will write it when
-    it does; one sentence for a file that is not UTF-8, a folder, or unreadable."""
-    from ..errors import FileReadFailed
-    from .atomic import pending
-
-    data = pending(path)
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return ""
-        except OSError as err:
-            raise FileReadFailed(path, err.errno) from None
+    """The file's text ("" when it does not exist), as the open change will leave it."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise MalformedFile(path, "is not UTF-8 text", line,
-                            fix="save it as UTF-8 (in an editor or Excel: \"UTF-8\" encoding)") from None
-    return text.removeprefix("\ufeff")
+        return current_text(path)
+    except FileNotFoundError:
+        return ""
 
 
 class SecretsFile:
