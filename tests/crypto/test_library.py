@@ -64,3 +64,41 @@ def test_no_keyring_or_cryptography_import_unless_encrypted(project_dir, env):
     proc = subprocess.run([sys.executable, "-c", code], cwd=project_dir, env=env,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), proc.stderr
+
+
+def _modules_after_validate(project_dir, env) -> dict:
+    code = (
+        "import sys, json\n"
+        "from dango.cli.main import main\n"
+        "try:\n"
+        "    main(['validate'])\n"
+        "except SystemExit as exit:\n"
+        "    code = exit.code\n"
+        "from dango.deferred import is_deferred\n"
+        "names = ('keyring', 'cryptography', 'importlib_metadata', 'urllib.request', 'more_itertools')\n"
+        "print(json.dumps({'code': code, 'loaded': [n for n in names if n in sys.modules and not is_deferred(n)]}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=project_dir, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+def test_a_configured_keyring_backend_loads_without_backend_discovery(encrypted, env, kenv):
+    """PYTHON_KEYRING_BACKEND names the backend: keyring's entry-point discovery
+    (importlib_metadata) and jaraco's download helpers are never imported."""
+    found = _modules_after_validate(encrypted, {**env, **kenv, "API_TOKEN": "x" * 12})
+    assert found["code"] in (0, 1)
+    assert found["loaded"] == ["keyring", "cryptography"]
+
+
+def test_dango_master_key_imports_nothing_of_keyring(encrypted, cdango, env, kenv):
+    exported = cdango("secrets", "key", "export")
+    assert exported.code == 0, exported
+    key = exported.out.strip().splitlines()[-1].split()[-1]
+    found = _modules_after_validate(encrypted, {**env, "DANGO_MASTER_KEY": key, "API_TOKEN": "x" * 12,
+                                                "PYTHONPATH": kenv["PYTHONPATH"]})
+    assert found["code"] in (0, 1)
+    assert found["loaded"] == ["cryptography"]

@@ -20,6 +20,23 @@ NO_BACKEND_HELP = ("install a keyring backend (on a machine without a desktop ke
 _NO_STORE = ("keyring.backends.fail.", "keyring.backends.null.")
 
 
+# What `import keyring` pulls in that a configured backend never uses: the entry-point
+# discovery of keyring.backend (skipped when PYTHON_KEYRING_BACKEND or keyringrc.cfg names
+# the backend), jaraco.context's tarball download and a jaraco.functools helper. They are
+# imported for real the moment anything reads from them (dango.deferred).
+UNUSED_BY_CONFIGURED_BACKENDS = ("importlib_metadata", "urllib.request", "more_itertools")
+
+
+def _keyring():
+    """The keyring library, imported without the modules a configured backend never uses."""
+    from ..deferred import defer
+
+    defer(*UNUSED_BY_CONFIGURED_BACKENDS)
+    import keyring
+
+    return keyring
+
+
 def timeout() -> float:
     text = os.environ.get("DANGO_KEYRING_TIMEOUT", "")
     try:
@@ -50,9 +67,7 @@ def call(what: str, function: Callable[..., Any], *args: Any) -> Any:
         )
     if "error" in outcome:
         error = outcome["error"]
-        import keyring.errors
-
-        if isinstance(error, keyring.errors.NoKeyringError):
+        if isinstance(error, _keyring().errors.NoKeyringError):
             raise KeyUnavailable(f"No keyring backend is available for {what}; {NO_BACKEND_HELP}.")
         raise KeyUnavailable(
             f"The system keyring failed while {what} ({type(error).__name__}); unlock or repair "
@@ -62,9 +77,7 @@ def call(what: str, function: Callable[..., Any], *args: Any) -> Any:
 
 
 def backend() -> Any:
-    import keyring
-
-    return call("opening the keyring", keyring.get_keyring)
+    return call("opening the keyring", _keyring().get_keyring)
 
 
 def backend_name(instance: Any) -> str:
@@ -91,20 +104,15 @@ def stores_plaintext(instance: Any) -> bool:
 
 
 def get(username: str) -> str | None:
-    import keyring
-
-    return call("reading the encryption key", keyring.get_password, SERVICE, username)
+    return call("reading the encryption key", _keyring().get_password, SERVICE, username)
 
 
 def put(username: str, secret: str) -> None:
-    import keyring
-
-    call("storing the encryption key", keyring.set_password, SERVICE, username, secret)
+    call("storing the encryption key", _keyring().set_password, SERVICE, username, secret)
 
 
 def delete(username: str) -> bool:
-    import keyring
-    import keyring.errors
+    keyring = _keyring()
 
     def remove() -> bool:
         try:
