@@ -28,6 +28,8 @@ from .store.secrets_file import SecretsFile
 
 @dataclass(eq=False, repr=False)
 class FieldValue:
+    """Where one field of a source got its value, and the value as stored."""
+
     source: str
     field: Field
     key: str  # the key as written (an alias such as api_key counts)

@@ -53,6 +53,8 @@ sources: []
 
 @dataclass(eq=False, repr=False)
 class Project:
+    """A Dango project on disk: its root, its settings and the paths of its files."""
+
     root: Path
     settings: dict = field(default_factory=dict, compare=False)
 
@@ -160,6 +162,8 @@ def load_project(root: Path) -> Project:
 
 @dataclass(eq=False, repr=False)
 class InitReport:
+    """What `dango init` created, kept and fixed."""
+
     project: Project
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)

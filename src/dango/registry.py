@@ -23,6 +23,8 @@ Check = Callable[[str], "str | None"]
 
 @dataclass(eq=False, repr=False)  # plain: fewer generated methods, faster start-up
 class Field:
+    """One setting of a source type: where it is kept, whether it is secret, how it is checked."""
+
     name: str
     secret: bool = False
     in_secrets: bool = False  # lives in secrets.toml although not secret (database host, ...)
@@ -67,6 +69,8 @@ class Field:
 
 @dataclass(eq=False, repr=False)
 class SourceType:
+    """A kind of source (stripe, postgres, ...): its fields and which of them it needs."""
+
     name: str
     description: str
     fields: tuple[Field, ...]

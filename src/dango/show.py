@@ -19,6 +19,8 @@ from .store.references import is_reference
 
 @dataclass(eq=False, repr=False)
 class ShownField:
+    """One row of `config show`: a field, its masked value and where it came from."""
+
     field: str
     secret: bool
     origin: str  # env | secrets | sources | default | missing (needed) | optional (not set)
@@ -29,6 +31,8 @@ class ShownField:
 
 @dataclass(eq=False, repr=False)
 class ShownSource:
+    """One source as `config show` prints it."""
+
     name: str
     type: str
     enabled: bool

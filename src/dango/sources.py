@@ -15,6 +15,8 @@ from .yaml_io import dump_round_trip, line_of, parse_yaml, read_yaml_text
 
 @dataclass(eq=False, repr=False)
 class Source:
+    """One entry of sources.yml."""
+
     name: str
     type: str
     enabled: bool = True

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from .. import __version__
 from ..errors import DangoError
 from .groups import LazyGroup
 
@@ -33,7 +34,7 @@ ALIASES: dict[str, str] = {"oauth": "auth"}
 @click.option("--project", "project_dir", type=click.Path(file_okay=False), envvar="DANGO_PROJECT_DIR",
               help="Project folder (default: the current folder or the nearest one above it).")
 @click.option("--debug", is_flag=True, help="Show tracebacks (redacted) on errors.")
-@click.version_option(package_name="dango")
+@click.version_option(__version__, prog_name="dango")
 @click.pass_context
 def cli(ctx: click.Context, project_dir: str | None, debug: bool) -> None:
     """Dango: load data into DuckDB, and keep the credentials it needs safe.

@@ -20,6 +20,8 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True)
 class Reference:
+    """One `${NAME}` or `${NAME:-default}` in a stored value."""
+
     name: str
     default: str | None
 
