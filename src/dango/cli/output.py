@@ -6,7 +6,6 @@ value, path or URL stays whole on its line (SPEC section 3).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -45,6 +44,8 @@ def confirm(question: str, refusal: str) -> None:
 
 
 def emit_json(data: Any) -> None:
+    import json  # only --json needs it: not imported on every command's start-up
+
     click.echo(json.dumps(data, indent=2, default=str))
 
 
