@@ -159,8 +159,8 @@ class Redactor:
             first = max(0, _prefix_length(form) - RUN + 1)  # no window of the prefix alone
             if len(form) - first < RUN:
                 continue
-            self._windows.update(form[i:i + RUN] for i in range(first, len(form) - RUN + 1))
-            self._probes.update(form[i:i + _PROBE] for i in range(first, len(form) - _PROBE + 1))
+            self._windows |= {form[i:i + RUN] for i in range(first, len(form) - RUN + 1)}
+            self._probes |= {form[i:i + _PROBE] for i in range(first, len(form) - _PROBE + 1)}
         self._short = tuple(sorted(short, key=len, reverse=True))
         self._known.add(value)
         return value
