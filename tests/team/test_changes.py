@@ -128,3 +128,37 @@ def test_remove_prints_what_to_rotate(tmp_path, mates, as_user):
     assert "dango secrets rotate pay.stripe_secret_key" in result.out
     assert "dango secrets rotate crm.password" in result.out
     assert CANARY_TEAM not in result.output and CANARY_DB not in result.output
+
+
+def test_pull_into_an_encrypted_project_keeps_values_encrypted_at_rest(tmp_path, mates, as_user, monkeypatch):
+    import base64
+
+    from dango.crypto.operations import encrypt
+
+    alice = shared_repo(tmp_path, mates, as_user)
+    clone = tmp_path / "bob"
+    git(tmp_path, "clone", "-q", str(alice.root), str(clone))
+    as_user(mates["bob"])
+    monkeypatch.setenv("DANGO_MASTER_KEY", base64.b64encode(b"team-test-master-key-32-bytes!!!").decode())
+    bob = load_project(clone)
+    workflow.pull(bob)
+    encrypt(load_project(clone))
+    text = bob.secrets_path.read_text()
+    assert CANARY_TEAM not in text and "ENC[v1," in text
+    # alice changes the key and shares it; bob's pull writes it encrypted
+    as_user(mates["alice"])
+    monkeypatch.delenv("DANGO_MASTER_KEY")
+    set_secret(alice, "pay.stripe_secret_key", NEW_KEY)
+    workflow.push(alice)
+    sync(alice, load_project(clone))
+    as_user(mates["bob"])
+    monkeypatch.setenv("DANGO_MASTER_KEY", base64.b64encode(b"team-test-master-key-32-bytes!!!").decode())
+    report = workflow.pull(load_project(clone))
+    assert [c.path for c in report.changes] == ["sources.pay.stripe_secret_key"]
+    text = bob.secrets_path.read_text()
+    assert NEW_KEY not in text and CANARY_TEAM not in text
+    from dango.credentials import Resolver
+
+    assert workflow.local_values(Resolver(load_project(clone)).secrets)[
+        ("sources", "pay", "stripe_secret_key")] == NEW_KEY
+    assert workflow.push(load_project(clone)).changes == []
