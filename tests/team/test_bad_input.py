@@ -22,7 +22,7 @@ BAD_KEYS = (
 def test_a_bad_public_key_changes_nothing(tmp_path, mates, as_user):
     alice = shared_repo(tmp_path, mates, as_user)
     private = tmp_path / "id_private"
-    private.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n")
+    private.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n")  # dango:allow
     empty = tmp_path / "empty.keys"
     empty.write_text("\n# nothing\n")
     files = ((str(private), "holds a private key"), (str(empty), "holds no age"),
