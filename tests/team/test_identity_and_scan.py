@@ -7,7 +7,7 @@ import subprocess
 
 from dango import sops
 from dango.project import load_project
-from dango.team import members, recipients, workflow
+from dango.team import identity, members, recipients, workflow
 from tests.conftest import run_dango
 from tests.team.conftest import CANARY_TEAM, git, new_project
 
@@ -15,20 +15,20 @@ from tests.team.conftest import CANARY_TEAM, git, new_project
 def test_the_identity_is_found_where_sops_looks(tmp_path, mates):
     alice, bob, carol = mates["alice"], mates["bob"], mates["carol"]
     keys_txt = alice.home / ".config" / "sops" / "age" / "keys.txt"
-    assert recipients.find_identity({"HOME": str(alice.home)}).key == alice.key
-    assert recipients.find_identity({"HOME": str(bob.home)}).key == bob.key
-    assert recipients.find_identity({"HOME": str(tmp_path), **carol.extra}).key == carol.key
+    assert identity.find_identity({"HOME": str(alice.home)}).key == alice.key
+    assert identity.find_identity({"HOME": str(bob.home)}).key == bob.key
+    assert identity.find_identity({"HOME": str(tmp_path), **carol.extra}).key == carol.key
     # explicit variables win over the default places
-    found = recipients.find_identity({"HOME": str(bob.home), "SOPS_AGE_KEY_FILE": str(keys_txt)})
+    found = identity.find_identity({"HOME": str(bob.home), "SOPS_AGE_KEY_FILE": str(keys_txt)})
     assert (found.key, found.location) == (alice.key, "SOPS_AGE_KEY_FILE")
-    found = recipients.find_identity({"HOME": str(tmp_path), "SOPS_AGE_KEY": keys_txt.read_text()})
+    found = identity.find_identity({"HOME": str(tmp_path), "SOPS_AGE_KEY": keys_txt.read_text()})
     assert found.key == alice.key
     # XDG_CONFIG_HOME moves the default keys file, as in sops
     xdg = tmp_path / "xdg"
     (xdg / "sops" / "age").mkdir(parents=True)
     (xdg / "sops" / "age" / "keys.txt").write_bytes(keys_txt.read_bytes())
-    assert recipients.find_identity({"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(xdg)}).key == alice.key
-    assert recipients.find_identity({"HOME": str(tmp_path)}) is None
+    assert identity.find_identity({"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(xdg)}).key == alice.key
+    assert identity.find_identity({"HOME": str(tmp_path)}) is None
 
 
 def test_init_without_a_key_makes_one_that_sops_uses(tmp_path, mates, as_user):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..project import ensure_gitignore
 from ..store.atomic import atomic_write, current_text
-from . import fileformat, recipients, workflow
+from . import fileformat, identity, recipients, workflow
 from .errors import TeamError, UnknownMember
 
 if TYPE_CHECKING:
@@ -105,9 +105,9 @@ def init(project: "Project", name: str | None = None, public_key: str | None = N
         if public_key is not None:
             key, location = recipients.parse_key(public_key), "the key given"
         else:
-            found = recipients.find_identity()
+            found = identity.find_identity()
             if found is None:
-                found = recipients.new_identity()
+                found = identity.new_identity()
                 created = True
             key, location = found.key, found.location
         _write_members(project, {name: [key]})

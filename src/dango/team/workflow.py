@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .. import redact, sops
 from ..errors import MalformedFile
 from ..store.atomic import atomic_write
-from . import fileformat, merge, recipients
+from . import fileformat, identity, merge, recipients
 from .errors import Conflicts, NotInitialised
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def write_team(project: "Project", values: dict[Path_, Any]) -> None:
 
 
 def my_key() -> str | None:
-    found = recipients.find_identity()
+    found = identity.find_identity()
     return found.key if found else None
 
 
@@ -133,7 +133,7 @@ def _marker(secrets: "SecretsFile"):
     return lambda value: fingerprint(secrets, value)
 
 
-def _key_bytes(secrets: "SecretsFile", values: dict[Path_, Any]) -> bytes | None:
+def _key_bytes(values: dict[Path_, Any]) -> bytes | None:
     key = values.get(FINGERPRINT_KEY)
     return key.encode() if isinstance(key, str) and key else None
 
@@ -153,7 +153,7 @@ def push(project: "Project") -> SyncReport:
         secrets = SecretsFile.load(project)
         ours = local_values(secrets)
         theirs = read_team(project)
-        key = _key_bytes(secrets, ours)
+        key = _key_bytes(ours)
         base = merge.load_base(project.root, key)
         mark = _marker(secrets)
         plan = merge.compare(_without_key(ours), _without_key(theirs), base, mark)
@@ -232,7 +232,7 @@ def pull(project: "Project", prefer: str | None = None) -> SyncReport:
             kind = "changed" if FINGERPRINT_KEY in ours else "added"
             report.changes.append(Change(dotted(FINGERPRINT_KEY), kind, None))
             ours[FINGERPRINT_KEY] = team_key
-        key = _key_bytes(secrets, ours)
+        key = _key_bytes(ours)
         base = merge.load_base(project.root, key)
         mark = _marker(secrets)
         plan = merge.compare(_without_key(ours), _without_key(theirs), base, mark)
@@ -250,12 +250,13 @@ def pull(project: "Project", prefer: str | None = None) -> SyncReport:
             spec = types.get(path[1]) if path[0] == "sources" and len(path) > 2 else None
             if value is merge.DELETE:
                 if path[0] == "sources" and len(path) > 2 and secrets.unset(path[1], path[2:]):
-                    changes.removed(path[1], ".".join(path[2:]))
+                    if is_secret(path, spec):
+                        changes.removed(path[1], ".".join(path[2:]))
                     report.changes.append(Change(dotted(path), "removed", None))
                 continue
             secret = is_secret(path, spec) and not is_reference(value)
             secrets.set_path(path, value, secret=secret)
-            if path[0] == "sources" and len(path) > 2:
+            if path[0] == "sources" and len(path) > 2 and is_secret(path, spec):  # as manage.py records
                 changes.written(path[1], ".".join(path[2:]), value)
             report.changes.append(Change(dotted(path), "changed" if path in ours else "added", mark(value)))
             if value is not merge.DELETE:
