@@ -162,3 +162,18 @@ def test_pull_into_an_encrypted_project_keeps_values_encrypted_at_rest(tmp_path,
     assert workflow.local_values(Resolver(load_project(clone)).secrets)[
         ("sources", "pay", "stripe_secret_key")] == NEW_KEY
     assert workflow.push(load_project(clone)).changes == []
+
+
+def test_a_value_removed_by_a_teammate_is_removed_on_pull(tmp_path, mates, as_user):
+    from dango.manage import unset_secret
+
+    alice, bob = two_clones(tmp_path, mates, as_user)
+    assert unset_secret(bob, "crm.password")
+    pushed = workflow.push(bob)
+    assert [(c.path, c.kind) for c in pushed.changes] == [("sources.crm.password", "removed")]
+    sync(bob, alice)
+    as_user(mates["alice"])
+    pulled = workflow.pull(alice)
+    assert [(c.path, c.kind) for c in pulled.changes] == [("sources.crm.password", "removed")]
+    assert "password" not in secrets_data(alice)["sources"]["crm"]
+    assert CANARY_DB not in alice.secrets_path.read_text()

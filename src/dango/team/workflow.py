@@ -209,9 +209,6 @@ def pull(project: "Project", prefer: str | None = None) -> SyncReport:
     changed on both sides since the last pull stops the pull, nothing written, unless
     `prefer` ("ours" or "theirs") says which side wins."""
     from ..lifecycle.records import Changes
-    from ..secrecy import is_secret
-    from ..sources import SourcesFile
-    from ..store.references import is_reference
     from ..store.secrets_file import SecretsFile
 
     with project.lock():
@@ -224,14 +221,8 @@ def pull(project: "Project", prefer: str | None = None) -> SyncReport:
         theirs = read_team(project)
         secrets = SecretsFile.load(project)
         ours = local_values(secrets)
-        team_key = theirs.get(FINGERPRINT_KEY)
         report = SyncReport()
-        if isinstance(team_key, str) and team_key and team_key != ours.get(FINGERPRINT_KEY):
-            # the team's fingerprint key, so that every teammate's fingerprints agree
-            secrets.set_path(FINGERPRINT_KEY, team_key, secret=True)
-            kind = "changed" if FINGERPRINT_KEY in ours else "added"
-            report.changes.append(Change(dotted(FINGERPRINT_KEY), kind, None))
-            ours[FINGERPRINT_KEY] = team_key
+        _adopt_team_key(secrets, ours, theirs, report)
         key = _key_bytes(ours)
         base = merge.load_base(project.root, key)
         mark = _marker(secrets)
@@ -244,38 +235,59 @@ def pull(project: "Project", prefer: str | None = None) -> SyncReport:
         elif prefer == "ours":
             report.kept_ours = [dotted(p) for p in plan.conflicts]
         report.other_side = [dotted(p) for p in plan.to_team]
-        types = {s.name: s.spec for s in SourcesFile(project).sources}
         changes = Changes(project, secrets)
-        for path, value in incoming.items():
-            spec = types.get(path[1]) if path[0] == "sources" and len(path) > 2 else None
-            if value is merge.DELETE:
-                if path[0] == "sources" and len(path) > 2 and secrets.unset(path[1], path[2:]):
-                    if is_secret(path, spec):
-                        changes.removed(path[1], ".".join(path[2:]))
-                    report.changes.append(Change(dotted(path), "removed", None))
-                continue
-            secret = is_secret(path, spec) and not is_reference(value)
-            secrets.set_path(path, value, secret=secret)
-            if path[0] == "sources" and len(path) > 2 and is_secret(path, spec):  # as manage.py records
-                changes.written(path[1], ".".join(path[2:]), value)
-            report.changes.append(Change(dotted(path), "changed" if path in ours else "added", mark(value)))
-            if value is not merge.DELETE:
-                ours[path] = value
-        for path in incoming:
-            if incoming[path] is merge.DELETE:
-                ours.pop(path, None)
+        _write_incoming(project, secrets, changes, incoming, ours, report, mark)
         if report.changes:
             _private_folder(project)
             secrets.save()
             changes.commit()
         new_base = merge.next_base(base, ours, theirs, mark)
         if prefer == "ours":
-            for path in plan.conflicts:
-                team_mark = mark(theirs[path]) if path in theirs else None
-                if team_mark is None:
-                    new_base.pop(path, None)
+            for path in plan.conflicts:  # theirs becomes the base, so the next push carries ours
+                if path in theirs:
+                    new_base[path] = mark(theirs[path])
                 else:
-                    new_base[path] = team_mark  # so the next push carries ours
+                    new_base.pop(path, None)
         _save_base(project, new_base, key)
         audit(project, "team_pulled", paths=[c.path for c in report.changes])
     return report
+
+
+def _adopt_team_key(secrets: "SecretsFile", ours: dict[Path_, Any], theirs: dict[Path_, Any],
+                    report: SyncReport) -> None:
+    """Take the team's fingerprint key, so that every teammate's fingerprints (in the committed
+    credentials.yml too) agree; it is never a conflict."""
+    team_key = theirs.get(FINGERPRINT_KEY)
+    if isinstance(team_key, str) and team_key and team_key != ours.get(FINGERPRINT_KEY):
+        secrets.set_path(FINGERPRINT_KEY, team_key, secret=True)
+        kind = "changed" if FINGERPRINT_KEY in ours else "added"
+        report.changes.append(Change(dotted(FINGERPRINT_KEY), kind, None))
+        ours[FINGERPRINT_KEY] = team_key
+
+
+def _write_incoming(project: "Project", secrets: "SecretsFile", changes, incoming: dict[Path_, Any],
+                    ours: dict[Path_, Any], report: SyncReport, mark) -> None:
+    """Write each incoming value into secrets.toml (encrypted when secret on an encrypted
+    project), recording it as manage.py records a write; `ours` follows."""
+    from ..secrecy import is_secret
+    from ..sources import SourcesFile
+    from ..store.references import is_reference
+
+    types = {s.name: s.spec for s in SourcesFile(project).sources}
+    for path, value in incoming.items():
+        in_sources = path[0] == "sources" and len(path) > 2
+        spec = types.get(path[1]) if in_sources else None
+        if value is merge.DELETE:
+            # removed from the team file: removed here too (a [sources] value; anything else
+            # stays, and `dango validate` shows the difference)
+            if in_sources and secrets.unset(path[1], path[2:]):
+                if is_secret(path, spec):
+                    changes.removed(path[1], ".".join(path[2:]))
+                report.changes.append(Change(dotted(path), "removed", None))
+                ours.pop(path, None)
+            continue
+        secrets.set_path(path, value, secret=is_secret(path, spec) and not is_reference(value))
+        if in_sources and is_secret(path, spec):
+            changes.written(path[1], ".".join(path[2:]), value)
+        report.changes.append(Change(dotted(path), "changed" if path in ours else "added", mark(value)))
+        ours[path] = value
