@@ -94,3 +94,30 @@ def test_validate_reports_a_reader_missing_from_the_file_and_drift(tmp_path, mat
     assert any("has changes the team file lacks (sources.pay.stripe_secret_key)" in line
                and line.endswith("fix: dango team push") for line in lines), lines
     assert not any("sk_live_TEAMdrift" in line for line in lines)
+
+
+def test_a_newcomer_gets_a_key_to_give_then_pulls(tmp_path, mates, as_user):
+    import re
+
+    from tests.team.conftest import Mate
+    from tests.team.test_sharing import shared_repo
+
+    alice = shared_repo(tmp_path, mates, as_user)
+    clone = tmp_path / "dave"
+    git(tmp_path, "clone", "-q", str(alice.root), str(clone))
+    home = tmp_path / "dave-home"
+    home.mkdir()
+    dave = Mate("dave", home, "", "", {})
+    first = run_dango("team", "init", cwd=clone, env=dave.env)
+    assert first.code == 0 and "your key is not one of its readers" in first.out, first
+    key = re.search(r"Your public key \(from [^)]*\): (age1\w+)", first.out)[1]
+    assert (home / ".config" / "sops" / "age" / "keys.txt").is_file()
+    assert git(clone, "status", "--porcelain") == ""  # nothing in the project changed
+    as_user(mates["alice"])
+    members.add(alice, "dave", key)
+    git(alice.root, "commit", "-qam", "add dave")
+    git(clone, "pull", "-q", "--no-rebase", str(alice.root), "HEAD")
+    pulled = run_dango("team", "pull", cwd=clone, env=dave.env)
+    assert pulled.code == 0 and "sources.pay.stripe_secret_key" in pulled.out, pulled
+    again = run_dango("team", "init", cwd=clone, env=dave.env)
+    assert "you are dave" in again.out, again

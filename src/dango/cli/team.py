@@ -40,13 +40,17 @@ def init_command(ctx: click.Context, name: str | None, public_key: str | None) -
       dango team init --name alice
     """
     report = team_members.init(project_from(ctx), name, public_key)
-    if report.already:
-        say("This project shares credentials already" + (f"; you are {report.name}." if report.name else
-            "; ask a teammate to `dango team add` your public key."))
-        return
     if report.created_identity:
         say(f"Created a new age identity in {report.location} (keep it private, back it up).")
-    say(f"You are {report.name}, reader {recipients.short(report.key)} (from {report.location}).")
+    if report.already and report.name:
+        say(f"This project shares credentials already; you are {report.name}.")
+        return
+    if report.already:
+        say("This project shares credentials already, and your key is not one of its readers.")
+        say(f"Your public key (from {report.location}): {report.key}")
+        say("Give it to a teammate, who runs `dango team add YOUR_NAME 'KEY'` and `dango team push`.")
+        return
+    say(f"You are {report.name}; your public key (from {report.location}): {report.key}")
     say("Wrote .dango/team.yml and .sops.yaml. Next: `dango team add NAME PUBLIC_KEY` for each "
         "teammate, then `dango team push`.")
 

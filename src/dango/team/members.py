@@ -97,19 +97,18 @@ def init(project: "Project", name: str | None = None, public_key: str | None = N
     name = recipients.check_name(name or actor())
     with project.lock():
         members = recipients.load_roster(project.root)
-        if members is not None:
-            mine = workflow.my_key()
-            who = next((n for n, keys in members.items() if mine in keys), None)
-            return InitReport(who or "", mine or "", "", False, already=True)
         created = False
         if public_key is not None:
             key, location = recipients.parse_key(public_key), "the key given"
         else:
             found = identity.find_identity()
-            if found is None:
+            if found is None:  # a newcomer too needs a key to give the team
                 found = identity.new_identity()
                 created = True
             key, location = found.key, found.location
+        if members is not None:
+            who = next((n for n, keys in members.items() if key in keys), "")
+            return InitReport(who, key, location, created, already=True)
         _write_members(project, {name: [key]})
         ensure_gitignore(project.root)
         workflow.audit(project, "team_initialised", member=name)
