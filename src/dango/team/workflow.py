@@ -116,7 +116,14 @@ def write_team(project: "Project", values: dict[Path_, Any]) -> None:
 
 
 def my_key() -> str | None:
-    found = identity.find_identity()
+    """The user's public key where sops would find their identity; None when there is none
+    (or pyrage, needed to read an age identity, is missing: lists and audit lines go on)."""
+    from .errors import PyrageMissing
+
+    try:
+        found = identity.find_identity()
+    except PyrageMissing:
+        return None
     return found.key if found else None
 
 
