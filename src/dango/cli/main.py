@@ -25,6 +25,7 @@ COMMANDS = {
     "auth": "auth:auth_group",
     "sync": "sync:sync_command",
     "exec": "exec_cmd:exec_command",
+    "team": "team:team_group",
 }
 ALIASES: dict[str, str] = {"oauth": "auth"}
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 EVENTS = ("added", "changed", "removed", "rotated", "confirmed", "rolled_back", "revealed",
-          "encrypted", "decrypted", "key_rotated", "auth_granted", "auth_revoked", "tested")
+          "encrypted", "decrypted", "key_rotated", "auth_granted", "auth_revoked", "tested",
+          "team_initialised", "team_member_added", "team_member_removed", "team_pushed", "team_pulled")
 
 
 def audit_path(project) -> Path:

@@ -11,6 +11,7 @@ from .engine import Finding, Scanner
 from .own import OwnSecret, forms_of, project_secrets
 from .rules import select
 from .stores import is_store, store_findings
+from .team_file import is_team_file, team_findings
 
 
 @dataclass
@@ -103,6 +104,8 @@ def run_scan(options: ScanOptions) -> ScanResult:
 
 def _scan(scanner: Scanner, item: walk.Item) -> list[Finding]:
     findings = scanner.scan(item.data, item.path)
+    if is_team_file(item.path):  # committed by design: only its unencrypted values are findings
+        return findings + team_findings(item.data, item.path)
     if not findings and is_store(item.path):
         findings = store_findings(item.data, item.path)
     return findings

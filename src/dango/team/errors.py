@@ -1,0 +1,49 @@
+"""The errors of `dango team`: one sentence each (place, problem, fix), never a value."""
+
+from __future__ import annotations
+
+from ..errors import DangoError
+
+
+class TeamError(DangoError):
+    """A team command could not run (exit 2); nothing was written."""
+
+
+class NotInitialised(TeamError):
+    def __init__(self) -> None:
+        super().__init__("This project does not share credentials yet (no .dango/team.yml); "
+                         "run `dango team init` first.")
+
+
+class BadPublicKey(TeamError):
+    """A public key that is neither age1..., ssh-ed25519 ... nor ssh-rsa ...."""
+
+
+class UnknownMember(TeamError):
+    def __init__(self, name: str, known: list[str]):
+        from ..errors import did_you_mean
+
+        listed = ", ".join(known) if known else "nobody yet"
+        super().__init__(f"No teammate named {name!r} in .dango/team.yml (the team: {listed}); "
+                         "see `dango team list`." + did_you_mean(name, known))
+
+
+class NoIdentity(TeamError):
+    """No age identity or SSH key where sops looks, and none could be made."""
+
+
+class Conflicts(TeamError):
+    """Values changed both here and in the team file since the last pull."""
+
+    def __init__(self, paths: list[str], command: str):
+        self.paths = paths
+        shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+        super().__init__(f"{len(paths)} value(s) changed both in .dlt/secrets.toml and in "
+                         f".dango/team.sops.yaml since the last pull ({shown}); nothing was written. "
+                         f"Run `{command} --ours` to keep yours or `{command} --theirs` to take the team's.")
+
+
+class PyrageMissing(TeamError):
+    def __init__(self) -> None:
+        super().__init__("The `pyrage` library (age keys) is not installed; install it with "
+                         "`pip install 'dango[team]'`.")

@@ -1,0 +1,157 @@
+"""`.dango/team.sops.yaml`: the shared values, as SOPS writes them.
+
+The plaintext shape is `{"sources": {name: {field: value}}, "destination": {...},
+"dango": {"fingerprint_key": ...}}`, the tables of `.dlt/secrets.toml` that a teammate
+needs. It exists only in memory and on the pipes to and from `sops`: `encode` gives the
+bytes to pipe into `sops encrypt` (JSON, which SOPS reads as YAML, so every string stays a
+string), `read` takes the file's bytes and a decrypt function and returns a plain dict.
+Nothing here knows a project (STYLE rule 4): the workflow hands the bytes and the sops
+calls in.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Iterator
+
+PATH = ".dango/team.sops.yaml"
+TOPS = ("sources", "destination")  # whole tables that are shared
+SHARED_KEYS = (("dango", "fingerprint_key"),)  # single keys that are shared
+LOCAL_SUFFIXES = ("__previous",)  # a rotation in progress stays on this machine
+
+Path_ = tuple[str, ...]
+Scalar = str | int | float | bool
+
+
+class BadTeamFile(ValueError):
+    """The decrypted team file is not the shape above (the caller names the file)."""
+
+
+def shared_values(data: dict[str, Any]) -> dict[Path_, Any]:
+    """The shareable values of a secrets.toml (as parsed) or of a decrypted team file, by
+    full key path: every leaf under [sources] and [destination], and dango's fingerprint key;
+    a list (OAuth scopes) is one value."""
+    found: dict[Path_, Any] = {}
+    for top in TOPS:
+        table = data.get(top)
+        if isinstance(table, dict):
+            for path, value in _leaves(table, (top,)):
+                found[path] = value
+    for path in SHARED_KEYS:
+        value = _get(data, path)
+        if value is not None and not isinstance(value, dict):
+            found[path] = value
+    return found
+
+
+def _leaves(table: dict[str, Any], path: Path_) -> Iterator[tuple[Path_, Any]]:
+    for key, value in table.items():
+        key = str(key)
+        if key.endswith(LOCAL_SUFFIXES):
+            continue
+        if isinstance(value, dict):
+            yield from _leaves(value, (*path, key))
+        else:
+            yield (*path, key), _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    """TOML's values as JSON has them: a date or time becomes its ISO text."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _get(data: Any, path: Path_) -> Any:
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def nest(values: dict[Path_, Any]) -> dict[str, Any]:
+    """The nested document for flat `values`, keys sorted (a stable file for git diffs)."""
+    document: dict[str, Any] = {}
+    for path in sorted(values):
+        table = document
+        for part in path[:-1]:
+            table = table.setdefault(part, {})
+        table[path[-1]] = values[path]
+    return document
+
+
+def encode(values: dict[Path_, Any]) -> bytes:
+    """The plaintext to pipe into `sops encrypt` (JSON: valid YAML, with every string quoted)."""
+    return json.dumps(nest(values), ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def read(ciphertext: bytes, decrypt: Callable[[bytes], bytes]) -> dict[Path_, Any]:
+    """The shared values of a team file: `decrypt` turns its bytes into JSON plaintext."""
+    plain = decrypt(ciphertext)
+    try:
+        document = json.loads(plain)
+    except ValueError:
+        raise BadTeamFile("its decrypted content is not a mapping") from None
+    if not isinstance(document, dict):
+        raise BadTeamFile("its decrypted content is not a mapping")
+    unknown = sorted(set(document) - set(TOPS) - {path[0] for path in SHARED_KEYS})
+    if unknown:
+        raise BadTeamFile(f"it has a top-level key dango does not share ({unknown[0]})")
+    return shared_values(document)
+
+
+def recipients(ciphertext: bytes) -> list[str]:
+    """The age recipients the file's data key is wrapped for (read from its `sops:` metadata,
+    without decrypting anything); [] when there is no such metadata."""
+    from ..yaml_io import parse_yaml
+
+    try:
+        document = parse_yaml(PATH, ciphertext.decode("utf-8"))
+    except Exception:  # a damaged file: the callers report it when they decrypt it
+        return []
+    meta = document.get("sops") if isinstance(document, dict) else None
+    found = []
+    for entry in (meta or {}).get("age") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("recipient"), str):
+            found.append(entry["recipient"].strip())
+    for group in (meta or {}).get("key_groups") or []:
+        for entry in (group or {}).get("age") or [] if isinstance(group, dict) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("recipient"), str):
+                found.append(entry["recipient"].strip())
+    return found
+
+
+def plaintext_leaves(ciphertext: bytes) -> Iterator[tuple[int, str]]:
+    """(line, key path) of every value of the file that SOPS did not encrypt (outside its
+    own `sops:` metadata): the file is meant to hold none."""
+    from ..yaml_io import line_of, parse_yaml
+
+    document = parse_yaml(PATH, ciphertext.decode("utf-8", "replace"))
+    if not isinstance(document, dict):
+        return
+
+    def encrypted(value: Any) -> bool:
+        return isinstance(value, str) and value.startswith("ENC[AES256_GCM,")
+
+    def walk(node: Any, path: Path_) -> Iterator[tuple[int, str]]:
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            inner = (*path, str(key)) if isinstance(node, dict) else path
+            if isinstance(value, (dict, list)):
+                yield from walk(value, inner)
+            elif not encrypted(value):
+                yield line_of(node, key) or 0, ".".join(inner)
+
+    yield from walk(_without_sops(document), ())
+
+
+def _without_sops(document: Any) -> Any:
+    """The document without SOPS's own metadata (its lines kept)."""
+    from ..yaml_io import LocatedDict
+
+    kept = LocatedDict((k, v) for k, v in document.items() if k != "sops")
+    kept.lines = getattr(document, "lines", {})
+    return kept
