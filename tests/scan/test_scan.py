@@ -7,7 +7,7 @@ import json
 from tests.conftest import CANARIES, CANARY_PASSWORD, CANARY_STRIPE, CANARY_TOKEN
 from tests.scan.conftest import as_json, b64, commit_all, git
 
-AWS_KEY = "AKIA" + "Q3EXAMPLE7PLANTED"[:16]
+AWS_KEY = "AKIA" + "Q3PLANTED7TESTKEY"[:16]
 GOOGLE_SECRET = "GOCSPX-" + "pl4nted_client_secret_v4lue"
 
 
@@ -152,12 +152,13 @@ def test_path_and_errors(repo, dango, tmp_path):
     assert broken.code == 2 and "scan-baseline.json" in broken.err, broken
 
 
-def test_generic_rule_is_off_by_default(repo, dango):
-    (repo / "conf.py").write_text('service_token = "Zx8q2LmP0vRt7YwB3nKd"\n')
-    assert dango("secrets", "scan").code == 0
-    enabled = dango("secrets", "scan", "--enable", "generic-secret-assignment")
-    assert enabled.code == 1 and "generic-secret-assignment" in enabled.out, enabled
-    assert "Zx8q2LmP0vRt7YwB3nKd" not in enabled.output
+def test_generic_rule_is_on_by_default_and_can_be_turned_off(repo, dango):
+    value = "Zx8q2LmP" + "0vRt7YwB3nKd"
+    (repo / "conf.py").write_text(f'API_SECRET = "{value}"\nservice_token: ${{TOKEN}}\n')
+    found = dango("secrets", "scan")
+    assert found.code == 1 and "conf.py:1: generic-secret-assignment" in found.out, found
+    assert value not in found.output and "conf.py:2" not in found.out
+    assert dango("secrets", "scan", "--disable", "generic-secret-assignment").code == 0
 
 
 def test_a_copied_store_is_a_finding_whatever_it_holds(repo, dango):

@@ -2,7 +2,7 @@
 
 The project's own values (in all their forms) are found with `bytes.find`, which runs at
 memory speed for a handful of needles; provider rules run only on blobs that contain one
-of their keywords. A line holding `dango:allow` is never reported. Findings keep the
+of their keywords (found for all rules at once by `prefilter.py`). A line holding `dango:allow` is never reported. Findings keep the
 secret only in memory (for the baseline fingerprint); what is shown is a masked excerpt.
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..redact import STARS, redact, shorten
 from ..store.mask import mask
 from .own import Form, OwnSecret
+from .prefilter import Prefilter
 from .rules import Rule
 
 ALLOW_MARK = b"dango:allow"
@@ -54,6 +55,7 @@ class Scanner:
     def __init__(self, forms: list[Form], rules: list[Rule]):
         self.forms = forms
         self.rules = rules
+        self.prefilter = Prefilter(rules)
 
     def scan(self, data: bytes, path: str) -> list[Finding]:
         """Every finding in `data` (the content of `path`), in order, masked excerpts."""
@@ -67,14 +69,12 @@ class Scanner:
                     spans.append((start, end, OWN_RULE, "A secret of this project", form.secret,
                                    form.encoding))
                 start = data.find(form.needle, end)
-        for rule in self.rules:
-            if not rule.applies(data):
-                continue
+        for rule in self.prefilter.candidates(data):
             for match in rule.pattern.finditer(data):
                 start, end = match.span(rule.group)
                 if start < 0 or taken.overlaps(start, end):
                     continue
-                if rule.accept is not None and not rule.accept(match.group(rule.group)):
+                if not rule.valid(match.group(rule.group)):
                     continue
                 taken.claim(start, end)
                 spans.append((start, end, rule.id, rule.description, None, None))

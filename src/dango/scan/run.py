@@ -103,8 +103,9 @@ def run_scan(options: ScanOptions) -> ScanResult:
 
 def _scan(scanner: Scanner, item: walk.Item) -> list[Finding]:
     findings = scanner.scan(item.data, item.path)
-    if not findings and is_store(item.path):
-        findings = store_findings(item.data, item.path)
+    if is_store(item.path) and not any(finding.credential for finding in findings):
+        # a provider rule's finding does not say the whole file is out of place: this does
+        findings = store_findings(item.data, item.path) + findings
     return findings
 
 
