@@ -10,7 +10,8 @@ AWS_IAM = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_acces
 RULES = (
     R("aws-access-key-id", "AWS access key id",
       r"(?<![0-9A-Z])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[0-9A-Z]{16}(?![0-9A-Za-z])",
-      ("akia", "asia", "abia", "acca", "a3t"), lambda rng: "aws_access_key_id = " + _aws_id(rng), AWS_IAM,
+      ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"), lambda rng: "aws_access_key_id = " + _aws_id(rng), AWS_IAM,
+      caseless=False,
       secret=lambda rng: _aws_id(rng), fakes=("AKIAIOSFODNN7EXAMPLE", "AKIA" + "lowercase0123456")),
     K("aws-secret-access-key", "AWS secret access key", ("aws_secret_access_key", "aws_secret_key",
       "secretaccesskey", "aws_secret"), "{b:40}", AWS_IAM, min_entropy=4.0),
@@ -33,10 +34,10 @@ RULES = (
     K("azure-storage-account-key", "Azure storage account key", ("accountkey", "azure_storage_key",
       "storage_account_key"), "{b:86}==", "https://learn.microsoft.com/azure/storage/common/storage-account-keys-manage"),
     R("azure-ad-client-secret", "Microsoft Entra ID (Azure AD) client secret",
-      r"(?<![\w~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![\w~.-])", ("q~",),
+      r"(?<![\w~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![\w~.-])", ("Q~",),
       lambda rng: "AZURE_CLIENT_SECRET=" + _azure_secret(rng),
       "https://learn.microsoft.com/entra/identity-platform/howto-create-service-principal-portal",
-      secret=lambda rng: _azure_secret(rng), fakes=("abc1Q~short",)),
+      caseless=False, secret=lambda rng: _azure_secret(rng), fakes=("xxx0Q~" + "x" * 34,)),
     R("azure-sas-token", "Azure shared access signature",
       r"(?i:sv=\d{4}-\d\d-\d\d&[^\s\"'<>]{0,300}?sig=)([A-Za-z0-9%+/]{40,}(?:%3D|=){0,2})", ("sig=",),
       lambda rng: "https://acct.blob.core.windows.net/c?sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01&sig="

@@ -45,7 +45,7 @@ RULES = (
     T("easypost-api-key", "EasyPost production API key", "EZAK{a:54}", "https://docs.easypost.com/docs/authentication"),
     T("easypost-test-api-key", "EasyPost test API key", "EZTK{a:54}", "https://docs.easypost.com/docs/authentication"),
     T("duffel-api-token", "Duffel API token", "duffel_live_{w:43}", "https://duffel.com/docs/api/overview/making-requests/authentication"),
-    T("lob-api-key", "Lob live API key", "live_{h:35}", "https://docs.lob.com/#tag/Authentication", keywords=("lob", "live_")),
+    T("lob-api-key", "Lob live API key", "live_{h:35}", "https://docs.lob.com/#tag/Authentication", keywords=("live_",)),
     K("recurly-api-key", "Recurly API key", ("recurly",), "{h:32}", "https://recurly.com/developers/api/"),
     K("chargebee-api-key", "Chargebee API key", ("chargebee",), "live_{a:34}", "https://apidocs.chargebee.com/docs/api/auth"),
     # e-mail

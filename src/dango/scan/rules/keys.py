@@ -52,8 +52,8 @@ def _url(rng: random.Random) -> str:
 RULES = (
     R("private-key", "Private key (PEM: RSA, DSA, EC, PKCS#8, encrypted, OpenSSH, PGP)",
       r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,8192}?"
-      r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)", ("private key",), lambda rng: "key = " + _pem(rng),
-      "https://www.rfc-editor.org/rfc/rfc7468", accept=_key_body_ok, secret=_pem,
+      r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)", ("PRIVATE KEY",), lambda rng: "key = " + _pem(rng),
+      "https://www.rfc-editor.org/rfc/rfc7468", accept=_key_body_ok, caseless=False, secret=_pem,
       fakes=("-----BEGIN RSA PRIVATE KEY-----\n<your key here>\n-----END RSA PRIVATE KEY-----",
              "-----BEGIN PUBLIC KEY-----")),
     R("putty-private-key", "PuTTY private key", r"PuTTY-User-Key-File-[23]: [\w-]+\r?\n[\s\S]{0,2000}?Private-Lines: \d+",
@@ -61,9 +61,9 @@ RULES = (
       "Public-Lines: 2\nAAAAC3NzaC1lZDI1NTE5AAAAI" + "".join(rng.choice(B64) for _ in range(40)) + "\nPrivate-Lines: 1\n"
       + "".join(rng.choice(B64) for _ in range(44)), "https://the.earth.li/~sgtatham/putty/0.78/htmldoc/AppendixC.html"),
     T("age-secret-key", "age secret key", "AGE-SECRET-KEY-1{u:58}", "https://age-encryption.org/v1"),
-    R("jwt", "JSON Web Token", r"(?<![\w-])eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{16,}(?![\w-])", ("eyj",),
+    R("jwt", "JSON Web Token", r"(?<![\w-])eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{16,}(?![\w-])", ("eyJ",),
       lambda rng: "Authorization: Bearer " + jwt_sample(rng), "https://www.rfc-editor.org/rfc/rfc7519",
-      accept=jwt_ok, secret=jwt_sample, fakes=("eyJhbGciOi.eyJzdWIi.short",)),
+      accept=jwt_ok, caseless=False, secret=jwt_sample, fakes=("eyJhbGciOi.eyJzdWIi.short",)),
     R("url-password", "URL with an embedded password",
       r"(?<=[A-Za-z0-9])://[^:/@?#\s\"'<>`]{1,128}:([^@/?#\s\"'<>`]{3,256})@[A-Za-z0-9\[]", ("://",),
       lambda rng: 'DATABASE_URL="' + _url(rng) + '"', "https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 from .filters import entropy, is_known_example, is_placeholder
@@ -42,8 +43,8 @@ SYNTAXES = (  # how a value is assigned to a name, for samples: (name style, lin
 class Rule:
     id: str
     description: str
-    pattern: re.Pattern[bytes]
-    keywords: tuple[bytes, ...]  # lower case; a blob holding none of them (in any case) is skipped
+    expression: bytes  # compiled on first use: most scans need only the rules whose keywords they meet
+    keywords: tuple[bytes, ...]  # a blob holding none of them is skipped (lower case when `caseless`)
     group: int = 0  # the group that holds the secret itself
     default: bool = True
     accept: Callable[[bytes], bool] | None = None  # a last check of the secret (checksum, entropy)
@@ -54,11 +55,16 @@ class Rule:
     min_entropy: float = 0.0
     source: str = ""  # where a user's rule came from (".gitleaks.toml"), else ""
     kind: str = "token"  # token (a format of its own), keyed (found beside a provider's name), generic
+    caseless: bool = True  # keywords in any case (the rule's expression ignores case where they are)
     prefix: int = 0  # length of a literal prefix that placeholder and entropy checks leave out
 
+    @cached_property
+    def pattern(self) -> re.Pattern[bytes]:
+        return re.compile(self.expression)
+
     def applies(self, data: bytes) -> bool:
-        lowered = data.lower()
-        return not self.keywords or any(keyword in lowered for keyword in self.keywords)
+        data = data.lower() if self.caseless else data
+        return not self.keywords or any(keyword in data for keyword in self.keywords)
 
     def valid(self, value: bytes) -> bool:
         """Whether a matched value is a finding: not a placeholder, random enough, checks out."""
@@ -120,7 +126,7 @@ def _last_class(template: str) -> str:
 
 def _keyword(template: str) -> bytes:
     literal = next((text for text, size in _parts(template) if size is None), "")
-    return literal.lower().encode()
+    return literal.encode()
 
 
 def token(id: str, description: str, template: str, docs: str = "", *, make=None, accept=None,
@@ -130,7 +136,7 @@ def token(id: str, description: str, template: str, docs: str = "", *, make=None
     after = _last_class(template) if after is None else after
     pattern = (f"(?<![{before}])" if before else "") + template_regex(template) + (
         f"(?![{after}])" if after else "")
-    kws = tuple(k.lower().encode() for k in keywords) or (_keyword(template),)
+    kws = tuple(k.encode() for k in keywords) or (_keyword(template),)
 
     def secret(rng: random.Random) -> str:
         value = fill(template, rng)
@@ -143,8 +149,8 @@ def token(id: str, description: str, template: str, docs: str = "", *, make=None
     prefix = len(next(iter(_parts(template)))[0]) if next(iter(_parts(template)))[1] is None else 0
     if min_entropy is None:
         min_entropy = 2.5 if len(fill(template, random.Random(0))) - prefix >= 20 else 1.5
-    return Rule(id, description, re.compile(pattern.encode()), kws, 0, default, accept, docs, sample, secret,
-                tuple(f for f in fakes if f), min_entropy, prefix=prefix)
+    return Rule(id, description, pattern.encode(), kws, 0, default, accept, docs, sample, secret,
+                tuple(f for f in fakes if f), min_entropy, caseless=False, prefix=prefix)
 
 
 def keyed(id: str, description: str, names: tuple[str, ...], template: str, docs: str = "", *,
@@ -153,7 +159,7 @@ def keyed(id: str, description: str, names: tuple[str, ...], template: str, docs
     alternatives = "|".join(r"[_.\-]?".join(re.escape(word) for word in name.split("_")) for name in names)
     after = _last_class(template)
     pattern = f"(?i:{alternatives}){ASSIGN}({template_regex(template)})" + (f"(?![{after}])" if after else "")
-    kws = tuple(sorted({max(name.split("_"), key=len).lower().encode() for name in names}))
+    kws = tuple(sorted({keyword.lower().encode() for name in names for keyword in _name_keywords(name)}))
 
     if min_entropy is None:  # short hex values are less varied by nature
         min_entropy = 3.0 if len(fill(template, random.Random(0))) >= 24 else 2.5
@@ -166,15 +172,30 @@ def keyed(id: str, description: str, names: tuple[str, ...], template: str, docs
 
     fakes = (assignment(random.Random(0), names[0] + "_key", fill(template, random.Random(0), "x")),
              f"{names[0]}_key = {(lambda v: v[:len(v) // 2])(fill(template, random.Random(1)))}")
-    return Rule(id, description, re.compile(pattern.encode()), kws, 1, default, accept, docs, sample, secret,
+    return Rule(id, description, pattern.encode(), kws, 1, default, accept, docs, sample, secret,
                 fakes, min_entropy, kind="keyed")
 
 
 def raw(id: str, description: str, pattern: str, keywords: tuple[str, ...], sample, docs: str = "", *,
         group: int = 0, accept=None, default: bool = True, fakes: tuple[str, ...] = (),
-        min_entropy: float = 0.0, secret=None, kind: str = "token") -> Rule:
-    return Rule(id, description, re.compile(pattern.encode()), tuple(k.lower().encode() for k in keywords),
-                group, default, accept, docs, sample, secret, fakes, min_entropy, kind=kind)
+        min_entropy: float = 0.0, secret=None, kind: str = "token", caseless: bool = True) -> Rule:
+    keys = tuple((k.lower() if caseless else k).encode() for k in keywords)
+    return Rule(id, description, pattern.encode(), keys, group, default, accept, docs, sample, secret,
+                fakes, min_entropy, kind=kind, caseless=caseless)
+
+
+COMMON_WORDS = frozenset(("client", "secret", "token", "key", "api", "access", "private", "password", "auth",
+                          "app", "id", "consumer", "account", "storage", "data", "user", "write", "signing"))
+
+
+def _name_keywords(name: str) -> tuple[str, ...]:
+    """What must be in a blob for the name to be there: its most telling word (`box` of
+    `box_client_secret`), or, when that word is short or common, the name in every spelling."""
+    words = name.split("_")
+    telling = max([w for w in words if w not in COMMON_WORDS] or [""], key=len)
+    if len(telling) >= 4:
+        return (telling,)
+    return tuple(separator.join(words) for separator in ("", "_", "-", "."))
 
 
 def assignment(rng: random.Random, name: str, value: str) -> str:
