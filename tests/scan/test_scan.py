@@ -137,6 +137,11 @@ def test_sarif_and_json_reports(repo, dango):
     assert location["artifactLocation"]["uri"] == "app.py" and location["region"]["startLine"] == 1
     assert "dango secrets rotate pay.stripe_secret_key" in result["message"]["text"]
     assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "dango-project-secret"
+    (repo / "deploy.sh").write_text(f"export AWS_ACCESS_KEY_ID={AWS_KEY}\n")
+    provider = json.loads(dango("secrets", "scan", "--format", "sarif").out)["runs"][0]
+    (rule,) = [r for r in provider["tool"]["driver"]["rules"] if r["id"] == "aws-access-key-id"]
+    assert rule["helpUri"].startswith("https://docs.aws.amazon.com/") and "Revoke or rotate" in rule["help"]["text"]
+    assert rule["shortDescription"]["text"] == "AWS access key id"
 
 
 def test_path_and_errors(repo, dango, tmp_path):

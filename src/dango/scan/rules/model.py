@@ -45,7 +45,7 @@ class Rule:
     description: str
     expression: bytes  # compiled on first use: most scans need only the rules whose keywords they meet
     keywords: tuple[bytes, ...]  # a blob holding none of them is skipped (lower case when `caseless`)
-    group: int = 0  # the group that holds the secret itself
+    group: int = 0  # the group that holds the secret itself (-1: the first group that matched)
     default: bool = True
     accept: Callable[[bytes], bool] | None = None  # a last check of the secret (checksum, entropy)
     docs: str = ""  # where the provider documents the format
@@ -54,7 +54,7 @@ class Rule:
     fakes: tuple[str, ...] = ()  # look-alikes the rule must leave alone
     min_entropy: float = 0.0
     source: str = ""  # where a user's rule came from (".gitleaks.toml"), else ""
-    kind: str = "token"  # token (a format of its own), keyed (found beside a provider's name), generic
+    kind: str = "token"  # token (a format of its own), keyed (beside a provider's name), generic; user, path
     caseless: bool = True  # keywords in any case (the rule's expression ignores case where they are)
     prefix: int = 0  # length of a literal prefix that placeholder and entropy checks leave out
 
@@ -68,6 +68,8 @@ class Rule:
 
     def valid(self, value: bytes) -> bool:
         """Whether a matched value is a finding: not a placeholder, random enough, checks out."""
+        if self.kind == "path":  # a user's rule on file names alone
+            return True
         rest = value[self.prefix:]
         if is_known_example(value) or is_placeholder(rest):
             return False
