@@ -197,3 +197,9 @@ def test_outside_git_the_stores_are_not_findings_but_copies_are(project_dir, dan
     (project_dir / "secrets.toml.bak").write_bytes(secrets.read_bytes())
     result = dango("secrets", "scan")
     assert result.code == 1 and "secrets.toml.bak" in result.out and ".env:" not in result.out, result
+
+
+def test_the_rules_can_be_listed(dango):
+    listed = dango("secrets", "scan", "--list-rules")
+    assert listed.code == 0 and len(listed.out.splitlines()) >= 200, listed
+    assert "github-pat: GitHub personal access token (classic)  https://" in listed.out

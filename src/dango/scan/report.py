@@ -31,6 +31,12 @@ def text_report(result: ScanResult) -> list[str]:
     return lines
 
 
+def rule_list() -> list[str]:
+    """One line per built-in rule: id, on or off by default, what it finds, its documentation."""
+    return [f"{rule.id}{'' if rule.default else ' (off by default)'}: {rule.description}  {rule.docs}"
+            for rule in sorted(RULES, key=lambda rule: rule.id)]
+
+
 def summary(result: ScanResult) -> str:
     count = len(result.findings)
     text = (f"{count} finding{'s' if count != 1 else ''} in the {result.scope} "

@@ -32,6 +32,6 @@ def select(enabled: tuple[str, ...] = (), disabled: tuple[str, ...] = (),
         if name != "all" and name not in known:
             from ...errors import UsageError
 
-            raise UsageError(f"There is no scan rule {name!r}; `dango secrets scan --list-rules` lists them.")
+            raise UsageError(f"There is no scan rule {name!r}; `dango secrets scan --list-rules` lists the rules.")
     return [rule for rule in rules
             if (rule.default or rule.id in enabled or "all" in enabled) and rule.id not in disabled]
