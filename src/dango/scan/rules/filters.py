@@ -18,7 +18,7 @@ KNOWN_EXAMPLES = frozenset(value.encode() for value in (
 ))
 _NOT_SECRET = re.compile(
     rb"(?i)^(?:\$\{.*\}|\$\(.*\)|\$[A-Za-z_]\w*|%\(?\w+\)?s?%?|\{\{.*\}\}|\{[^{}]*\}|<[^>]*>|\[[^\]]*\]"
-    rb"|(?:password|passwd|secret|changeme|change_me|redacted|\[redacted\]|none|null|nil|undefined|true|false"
+    rb"|(?:password|passwd|pass|pwd|secret|tiger|changeme|change_me|redacted|\[redacted\]|none|null|nil|undefined|true|false"
     rb"|required|optional|string|example|sample|dummy|placeholder|test|testing|secret_key)$)")
 _MARKERS = re.compile(
     rb"(?i)(?-i:x{4,}|X{4,})|\*{3,}|\.{4,}|#{4,}|example|placeholder|your[_\-.]?(?:own[_\-.]?)?(?:api[_\-.]?)?"
@@ -27,7 +27,7 @@ _MARKERS = re.compile(
     rb"|(.)\1{5,}")
 _IDENTIFIER = re.compile(  # code, not a value: settings.SECRET_KEY, _device_flow, SecretsFile, any-pass-word
     rb"^(?:[A-Za-z_]+(?:\.[A-Za-z_]+)+(?:\(\))?|_*[a-z]+(?:_[a-z]+)*|_*[A-Z]+(?:_[A-Z]+)*|_*[a-z]+(?:[A-Z][a-z]+)+"
-    rb"|[A-Z][a-z]+(?:[A-Z][a-z]+)*|[a-z]+(?:-[a-z]+)+|[a-z]+:[a-z_]+)$")
+    rb"|_*[A-Z]?(?:[A-Z][a-z]{2,})+|[a-z]+(?:-[a-z]+)+|[a-z]+:[a-z_]+)$")
 _LOCATION = re.compile(rb"^(?:[a-z][a-z0-9+.\-]*://|\.{0,2}/|~/|[A-Za-z]:\\)")
 
 

@@ -4,7 +4,9 @@
 `export DB_PASSWORD=...`, `DB_PASS ?= ...`, `:api_key => '...'`: the name in any case, the
 value quoted or not. Values that are placeholders, references (`${VAR}`, `os.environ[...]`),
 code identifiers (`settings.SECRET_KEY`) or not random enough are not findings, and neither
-is a name that says the value is not the secret itself (`token_url`, `password_file`).
+is a name that says the value is not the secret itself (`token_url`, `password_file`), nor
+code: a value followed by `=`, `(`, `[`, `,` or `|` is a type annotation, a call or an
+expression (`password: SecretStr = None`, `credentials = Credentials(...)`).
 """
 
 from __future__ import annotations
@@ -14,15 +16,15 @@ import random
 from .filters import looks_random
 from .model import assignment, raw
 
-NAMES = (r"(?:pass(?:wd|word|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|access[_.\-]?key|auth[_.\-]?key"
+NAMES = (r"(?:passwd|password|passphrase|pass(?![a-z])|pwd|secret|token|api[_.\-]?key|apikey|access[_.\-]?key|auth[_.\-]?key"
          r"|private[_.\-]?key|credentials?|signing[_.\-]?key|encryption[_.\-]?key|session[_.\-]?key|master[_.\-]?key)")
 NOT_THE_SECRET = (r"(?<![_.\-](?i:url))(?<![_.\-](?i:uri))(?<![_.\-](?i:file))(?<![_.\-](?i:path))(?<![_.\-](?i:type))"
                   r"(?<![_.\-](?i:name))(?<![_.\-](?i:id))(?<![_.\-](?i:len))(?<![_.\-](?i:size))(?<![_.\-](?i:env))"
-                  r"(?<![_.\-](?i:ttl))(?<![_.\-](?i:prefix))(?<![_.\-](?i:field))(?<![_.\-](?i:header))"
+                  r"(?<![_.\-](?i:ttl))(?<![_.\-](?i:prefix))(?<![_.\-](?i:class))(?<![_.\-](?i:field))(?<![_.\-](?i:header))"
                   r"(?<![_.\-](?i:endpoint))(?<![_.\-](?i:expiry))(?<![_.\-](?i:expires))(?<!(?i:Url))(?<!(?i:Path))"
                   r"(?<!(?i:Name))(?<!(?i:File))(?<!(?i:Type))(?<!(?i:Id))")
 PATTERN = (rf"(?i:{NAMES})[\w.\-]{{0,30}}{NOT_THE_SECRET}[\s'\"\]]{{0,3}}(?:::=|:=|\?=|=>|=|:|>)[ \t'\"\x60]{{0,3}}"
-           r"""(?!\$\{|\{\{|<%)([^\s'"\x60;,<>(){}\[\]\\]{8,256})""")
+           r"""(?!\$\{|\{\{|<%)([^\s'"\x60;,<>(){}\[\]\\|]{8,256}+)(?![ \t]*[=()\[,|])""")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _NAMES = ("password", "db_password", "api_key", "secret", "client_secret", "auth_token", "access_token",
           "api_secret", "secret_key", "private_key", "app_password", "encryption_key", "master_key", "token")
