@@ -51,7 +51,7 @@ class Rule:
     docs: str = ""  # where the provider documents the format
     sample: Callable[[random.Random], str] | None = None  # a line holding a true credential
     secret: Callable[[random.Random], str] | None = None  # a bare true credential (tokens only)
-    fakes: tuple[str, ...] = ()  # look-alikes the rule must leave alone
+    look_alikes: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()  # that the rule must leave alone
     min_entropy: float = 0.0
     source: str = ""  # where a user's rule came from (".gitleaks.toml"), else ""
     kind: str = "token"  # token (a format of its own), keyed (beside a provider's name), generic; user, path
@@ -61,6 +61,11 @@ class Rule:
     @cached_property
     def pattern(self) -> re.Pattern[bytes]:
         return re.compile(self.expression)
+
+    @property
+    def fakes(self) -> tuple[str, ...]:
+        """Look-alikes (made on demand: the tests and the benchmark need them, a scan does not)."""
+        return self.look_alikes() if callable(self.look_alikes) else self.look_alikes
 
     def applies(self, data: bytes) -> bool:
         data = data.lower() if self.caseless else data
@@ -120,6 +125,10 @@ def fill(template: str, rng: random.Random, char: str | None = None) -> str:
     return "".join(out)
 
 
+def _min_length(template: str) -> int:
+    return sum(len(text) if size is None else size[0] for text, size in _parts(template))
+
+
 def _last_class(template: str) -> str:
     pieces = list(_parts(template))
     text, size = pieces[-1]
@@ -147,12 +156,14 @@ def token(id: str, description: str, template: str, docs: str = "", *, make=None
     def sample(rng: random.Random) -> str:
         return assignment(rng, _name_of(id), secret(rng))
 
-    fakes = (fill(template, random.Random(0), "x"), _cut(secret(random.Random(1)), template))
+    def fakes() -> tuple[str, ...]:
+        made = (fill(template, random.Random(0), "x"), _cut(secret(random.Random(1)), template))
+        return tuple(f for f in made if f)
     prefix = len(next(iter(_parts(template)))[0]) if next(iter(_parts(template)))[1] is None else 0
     if min_entropy is None:
-        min_entropy = 2.5 if len(fill(template, random.Random(0))) - prefix >= 20 else 1.5
+        min_entropy = 2.5 if _min_length(template) - prefix >= 20 else 1.5
     return Rule(id, description, pattern.encode(), kws, 0, default, accept, docs, sample, secret,
-                tuple(f for f in fakes if f), min_entropy, caseless=False, prefix=prefix)
+                fakes, min_entropy, caseless=False, prefix=prefix)
 
 
 def keyed(id: str, description: str, names: tuple[str, ...], template: str, docs: str = "", *,
@@ -164,7 +175,7 @@ def keyed(id: str, description: str, names: tuple[str, ...], template: str, docs
     kws = tuple(sorted({keyword.lower().encode() for name in names for keyword in _name_keywords(name)}))
 
     if min_entropy is None:  # short hex values are less varied by nature
-        min_entropy = 3.0 if len(fill(template, random.Random(0))) >= 24 else 2.5
+        min_entropy = 3.0 if _min_length(template) >= 24 else 2.5
 
     def secret(rng: random.Random) -> str:
         return fill(template, rng)
@@ -172,8 +183,10 @@ def keyed(id: str, description: str, names: tuple[str, ...], template: str, docs
     def sample(rng: random.Random) -> str:
         return assignment(rng, names[0] + "_" + rng.choice(("key", "api_key", "token", "secret")), secret(rng))
 
-    fakes = (assignment(random.Random(0), names[0] + "_key", fill(template, random.Random(0), "x")),
-             f"{names[0]}_key = {(lambda v: v[:len(v) // 2])(fill(template, random.Random(1)))}")
+    def fakes() -> tuple[str, ...]:
+        value = fill(template, random.Random(1))
+        return (assignment(random.Random(0), names[0] + "_key", fill(template, random.Random(0), "x")),
+                f"{names[0]}_key = {value[:len(value) // 2]}")
     return Rule(id, description, pattern.encode(), kws, 1, default, accept, docs, sample, secret,
                 fakes, min_entropy, kind="keyed")
 
