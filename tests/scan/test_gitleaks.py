@@ -105,3 +105,29 @@ def test_a_malformed_file_stops_the_scan_and_changes_nothing(repo, dango):
     result = dango("secrets", "scan")
     assert result.code == 2 and ".gitleaks.toml" in result.err and "not valid TOML" in result.err, result
     assert changes_between(before, tree_state(repo)) == []
+
+
+PATH_RULES = """\
+[extend]
+useDefault = true
+
+[[rules]]
+id = "keystore-file"
+path = '''\\.jks$'''
+
+[[rules]]
+id = "only-in-config"
+regex = '''acme_tok_[a-z0-9]{24}'''
+path = '''^config/'''
+"""
+
+
+def test_rules_on_paths(tmp_path):
+    (tmp_path / ".gitleaks.toml").write_text(PATH_RULES)
+    (tmp_path / "config").mkdir()
+    token = internal_token(8)
+    (tmp_path / "config" / "a.txt").write_text(f"see {token}\n")
+    (tmp_path / "b.txt").write_text(f"see {token}\n")
+    (tmp_path / "release.jks").write_bytes(b"binary keystore")
+    found = sorted((f.path, f.rule) for f in scan(tmp_path).findings)
+    assert found == [("config/a.txt", "only-in-config"), ("release.jks", "keystore-file")]

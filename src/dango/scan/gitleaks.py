@@ -19,6 +19,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import MalformedFile
 from .rules import Rule, select
 
 FILE = ".gitleaks.toml"
@@ -152,8 +153,6 @@ def load(root: Path) -> GitleaksConfig | None:
     path = root / FILE
     if not path.is_file():
         return None
-    from ..errors import MalformedFile
-
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

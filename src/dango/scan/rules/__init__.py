@@ -12,6 +12,7 @@ rule's expression; `prefilter.py` finds them all in one pass.
 
 from __future__ import annotations
 
+from ...errors import UsageError
 from . import chat, cloud, commerce, generic, keys, platforms, services, vcs
 from .filters import entropy, is_placeholder
 from .model import Rule
@@ -30,8 +31,6 @@ def select(enabled: tuple[str, ...] = (), disabled: tuple[str, ...] = (),
     known = {rule.id for rule in rules}
     for name in (*enabled, *disabled):
         if name != "all" and name not in known:
-            from ...errors import UsageError
-
             raise UsageError(f"There is no scan rule {name!r}; `dango secrets scan --list-rules` lists the rules.")
     return [rule for rule in rules
             if (rule.default or rule.id in enabled or "all" in enabled) and rule.id not in disabled]
