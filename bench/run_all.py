@@ -19,6 +19,7 @@ BENCHES = (
     ("Credential commands, encrypted 50-source project", ["crypto.py"]),
     ("Sync: 1M-row CSV", ["sync_csv.py"]),
     ("Scan: 2,000 commits, 50 MB, planted secrets", ["scan.py"]),
+    ("Scan coverage: recall and false positives on a corpus of documented formats", ["scan_corpus.py"]),
 )
 
 

@@ -6,8 +6,9 @@ base64 in JSON, a log, a URL-encoded password, a copied .env, provider tokens), 
 - `dango secrets scan --history` on the repository;
 - detect-secrets (`detect-secrets scan --all-files`) on a checkout of the same content
   (every distinct file version of the history written out as a file), if installed;
-- ripgrep with the same rule patterns and the project's own values on that checkout,
-  if installed: plain pattern search with no git walking, the practical limit.
+- ripgrep (`rg -i -F`) with every keyword of the same rules and the project's own values on
+  that checkout, if installed: the keyword search alone, with no git walking and no rule
+  expressions, the practical limit. Says so when `rg` is missing.
 Prints each tool's wall time, its ratio to dango's, and which planted secrets it found.
 Usage: python bench/scan.py [--commits N] [--megabytes M] [--keep DIR] [--no-detect-secrets]
 """
@@ -27,12 +28,14 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from dango.scan.rules.checks import with_crc32_base62
+
 STRIPE = "sk_live_" + "B3nchPl4nt3dStr1peK3y0123456789"
 DB_PASSWORD = "bench-pw/" + "4f9c+2e7a:1d8b"
 API_TOKEN = "bench-tok-" + "7Qx2Lm9Pv4Rt8Yw1"
 AWS = "AKIA" + "BENCHPLANTED0001"
-GITHUB = "ghp_" + "B3nchPl4nt3dG1tHubT0k3n0123456789abc"
-SLACK = "xoxb-" + "1234567890-bench-planted-slack"
+GITHUB = with_crc32_base62("ghp_" + "B3nchPl4nt3dG1tHubT0k3n0123456" + "000000")  # a valid checksum
+SLACK = "xoxb-" + "1234567890-1234567890123-B3nchPl4nt3dSl4ckT0k3n01"
 GOOGLE = "GOCSPX-" + "b3nch_pl4nted_cl1ent_s3cret"
 PEM = ("-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEowIBAAKCAQEAbenchplantedkeymaterial0123456789abcdefABCDEF\n"
        "-----END RSA " + "PRIVATE KEY-----\n")
@@ -209,19 +212,19 @@ def run_detect_secrets(checkout: Path):
 
 
 def run_ripgrep(checkout: Path):
+    """ripgrep searching, case-insensitively, for every keyword of the default rules and the
+    project's own values: the prefilter's work alone, without git and without the expressions."""
     tool = shutil.which("rg")
     if tool is None:
         return None
     from dango.redact import encodings
     from dango.scan.rules import select
 
-    import re
-
-    patterns = [rule.pattern.pattern.decode() for rule in select()]
-    patterns += [re.escape(form) for value in OWN_VALUES for form in encodings(value)]
-    argv = [tool, "-P", "--no-ignore", "--hidden", "-n", "--json", "-U"]
-    for pattern in patterns:
-        argv += ["-e", pattern]
+    keywords = sorted({keyword.decode() for rule in select() for keyword in rule.keywords})
+    keywords += [form for value in OWN_VALUES for form in encodings(value)]
+    argv = [tool, "-i", "-F", "--no-ignore", "--hidden", "-n", "--json"]
+    for keyword in keywords:
+        argv += ["-e", keyword]
     seconds, proc = timed([*argv, "."], checkout)
     paths, count = set(), 0
     for line in proc.stdout.splitlines():
@@ -257,12 +260,13 @@ def main() -> None:
                    "dango secrets scan --path (checkout)": run_dango_checkout(project, checkout, env)}
         detect = None if args.no_detect_secrets else run_detect_secrets(checkout)
         results["detect-secrets (checkout)"] = detect
-        results["ripgrep, same patterns (checkout)"] = run_ripgrep(checkout)
+        results["ripgrep, same keywords (checkout)"] = run_ripgrep(checkout)
         base = results["dango secrets scan --history"][0]
         print(f"\n{'tool':38} {'seconds':>8} {'vs dango':>9} {'findings':>9}  planted found")
         for name, outcome in results.items():
             if outcome is None:
-                print(f"{name:38} {'skipped':>8}")
+                why = "rg is not installed (apt-get install ripgrep)" if name.startswith("ripgrep") else "skipped"
+                print(f"{name:38} {why}")
                 continue
             seconds, paths, count = outcome
             found = found_plants(paths)

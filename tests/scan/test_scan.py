@@ -7,7 +7,7 @@ import json
 from tests.conftest import CANARIES, CANARY_PASSWORD, CANARY_STRIPE, CANARY_TOKEN
 from tests.scan.conftest import as_json, b64, commit_all, git
 
-AWS_KEY = "AKIA" + "Q3EXAMPLE7PLANTED"[:16]
+AWS_KEY = "AKIA" + "Q3PLANTED7TESTKEY"[:16]
 GOOGLE_SECRET = "GOCSPX-" + "pl4nted_client_secret_v4lue"
 
 
@@ -137,6 +137,11 @@ def test_sarif_and_json_reports(repo, dango):
     assert location["artifactLocation"]["uri"] == "app.py" and location["region"]["startLine"] == 1
     assert "dango secrets rotate pay.stripe_secret_key" in result["message"]["text"]
     assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "dango-project-secret"
+    (repo / "deploy.sh").write_text(f"export AWS_ACCESS_KEY_ID={AWS_KEY}\n")
+    provider = json.loads(dango("secrets", "scan", "--format", "sarif").out)["runs"][0]
+    (rule,) = [r for r in provider["tool"]["driver"]["rules"] if r["id"] == "aws-access-key-id"]
+    assert rule["helpUri"].startswith("https://docs.aws.amazon.com/") and "Revoke or rotate" in rule["help"]["text"]
+    assert rule["shortDescription"]["text"] == "AWS access key id"
 
 
 def test_path_and_errors(repo, dango, tmp_path):
@@ -152,12 +157,13 @@ def test_path_and_errors(repo, dango, tmp_path):
     assert broken.code == 2 and "scan-baseline.json" in broken.err, broken
 
 
-def test_generic_rule_is_off_by_default(repo, dango):
-    (repo / "conf.py").write_text('service_token = "Zx8q2LmP0vRt7YwB3nKd"\n')
-    assert dango("secrets", "scan").code == 0
-    enabled = dango("secrets", "scan", "--enable", "generic-secret-assignment")
-    assert enabled.code == 1 and "generic-secret-assignment" in enabled.out, enabled
-    assert "Zx8q2LmP0vRt7YwB3nKd" not in enabled.output
+def test_generic_rule_is_on_by_default_and_can_be_turned_off(repo, dango):
+    value = "Zx8q2LmP" + "0vRt7YwB3nKd"
+    (repo / "conf.py").write_text(f'API_SECRET = "{value}"\nservice_token: ${{TOKEN}}\n')
+    found = dango("secrets", "scan")
+    assert found.code == 1 and "conf.py:1: generic-secret-assignment" in found.out, found
+    assert value not in found.output and "conf.py:2" not in found.out
+    assert dango("secrets", "scan", "--disable", "generic-secret-assignment").code == 0
 
 
 def test_a_copied_store_is_a_finding_whatever_it_holds(repo, dango):
@@ -191,3 +197,9 @@ def test_outside_git_the_stores_are_not_findings_but_copies_are(project_dir, dan
     (project_dir / "secrets.toml.bak").write_bytes(secrets.read_bytes())
     result = dango("secrets", "scan")
     assert result.code == 1 and "secrets.toml.bak" in result.out and ".env:" not in result.out, result
+
+
+def test_the_rules_can_be_listed(dango):
+    listed = dango("secrets", "scan", "--list-rules")
+    assert listed.code == 0 and len(listed.out.splitlines()) >= 200, listed
+    assert "github-pat: GitHub personal access token (classic)  https://" in listed.out

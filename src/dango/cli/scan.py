@@ -39,18 +39,21 @@ def _project(ctx: click.Context):
               help="Baseline file (default: .dango/scan-baseline.json).")
 @click.option("--update-baseline", is_flag=True,
               help="Accept every current finding: write their fingerprints to the baseline.")
-@click.option("--enable", multiple=True, metavar="RULE",
-              help="Turn on a rule that is off by default (generic-secret-assignment, or all).")
-@click.option("--disable", multiple=True, metavar="RULE", help="Turn off a rule.")
+@click.option("--enable", multiple=True, metavar="RULE", help="Turn on a rule that is off by default (or all).")
+@click.option("--disable", multiple=True, metavar="RULE",
+              help="Turn off a rule (e.g. generic-secret-assignment); see --list-rules.")
+@click.option("--list-rules", is_flag=True, help="List the rules (id, what it finds, documentation) and exit.")
 @click.option("--no-project-secrets", is_flag=True,
               help="Provider rules only: do not read this project's secrets (CI without the key).")
 @click.pass_context
 def scan_command(ctx: click.Context, history: bool, staged: bool, paths: tuple[Path, ...], fmt: str,
                  as_json: bool, baseline: Path | None, update_baseline: bool, enable: tuple[str, ...],
-                 disable: tuple[str, ...], no_project_secrets: bool) -> None:
-    """Find leaked secrets: this project's own values (also base64, URL- or JSON-encoded)
-    and provider credentials (Stripe, Google, AWS, GitHub, Slack, private keys, URLs with
-    passwords). Exit 1 on findings, 0 when clean, 2 on error.
+                 disable: tuple[str, ...], list_rules: bool, no_project_secrets: bool) -> None:
+    """Find leaked secrets: this project's own values (also base64, URL- or JSON-encoded),
+    credentials of about 400 documented formats (cloud, VCS, CI, chat, payment, AI, ...),
+    private keys, URLs with passwords and random-looking values assigned to secret-looking
+    names. A .gitleaks.toml at the root adds its rules and allowlists. Exit 1 on findings,
+    0 when clean, 2 on error.
 
     \b
     Examples:
@@ -62,6 +65,12 @@ def scan_command(ctx: click.Context, history: bool, staged: bool, paths: tuple[P
     from ..errors import UsageError
     from ..scan.run import ScanOptions, run_scan
 
+    if list_rules:
+        from ..scan.report import rule_list
+
+        for line in rule_list():
+            say(line)
+        return
     if history and staged:
         raise UsageError("Give --history or --staged, not both.")
     if paths and (history or staged):

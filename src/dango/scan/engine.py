@@ -2,7 +2,7 @@
 
 The project's own values (in all their forms) are found with `bytes.find`, which runs at
 memory speed for a handful of needles; provider rules run only on blobs that contain one
-of their keywords. A line holding `dango:allow` is never reported. Findings keep the
+of their keywords (found for all rules at once by `prefilter.py`). A line holding `dango:allow` is never reported. Findings keep the
 secret only in memory (for the baseline fingerprint); what is shown is a masked excerpt.
 """
 
@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..redact import STARS, redact, shorten
 from ..store.mask import mask
 from .own import Form, OwnSecret
+from .prefilter import Prefilter
 from .rules import Rule
 
 ALLOW_MARK = b"dango:allow"
+Allow = Callable[[str, bytes, bytes, bytes, str], bool]  # (rule id, secret, match, line, path)
 EXCERPT_WIDTH = 160
 OWN_RULE = "dango-project-secret"
 
@@ -51,9 +54,11 @@ class Finding:
 
 
 class Scanner:
-    def __init__(self, forms: list[Form], rules: list[Rule]):
+    def __init__(self, forms: list[Form], rules: list[Rule], allow: Allow | None = None):
         self.forms = forms
         self.rules = rules
+        self.prefilter = Prefilter(rules)
+        self.allow = allow  # a repository's allowlists (.gitleaks.toml): True drops the finding
 
     def scan(self, data: bytes, path: str) -> list[Finding]:
         """Every finding in `data` (the content of `path`), in order, masked excerpts."""
@@ -67,14 +72,16 @@ class Scanner:
                     spans.append((start, end, OWN_RULE, "A secret of this project", form.secret,
                                    form.encoding))
                 start = data.find(form.needle, end)
-        for rule in self.rules:
-            if not rule.applies(data):
-                continue
+        for rule in self.prefilter.candidates(data):
             for match in rule.pattern.finditer(data):
-                start, end = match.span(rule.group)
+                group = rule.group if rule.group >= 0 else _first_group(match)
+                start, end = match.span(group)
                 if start < 0 or taken.overlaps(start, end):
                     continue
-                if rule.accept is not None and not rule.accept(match.group(rule.group)):
+                if not rule.valid(match.group(group)):
+                    continue
+                if self.allow is not None and self.allow(rule.id, match.group(group), match.group(0),
+                                                         _line_at(data, start), path):
                     continue
                 taken.claim(start, end)
                 spans.append((start, end, rule.id, rule.description, None, None))
@@ -105,6 +112,17 @@ class Scanner:
                     findings.append(finding)
             index = last
         return findings
+
+
+def _first_group(match) -> int:
+    """The first group that took part in the match (the whole match when none did)."""
+    return next((number for number in range(1, (match.re.groups or 0) + 1) if match.start(number) >= 0), 0)
+
+
+def _line_at(data: bytes, offset: int) -> bytes:
+    start = data.rfind(b"\n", 0, offset) + 1
+    end = data.find(b"\n", offset)
+    return data[start:len(data) if end == -1 else end]
 
 
 class _Taken:

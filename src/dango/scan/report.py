@@ -31,6 +31,12 @@ def text_report(result: ScanResult) -> list[str]:
     return lines
 
 
+def rule_list() -> list[str]:
+    """One line per built-in rule: id, on or off by default, what it finds, its documentation."""
+    return [f"{rule.id}{'' if rule.default else ' (off by default)'}: {rule.description}  {rule.docs}"
+            for rule in sorted(RULES, key=lambda rule: rule.id)]
+
+
 def summary(result: ScanResult) -> str:
     count = len(result.findings)
     text = (f"{count} finding{'s' if count != 1 else ''} in the {result.scope} "
@@ -50,10 +56,11 @@ def json_report(result: ScanResult) -> str:
 
 def sarif_report(result: ScanResult, version: str = "") -> str:
     used = sorted({finding.rule for finding in result.findings})
-    descriptions = {rule.id: rule.description for rule in RULES}
-    rules = [{"id": rule_id, "name": rule_id,
-              "shortDescription": {"text": descriptions.get(rule_id, OWN_RULE_TEXT)},
-              "defaultConfiguration": {"level": "error"}} for rule_id in used]
+    known = {rule.id: rule for rule in RULES}
+    first = {}
+    for finding in result.findings:
+        first.setdefault(finding.rule, finding)
+    rules = [_sarif_rule(rule_id, known.get(rule_id), first[rule_id]) for rule_id in used]
     index = {rule_id: i for i, rule_id in enumerate(used)}
     return json.dumps({
         "$schema": SARIF_SCHEMA,
@@ -64,6 +71,23 @@ def sarif_report(result: ScanResult, version: str = "") -> str:
             "results": [_sarif_result(finding, index[finding.rule]) for finding in result.findings],
         }],
     }, indent=2)
+
+
+def _sarif_rule(rule_id: str, rule, finding: Finding) -> dict:
+    """A rule's entry: its name, what it finds, where the format is documented and what to do."""
+    if rule_id == "dango-project-secret":
+        text, help_text = OWN_RULE_TEXT, "Rotate the credential (dango secrets rotate NAME.FIELD) and remove the copy."
+    else:
+        text = rule.description if rule else finding.description
+        help_text = ("Revoke or rotate this credential at its provider, then remove it from the file "
+                     "(and from history if committed). Accept a false alarm with `dango:allow` on the line.")
+    entry = {"id": rule_id, "name": rule_id, "shortDescription": {"text": text},
+             "fullDescription": {"text": text}, "help": {"text": help_text},
+             "defaultConfiguration": {"level": "error"}}
+    if rule is not None and rule.docs:
+        entry["helpUri"] = rule.docs
+        entry["help"]["text"] += f" The format is documented at {rule.docs}."
+    return entry
 
 
 def _sarif_result(finding: Finding, rule_index: int) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import gitio, walk
+from . import gitio, gitleaks, walk
 from .baseline import Baseline
 from .engine import Finding, Scanner
 from .own import OwnSecret, forms_of, project_secrets
@@ -47,8 +47,13 @@ def run_scan(options: ScanOptions) -> ScanResult:
     if options.project is not None and options.project_secrets:
         own, problems, incomplete = project_secrets(options.project)
         warnings.extend(problems)
-    scanner = Scanner(forms_of(own), select(options.enable, options.disable))
     git_root = gitio.git_root(options.root)
+    config = gitleaks.load(git_root or options.root)
+    if config is None:
+        scanner = Scanner(forms_of(own), select(options.enable, options.disable))
+    else:
+        warnings.extend(config.warnings)
+        scanner = Scanner(forms_of(own), config.select(options.enable, options.disable), allow=config.allowed)
     if (options.history or options.staged) and git_root is None:
         from ..errors import UsageError
 
@@ -68,6 +73,9 @@ def run_scan(options: ScanOptions) -> ScanResult:
         commits = gitio.commits_introducing(git_root, {f.blob for f in findings if f.blob})
         for finding in findings:
             finding.commit = commits.get(finding.blob)
+        if config is not None and config.needs_commits():  # allowlisted commits are known only now
+            findings = [f for f in findings if f.credential or not config.allowed(
+                f.rule, f.secret.encode(), f.secret.encode(), b"", f.path, f.commit)]
     elif options.staged:
         scope = "staged changes"
         for item in walk.staged(git_root):
@@ -106,8 +114,9 @@ def _scan(scanner: Scanner, item: walk.Item) -> list[Finding]:
     findings = scanner.scan(item.data, item.path)
     if is_team_file(item.path):  # committed by design: only its unencrypted values are findings
         return findings + team_findings(item.data, item.path)
-    if not findings and is_store(item.path):
-        findings = store_findings(item.data, item.path)
+    if is_store(item.path) and not any(finding.credential for finding in findings):
+        # a provider rule's finding does not say the whole file is out of place: this does
+        findings = store_findings(item.data, item.path) + findings
     return findings
 
 
