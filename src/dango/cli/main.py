@@ -24,6 +24,7 @@ COMMANDS = {
     "auth": "auth:auth_group",
     "sync": "sync:sync_command",
     "exec": "exec_cmd:exec_command",
+    "migrate": "migrate:migrate_command",
 }
 ALIASES: dict[str, str] = {"oauth": "auth"}
 
