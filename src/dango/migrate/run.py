@@ -10,6 +10,7 @@ exactly as it was. `undo` restores the newest backup byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -61,6 +62,8 @@ def apply(root: Path, *, move_secrets: bool = False) -> Applied:
         except BaseException as err:
             _restore(root, backup)
             shutil.rmtree(backup, ignore_errors=True)
+            with contextlib.suppress(OSError):  # the folder too, when this backup was its first
+                backup.parent.rmdir()
             if isinstance(err, DangoError):
                 raise MigrationFailed("apply", str(err).rstrip(".")) from None
             raise
