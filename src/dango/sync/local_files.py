@@ -155,37 +155,98 @@ def build(job: Job):
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
 
     def rows():
-        import duckdb
-        import pyarrow as pa
-
         loaded = _loaded(job)
         fresh = [f for f in found if not _same(loaded.get(f.name), f.mtime)]
         changed = [f.name for f in fresh if f.name in loaded]
         gone = sorted(set(loaded) - {f.name for f in found})
         counts: dict[str, int] = {}
         job.extra["after_load"] = lambda pipeline: _finish(job, pipeline, changed, gone, counts)
-        with duckdb.connect() as con:
-            for info in fresh:
+        yield from _items(job, fresh, loaded_at, counts)
+
+    return dlt.resource(rows, name=job.name, write_disposition="append")
+
+
+PATH_COLUMN = "_dango_source_path"
+
+
+def _groups(fresh: list[FileInfo]) -> list[list[FileInfo]]:
+    by_reader: dict[str, list[FileInfo]] = {}
+    for info in fresh:
+        by_reader.setdefault(READERS[info.path.suffix.lower()], []).append(info)
+    return list(by_reader.values())
+
+
+def _read_many(con, group: list[FileInfo], loaded_at: datetime):
+    """Every file of `group` (one format) in one relation, with the four `_dango_*` columns
+    computed by DuckDB (a CASE on the path: as fast as the bare read, unlike a join)."""
+    reader = READERS[group[0].path.suffix.lower()]
+    paths = [str(info.path) for info in group]
+    if reader == "parquet":
+        relation = con.read_parquet(paths, filename=PATH_COLUMN, union_by_name=True)
+    elif reader == "json":
+        relation = con.read_json(paths, filename=PATH_COLUMN)
+    else:
+        relation = con.read_csv(paths, union_by_name=True, filename=PATH_COLUMN)
+
+    def text(value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
+    mtimes = " ".join(f"WHEN {text(str(info.path))} THEN TIMESTAMP {text(info.mtime.isoformat(sep=' '))}"
+                      for info in group)
+    names = " ".join(f"WHEN {text(str(info.path))} THEN {text(info.name)}" for info in group)
+    stamp = text(loaded_at.isoformat(sep=" "))
+    return relation.project(
+        f"* EXCLUDE ({PATH_COLUMN}), CASE {PATH_COLUMN} {names} END AS _dango_filename, "
+        f"CASE {PATH_COLUMN} {mtimes} END AS _dango_file_mtime, "
+        f"TIMESTAMP {stamp} AS _dango_loaded_at, false AS _dango_deleted")
+
+
+def _with_columns(table, info: FileInfo, loaded_at: datetime):
+    import pyarrow as pa
+
+    n = table.num_rows
+    table = table.append_column("_dango_filename", pa.array([info.name] * n, pa.string()))
+    table = table.append_column("_dango_file_mtime", pa.array([info.mtime] * n, pa.timestamp("us")))
+    table = table.append_column("_dango_loaded_at", pa.array([loaded_at] * n, pa.timestamp("us")))
+    return table.append_column("_dango_deleted", pa.array([False] * n, pa.bool_()))
+
+
+def _items(job: Job, fresh: list[FileInfo], loaded_at: datetime, counts: dict[str, int]):
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    with duckdb.connect() as con:
+        for group in _groups(fresh):
+            passed = False
+            try:  # the fast path: every file of a format in one query, read in parallel
+                reader = _read_many(con, group, loaded_at).to_arrow_reader(BATCH_ROWS)
+                for batch in reader:
+                    if batch.num_rows:
+                        names = batch.column(batch.schema.get_field_index("_dango_filename"))
+                        for item in pc.value_counts(names).to_pylist():
+                            counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
+                        passed = True
+                        yield pa.Table.from_batches([batch])
+                continue
+            except duckdb.Error:
+                pass
+            # one by one: to load what the joint read could not (mixed line endings), or, when
+            # rows were already passed on, only to name the file that fails
+            for info in group:
                 try:
-                    relation = _read(con, info)
-                    reader = relation.to_arrow_reader(BATCH_ROWS)
-                    for batch in reader:
-                        if not batch.num_rows:
-                            continue
-                        n = batch.num_rows
-                        counts[info.name] = counts.get(info.name, 0) + n
-                        table = pa.Table.from_batches([batch])
-                        table = table.append_column("_dango_filename", pa.array([info.name] * n, pa.string()))
-                        table = table.append_column("_dango_file_mtime", pa.array([info.mtime] * n, pa.timestamp("us")))
-                        table = table.append_column("_dango_loaded_at", pa.array([loaded_at] * n, pa.timestamp("us")))
-                        table = table.append_column("_dango_deleted", pa.array([False] * n, pa.bool_()))
-                        yield table
+                    for batch in _read(con, info).to_arrow_reader(BATCH_ROWS):
+                        if batch.num_rows and not passed:
+                            counts[info.name] = counts.get(info.name, 0) + batch.num_rows
+                            yield _with_columns(pa.Table.from_batches([batch]), info, loaded_at)
                 except duckdb.Error as error:
                     if _empty(info):
                         continue  # an empty file or a header alone: nothing to load
                     raise _problem(job, info, error) from None
-
-    return dlt.resource(rows, name=job.name, write_disposition="append")
+            if passed:
+                raise SyncProblem(f"the files of {job.config.get('directory')} could not be read "
+                                  "together although each reads alone; nothing was loaded. Sync "
+                                  "them again, or move the newest file out and back in.")
 
 
 def _empty(info: FileInfo) -> bool:
