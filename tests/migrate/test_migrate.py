@@ -152,3 +152,24 @@ def test_cli_apply_validates_clean_lists_why_and_prints_no_secret(tmp_path, env)
     undone = run_dango("migrate", "--undo", cwd=root, env=env)
     assert undone.code == 0, undone
     assert run_dango("source", "list", cwd=root, env=env).code == 2
+
+
+def test_secrets_scan_after_migrate_finds_only_upstreams_plaintext_copy(tmp_path, env):
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        from tests.conftest import skip_or_fail
+
+        skip_or_fail("git is not installed")
+    root = upstream_project(tmp_path)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "upstream project"], cwd=root, check=True)
+    assert run_dango("migrate", "--yes", cwd=root, env=env).code == 0
+    scan = run_dango("secrets", "scan", "--format", "json", cwd=root, env=env)
+    import json
+
+    found = {item["path"] for item in json.loads(scan.out)["findings"]}
+    assert found == {".env.env.backup"}, scan  # upstream's copy, reported by migrate; nothing new
