@@ -148,7 +148,7 @@ def test_cli_apply_validates_clean_lists_why_and_prints_no_secret(tmp_path, env)
     as_json = run_dango("source", "list", "--json", cwd=root, env=env)
     assert '"tags": [\n        "finance"' in as_json.out
     again = run_dango("migrate", "--dry-run", cwd=root, env=env)
-    assert again.code == 2 and "nothing to migrate" in again.err
+    assert again.code == 0 and "nothing to migrate" in again.out, again
     undone = run_dango("migrate", "--undo", cwd=root, env=env)
     assert undone.code == 0, undone
     assert run_dango("source", "list", cwd=root, env=env).code == 2
@@ -173,3 +173,20 @@ def test_secrets_scan_after_migrate_finds_only_upstreams_plaintext_copy(tmp_path
 
     found = {item["path"] for item in json.loads(scan.out)["findings"]}
     assert found == {".env.env.backup"}, scan  # upstream's copy, reported by migrate; nothing new
+
+
+def test_a_project_without_dlt_folder_or_env_migrates_and_undoes(tmp_path):
+    import shutil
+
+    root = upstream_project(tmp_path)
+    shutil.rmtree(root / ".dlt")
+    (root / ".env").unlink()
+    before = tree_state(root)
+    migrate.apply(root)
+    assert _mode(root / ".dlt") == 0o700 and _mode(root / ".dlt/secrets.toml") == 0o600
+    secrets = tomllib.loads((root / ".dlt/secrets.toml").read_text())
+    assert secrets["sources"]["stripe_payments"] == {"stripe_secret_key": "${STRIPE_API_KEY}"}
+    assert "budget_sheet" not in secrets["sources"]  # no tokens upstream: nothing invented
+    migrate.undo(root)
+    assert [c for c in changes_between(before, tree_state(root))  # content and modes as before
+            if ".dango/.lock" not in c and "(mtime)" not in c] == []

@@ -53,7 +53,13 @@ def migrate_command(ctx: click.Context, dry_run: bool, move_secrets: bool, undo:
         name, restored = migrate.undo(root)
         say(f"Restored {len(restored)} file(s) from .dango/backup/{name}: {', '.join(restored)}.")
         return
-    plan = migrate.pending(root, move_secrets=move_secrets)
+    from ..migrate.errors import NotUpstream
+
+    try:
+        plan = migrate.pending(root, move_secrets=move_secrets)
+    except NotUpstream as done:  # a rerun: nothing left to do is not a failure
+        say(str(done))
+        return
     _show(plan)
     if dry_run:
         say("Dry run: nothing was written. Run `dango migrate` to apply this plan.")

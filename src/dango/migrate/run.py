@@ -48,6 +48,7 @@ def apply(root: Path, *, move_secrets: bool = False) -> Applied:
         plan = pending(root, move_secrets=move_secrets)
         backup = _backup(root, plan)
         try:
+            _make_folders(root, plan, backup)
             for rel, (data, mode) in plan.writes.items():
                 atomic_write(root / rel, data, root=root, mode=mode)
             commit_pending()
@@ -68,6 +69,18 @@ def apply(root: Path, *, move_secrets: bool = False) -> Applied:
                 raise MigrationFailed("apply", str(err).rstrip(".")) from None
             raise
     return Applied(plan, str(backup.relative_to(root)))
+
+
+def _make_folders(root: Path, plan: Plan, backup: Path) -> None:
+    """Folders the plan writes into that upstream never made (.dlt/), recorded for undo."""
+    manifest = json.loads((backup / MANIFEST).read_text())
+    for rel in sorted({*plan.writes, *plan.later}):
+        parent = (root / rel).parent
+        if not parent.is_dir():
+            write_target(parent, root)
+            parent.mkdir(mode=0o700)
+            manifest.setdefault("folders", []).append(str(parent.relative_to(root)))
+            (backup / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
 
 
 def _read_back(root: Path, plan: Plan) -> None:
@@ -122,6 +135,9 @@ def _restore(root: Path, folder: Path) -> list[str]:
         elif path.exists():
             path.unlink()
         restored.append(rel)
+    for rel in reversed(manifest.get("folders", [])):
+        with contextlib.suppress(OSError):
+            (root / rel).rmdir()
     for rel, mode in manifest["modes"].items():
         if mode is not None and (root / rel).exists():
             os.chmod(write_target(root / rel, root), mode)
@@ -143,4 +159,6 @@ def undo(root: Path) -> tuple[str, list[str]]:
             raise NoBackup(str(root))
         restored = _restore(root, folder)
         shutil.rmtree(folder)
+        with contextlib.suppress(OSError):  # .dango/backup/ itself, once empty
+            folder.parent.rmdir()
     return folder.name, restored
