@@ -64,7 +64,8 @@ def test_apply_converts_sources_secrets_oauth_gitignore_and_permissions(tmp_path
     assert creds["refresh_token"] == REFRESH_TOKEN and creds["client_secret"] == CLIENT_SECRET
     assert creds["account"] == "analyst@example.com"
     assert creds["scopes"] == ["https://www.googleapis.com/auth/spreadsheets.readonly"]
-    assert "google_sheets" not in secrets["sources"] and "oauth" not in secrets["dango"]
+    assert "google_sheets" not in secrets["sources"]
+    assert secrets["dango"]["oauth"]["google_sheets"]["identifier"] == "analyst@example.com"  # kept
     assert secrets["dango"]["fingerprint_key"]
     assert (root / ".env").read_bytes() == env_before  # values stay in .env
     assert _mode(root / ".dlt") == 0o700 and _mode(root / ".dlt/secrets.toml") == 0o600

@@ -121,3 +121,21 @@ def test_a_missing_folder_is_one_sentence(tmp_path):
     result = _sync(project)
     assert result.status == "failed"
     assert "the folder inbox ([sources.files] directory in .dango/sources.yml) does not exist" in result.error
+
+
+def test_live_check_of_a_folder_and_of_a_kept_type(tmp_path):
+    from dango.health import UNKNOWN, VALID, INVALID, CheckContext, checker
+    from dango.sources import load_sources
+
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id\n1\n")
+    (inbox / "notes.txt").write_text("skipped")
+    source = load_sources(project)[0]
+    assert source.description == "dropped files" and source.tags == ["ops"]
+    config = {"directory": "inbox", "file_pattern": "*"}
+    health = checker("local_files")(CheckContext(project, source, config, 5.0))
+    assert (health.status, health.reason) == (VALID, "1 file(s)")
+    missing = checker("local_files")(CheckContext(project, source, {"directory": "nope"}, 5.0))
+    assert missing.status == INVALID and "the folder nope does not exist" in missing.reason
+    kept = checker("hubspot")(CheckContext(project, source, {}, 5.0))
+    assert (kept.status, kept.reason) == (UNKNOWN, "dango cannot check hubspot sources yet")

@@ -130,13 +130,19 @@ def _secrets_file(up: Upstream, plan: Plan) -> None:
     if len(sources):
         doc["sources"] = sources
     text = SECRETS_HEADER + tomlkit.dumps(doc) + "\n" + dango_section()
+    oauth = (up.secrets.get("dango") or {}).get("oauth")
+    if oauth:  # kept as upstream wrote it (descriptive only: no token lives there)
+        kept = tomlkit.document()
+        kept["dango"] = {"oauth": oauth}
+        extra = tomlkit.dumps(kept)
+        text += "\n# Dango 1.0's OAuth records, kept by `dango migrate`\n" + extra.replace("[dango]\n", "", 1)
     plan.writes[".dlt/secrets.toml"] = (text.encode(), SECRET_MODE)
     import tomllib
 
     plan.writes[".dlt/secrets.toml.example"] = (example_text(tomllib.loads(text)).encode(), 0o644)
     if (up.secrets.get("dango") or {}).get("oauth"):
         plan.say("secrets", "[dango.oauth.*] -> account, created_at and scopes of each source's "
-                 "[sources.<name>.credentials]")
+                 "[sources.<name>.credentials]; the records themselves are kept as they were")
     plan.say("secrets", "[dango] fingerprint_key: a new key for credential fingerprints")
 
 
