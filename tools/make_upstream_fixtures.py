@@ -28,6 +28,7 @@ PG_URL = "postgresql://loader:UPSTREAMcanaryPgPass01@db.example.internal:5432/sh
 HUBSPOT_KEY = "pat-na1-UPSTREAMcanary-hubspot-000000001"  # dango:allow
 REFRESH_TOKEN = "1//UPSTREAMcanaryRefreshToken000000001"  # dango:allow
 CLIENT_SECRET = "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"  # dango:allow
+FB_TOKEN = "EAABupstreamCanaryFacebookToken0000000001"  # dango:allow
 CLIENT_ID = "1234567890-upstream.apps.googleusercontent.com"
 CREATED = datetime(2025, 11, 3, 9, 30, tzinfo=timezone.utc)
 
@@ -82,6 +83,8 @@ def full_project(root: Path) -> None:
         DataSource(name="budget_sheet", type="google_sheets",
                    google_sheets={"spreadsheet_url_or_id": "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
                                   "range_names": ["Budget", "Actuals"]}),
+        DataSource(name="ads", type="facebook_ads",
+                   facebook_ads={"account_id": "act_123456789", "access_token_env": "FB_ACCESS_TOKEN"}),
         DataSource(name="crm", type="hubspot", description="Sales CRM",
                    hubspot={"api_key_env": "HUBSPOT_API_KEY", "resources": ["contacts", "deals"]}),
     ])
@@ -95,6 +98,12 @@ def full_project(root: Path) -> None:
                      "refresh_token": REFRESH_TOKEN, "project_id": "dango-oauth"},
         created_at=CREATED,
         metadata={"scopes": ["https://www.googleapis.com/auth/spreadsheets.readonly"]},
+    ))
+    OAuthStorage(root).save(OAuthCredential(
+        source_type="facebook_ads", provider="facebook_ads", identifier="act_123456789",
+        account_info="Facebook Ads (act_123456789)",
+        credentials={"access_token": FB_TOKEN, "account_id": "act_123456789"},
+        created_at=CREATED, metadata={"scopes": ["ads_read"]},
     ))
 
 

@@ -14,7 +14,7 @@ from dango.migrate.steps import STEP_NAMES
 from dango.sources import load_sources
 from dango.project import load_project
 from tests.conftest import changes_between, run_dango, snapshot, tree_state
-from tests.migrate.helpers import (CLIENT_SECRET, HUBSPOT_KEY, PG_URL, REFRESH_TOKEN, SECRETS,
+from tests.migrate.helpers import (CLIENT_SECRET, FB_TOKEN, HUBSPOT_KEY, PG_URL, REFRESH_TOKEN, SECRETS,
                                    STRIPE_KEY, upstream_project)
 
 
@@ -31,7 +31,8 @@ def test_pending_plans_every_source_and_writes_nothing(tmp_path):
     assert "stripe_secret_key_env STRIPE_API_KEY -> [sources.stripe_payments] stripe_secret_key = ${STRIPE_API_KEY}" in text
     assert "credentials_env SHOP_DB_URL -> [sources.shop_db] credentials = ${SHOP_DB_URL}" in text
     assert "crm (hubspot -> hubspot): disabled, dango cannot load it yet" in text
-    assert "[sources.google_sheets.credentials] -> [sources.budget_sheet.credentials]" in text
+    assert "[sources.google_sheets] -> [sources.budget_sheet] (credentials: client_id, client_secret = GOCSPX-***************" in text
+    assert "[sources.facebook_ads] -> [sources.ads] (access_token = ***************, account_id" in text
     assert "rm .env.env.backup" in text
     assert ".dlt: 755 -> 700" in text and ".dlt/secrets.toml: 644 -> 600" in text
     assert not any(secret in text for secret in SECRETS)
@@ -64,7 +65,10 @@ def test_apply_converts_sources_secrets_oauth_gitignore_and_permissions(tmp_path
     assert creds["refresh_token"] == REFRESH_TOKEN and creds["client_secret"] == CLIENT_SECRET
     assert creds["account"] == "analyst@example.com"
     assert creds["scopes"] == ["https://www.googleapis.com/auth/spreadsheets.readonly"]
-    assert "google_sheets" not in secrets["sources"]
+    assert "google_sheets" not in secrets["sources"] and "facebook_ads" not in secrets["sources"]
+    ads = secrets["sources"]["ads"]  # upstream's flat, type-keyed token, on the source now
+    assert ads["access_token"] == FB_TOKEN and ads["credentials"]["account"] == "act_123456789"
+    assert ads["credentials"]["scopes"] == ["ads_read"]
     assert secrets["dango"]["oauth"]["google_sheets"]["identifier"] == "analyst@example.com"  # kept
     assert secrets["dango"]["fingerprint_key"]
     assert (root / ".env").read_bytes() == env_before  # values stay in .env

@@ -29,6 +29,7 @@ class Plan:
     steps: list[str] = field(default_factory=list)
     converted: list[Converted] = field(default_factory=list)
     secrets_out: dict[str, Any] = field(default_factory=dict)
+    taken_types: set[str] = field(default_factory=set)  # upstream type tables copied whole
 
     def say(self, step: str, text: str) -> None:
         self.lines.append((step, text))
@@ -78,31 +79,61 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
 
 
 def _oauth(up: Upstream, plan: Plan) -> None:
-    """Upstream keys OAuth tokens by source *type*; ours by source name."""
+    """Upstream keys tokens by source *type* (`[sources.google_sheets.credentials]`, or flat
+    keys such as facebook_ads' access_token); ours by source name: each source of that type
+    gets a copy of every key its type knows. A table with keys no source takes stays whole."""
+    from ..registry import get_type
+
     typed = (up.secrets.get("sources") or {})
     meta = ((up.secrets.get("dango") or {}).get("oauth") or {})
+    plan.taken_types = set()
     for done in plan.converted:
         table = typed.get(done.type) if not done.kept else None
         if not isinstance(table, dict):
             continue
-        creds = table.get("credentials")
-        if not isinstance(creds, dict):
-            continue
-        record = dict(creds)
+        spec = get_type(done.type)
+        section = plan.secrets_out.setdefault(done.name, {})
+        leftovers = False
+        for key, value in table.items():
+            if key == "credentials" and isinstance(value, dict):
+                section["credentials"] = _with_records(dict(value), meta.get(done.type) or {})
+            elif spec.has_field(key) and (key not in section or _unset_reference(section[key], up)):
+                section[key] = value  # the token upstream stored wins over an unset ${VAR}
+            else:
+                leftovers = True
         info = meta.get(done.type) or {}
-        if info.get("identifier"):
-            record["account"] = str(info["identifier"])
-        if info.get("created_at"):
-            record["created_at"] = str(info["created_at"])
-        scopes = (info.get("metadata") or {}).get("scopes")
-        if isinstance(scopes, list):
-            record["scopes"] = [str(s) for s in scopes]
-        plan.secrets_out.setdefault(done.name, {})["credentials"] = record
-        shown = ", ".join(f"{k} = {redact.mask(v)}" if k in ("client_secret", "refresh_token",
-                                                              "access_token") else f"{k}"
-                          for k, v in record.items())
-        plan.say("oauth", f"[sources.{done.type}.credentials] -> [sources.{done.name}.credentials] "
-                 f"({shown})")
+        if info and "credentials" not in section and spec.has_field("credentials"):
+            section["credentials"] = _with_records({}, info)  # facebook_ads: the grant's details
+        if not leftovers:
+            plan.taken_types.add(done.type)
+        shown = ", ".join(_shown(key, value) for key, value in section.items())
+        plan.say("oauth", f"[sources.{done.type}] -> [sources.{done.name}] ({shown})")
+
+
+def _unset_reference(value, up: Upstream) -> bool:
+    text = str(value)
+    return text.startswith("${") and text.endswith("}") and text[2:-1] not in up.env
+
+
+def _with_records(record: dict, info: dict) -> dict:
+    if info.get("identifier"):
+        record["account"] = str(info["identifier"])
+    if info.get("created_at"):
+        record["created_at"] = str(info["created_at"])
+    scopes = (info.get("metadata") or {}).get("scopes")
+    if isinstance(scopes, list):
+        record["scopes"] = [str(s) for s in scopes]
+    return record
+
+
+def _shown(key: str, value) -> str:
+    if isinstance(value, dict):
+        return f"{key}: " + ", ".join(_shown(k, v) for k, v in value.items())
+    from ..secrecy import is_secret
+
+    if isinstance(value, str) and is_secret(("sources", "x", key)) and not value.startswith("${"):
+        return f"{key} = {redact.mask(value)}"
+    return key
 
 
 def _secrets_file(up: Upstream, plan: Plan) -> None:
@@ -111,8 +142,7 @@ def _secrets_file(up: Upstream, plan: Plan) -> None:
     from ..project import SECRETS_HEADER, dango_section
     from ..store.secrets_file import example_text
 
-    moved_types = {done.type for done in plan.converted if done.name in plan.secrets_out
-                   and "credentials" in plan.secrets_out[done.name]}
+    moved_types = plan.taken_types
     doc = tomlkit.document()
     kept_other = {k: v for k, v in up.secrets.items() if k not in ("sources", "dango")}
     for key, value in kept_other.items():
