@@ -95,6 +95,8 @@ def _same(stored, mtime: datetime) -> bool:
         return False
     if isinstance(stored, str):
         stored = datetime.fromisoformat(stored)
+    if stored.tzinfo is not None:  # a TIMESTAMPTZ comes back in the local zone
+        stored = stored.astimezone(timezone.utc)
     stored = stored.replace(tzinfo=None)
     # upstream kept whole seconds
     return stored == mtime or stored == mtime.replace(microsecond=0)
