@@ -28,7 +28,7 @@ PG_URL = "postgresql://loader:UPSTREAMcanaryPgPass01@db.example.internal:5432/sh
 HUBSPOT_KEY = "pat-na1-UPSTREAMcanary-hubspot-000000001"  # dango:allow
 REFRESH_TOKEN = "1//UPSTREAMcanaryRefreshToken000000001"  # dango:allow
 CLIENT_SECRET = "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"  # dango:allow
-FB_TOKEN = "EAABupstreamCanaryFacebookToken0000000001"  # dango:allow
+FB_TOKEN = "EAABUPSTREAMcanaryFacebookToken000000001"  # dango:allow
 CLIENT_ID = "1234567890-upstream.apps.googleusercontent.com"
 CREATED = datetime(2025, 11, 3, 9, 30, tzinfo=timezone.utc)
 

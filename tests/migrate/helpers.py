@@ -15,7 +15,7 @@ PG_URL = "postgresql://loader:UPSTREAMcanaryPgPass01@db.example.internal:5432/sh
 REFRESH_TOKEN = "1//UPSTREAMcanaryRefreshToken000000001"  # dango:allow
 CLIENT_SECRET = "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"  # dango:allow
 HUBSPOT_KEY = "pat-na1-UPSTREAMcanary-hubspot-000000001"  # dango:allow
-FB_TOKEN = "EAABupstreamCanaryFacebookToken0000000001"  # dango:allow
+FB_TOKEN = "EAABUPSTREAMcanaryFacebookToken000000001"  # dango:allow
 SECRETS = (STRIPE_KEY, "UPSTREAMcanaryPgPass01", REFRESH_TOKEN, CLIENT_SECRET, HUBSPOT_KEY, FB_TOKEN)
 UPSTREAM_MODES = {".dlt": 0o755, ".dlt/secrets.toml": 0o644, ".env": 0o600, ".env.env.backup": 0o600}
 

@@ -65,8 +65,11 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
         if done.kept or not done.env_fields:
             continue
         section = out.setdefault(done.name, {})
+        stored = (up.secrets.get("sources") or {}).get(done.type) or {}
         for field_name, variable in done.env_fields.items():
             value = up.env.get(variable)
+            if variable not in up.env and isinstance(stored, dict) and stored.get(field_name):
+                continue  # upstream stored the value itself: the oauth step moves it
             if plan.move_secrets and value:
                 section[field_name] = value
                 plan.moved[(done.name, field_name)] = variable
