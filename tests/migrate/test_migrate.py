@@ -36,6 +36,11 @@ def test_pending_plans_every_source_and_writes_nothing(tmp_path):
     assert "rm .env.env.backup" in text
     assert ".dlt: 755 -> 700" in text and ".dlt/secrets.toml: 644 -> 600" in text
     assert not any(secret in text for secret in SECRETS)
+    moving = "\n".join(line for _, line in migrate.pending(root, move_secrets=True).lines)
+    assert "[sources.stripe_payments] stripe_secret_key = sk_test_*************** (moved from .env STRIPE_API_KEY)" in moving
+    assert ".env: STRIPE_API_KEY removed once .dlt/secrets.toml is written and read back" in moving
+    assert ".env: HUBSPOT_API_KEY" not in moving  # a kept source's variable is never touched
+    assert not any(secret in moving for secret in SECRETS)
     assert changes_between(before, tree_state(root)) == []
 
 
