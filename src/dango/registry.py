@@ -242,6 +242,9 @@ TYPES: dict[str, SourceType] = {t.name: t for t in (
 )}
 
 
+# The files a local_files source loads, by suffix, and the DuckDB reader of each.
+LOCAL_FILE_READERS = {".csv": "csv", ".json": "json", ".jsonl": "json", ".ndjson": "json",
+                      ".parquet": "parquet"}
 # Optional descriptive keys every source entry of sources.yml may carry, whatever its type.
 METADATA_KEYS = ("description", "tags")
 # The key of a source entry that keeps the settings of a type dango cannot load yet (written

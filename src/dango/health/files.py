@@ -6,6 +6,7 @@ import glob
 import os
 from pathlib import Path
 
+from ..registry import LOCAL_FILE_READERS
 from . import INVALID, VALID, CheckContext, Health
 
 
@@ -23,15 +24,13 @@ def check_csv(ctx: CheckContext) -> Health:
 
 
 def check_local_files(ctx: CheckContext) -> Health:
-    from ..sync.local_files import READERS
-
     directory = str(ctx.config.get("directory", ""))
     folder = Path(directory) if os.path.isabs(directory) else Path(ctx.project.root) / directory
     if not folder.is_dir():
         return Health(INVALID, f"the folder {directory} does not exist")
     pattern = str(ctx.config.get("file_pattern") or "*")
     matches = [p for p in glob.glob(str(folder / pattern), recursive=True)
-               if os.path.isfile(p) and Path(p).suffix.lower() in READERS]
+               if os.path.isfile(p) and Path(p).suffix.lower() in LOCAL_FILE_READERS]
     unreadable = [p for p in matches if not os.access(p, os.R_OK)]
     if unreadable:
         return Health(INVALID, f"{Path(unreadable[0]).name} is not readable")

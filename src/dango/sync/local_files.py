@@ -21,10 +21,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import SyncProblem
+from ..registry import LOCAL_FILE_READERS
 from .job import Job
 
 BATCH_ROWS = 250_000
-READERS = {".csv": "csv", ".json": "json", ".jsonl": "json", ".ndjson": "json", ".parquet": "parquet"}
+READERS = LOCAL_FILE_READERS
 COLUMNS = ("_dango_filename", "_dango_file_mtime", "_dango_loaded_at", "_dango_deleted")
 
 
