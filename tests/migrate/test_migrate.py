@@ -159,6 +159,10 @@ def test_cli_apply_validates_clean_lists_why_and_prints_no_secret(tmp_path, env)
     assert '"tags": [\n        "finance"' in as_json.out
     again = run_dango("migrate", "--dry-run", cwd=root, env=env)
     assert again.code == 0 and "nothing to migrate" in again.out, again
+    before_undo = tree_state(root)
+    preview = run_dango("migrate", "--undo", "--dry-run", cwd=root, env=env)
+    assert preview.code == 0 and "Would restore 6 file(s)" in preview.out, preview
+    assert changes_between(before_undo, tree_state(root)) == []
     undone = run_dango("migrate", "--undo", cwd=root, env=env)
     assert undone.code == 0, undone
     assert run_dango("source", "list", cwd=root, env=env).code == 2
@@ -200,3 +204,15 @@ def test_a_project_without_dlt_folder_or_env_migrates_and_undoes(tmp_path):
     migrate.undo(root)
     assert [c for c in changes_between(before, tree_state(root))  # content and modes as before
             if ".dango/.lock" not in c and "(mtime)" not in c] == []
+
+
+def test_a_source_name_this_dango_cannot_address_stops_before_any_write(tmp_path):
+    root = upstream_project(tmp_path)
+    path = root / ".dango/sources.yml"
+    path.write_text(path.read_text().replace("name: crm", "name: status"))
+    before = tree_state(root)
+    from dango.errors import InvalidSourceName
+
+    with pytest.raises(InvalidSourceName, match="'status' cannot be a source name"):
+        migrate.apply(root)
+    assert [c for c in changes_between(before, tree_state(root)) if ".dango/.lock" not in c] == []

@@ -27,7 +27,8 @@ def _show(plan) -> None:
 
 
 @click.command("migrate")
-@click.option("--dry-run", is_flag=True, help="Print the whole plan and write nothing.")
+@click.option("--dry-run", is_flag=True, help="Print the whole plan (or, with --undo, what it "
+              "would restore) and write nothing.")
 @click.option("--move-secrets", is_flag=True,
               help="Move the .env values the sources use into .dlt/secrets.toml (removed from "
                    ".env only after they read back).")
@@ -49,6 +50,11 @@ def migrate_command(ctx: click.Context, dry_run: bool, move_secrets: bool, undo:
     from .. import migrate
 
     root = _root(ctx)
+    if undo and dry_run:
+        name, files = migrate.undo_plan(root)
+        say(f"Would restore {len(files)} file(s) from .dango/backup/{name}: {', '.join(files)}.")
+        say("Dry run: nothing was written.")
+        return
     if undo:
         name, restored = migrate.undo(root)
         say(f"Restored {len(restored)} file(s) from .dango/backup/{name}: {', '.join(restored)}.")

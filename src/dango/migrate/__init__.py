@@ -9,6 +9,6 @@ lock with a backup first (`apply`), and restores that backup (`undo`).
 
 from __future__ import annotations
 
-from .run import apply, pending, undo
+from .run import apply, pending, undo, undo_plan
 
-__all__ = ["apply", "pending", "undo"]
+__all__ = ["apply", "pending", "undo", "undo_plan"]

@@ -150,6 +150,14 @@ def latest_backup(root: Path) -> Path | None:
     return found[-1] if found else None
 
 
+def undo_plan(root: Path) -> tuple[str, list[str]]:
+    """What `undo` would restore (the newest backup's name and files); nothing written."""
+    folder = latest_backup(root)
+    if folder is None:
+        raise NoBackup(str(root))
+    return folder.name, sorted(json.loads((folder / MANIFEST).read_text())["files"])
+
+
 def undo(root: Path) -> tuple[str, list[str]]:
     """Restore the newest backup byte for byte (then remove it): (its name, files restored)."""
     project = Project(root=root)

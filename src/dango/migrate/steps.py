@@ -43,8 +43,11 @@ class Plan:
 def _sources(up: Upstream, plan: Plan) -> None:
     from ..yaml_io import dump_round_trip
 
+    from ..registry import check_source_name
+
     entries = []
     for entry in up.sources:
+        check_source_name(str(entry.get("name")))  # a name this Dango cannot address stops here
         done = convert(entry)
         plan.converted.append(done)
         entries.append(done.entry)
