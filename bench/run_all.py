@@ -18,6 +18,8 @@ BENCHES = (
     ("Credential commands, 50 sources (SPEC: at most 8x `python -c pass`)", ["cli.py"]),
     ("Credential commands, encrypted 50-source project", ["crypto.py"]),
     ("Sync: 1M-row CSV", ["sync_csv.py"]),
+    ("Sync: local_files, 10 CSV files, 1M rows (target: at most 2x a bare DuckDB process)",
+     ["local_files.py"]),
     ("Scan: 2,000 commits, 50 MB, planted secrets", ["scan.py"]),
     ("Scan coverage: recall and false positives on a corpus of documented formats", ["scan_corpus.py"]),
 )

@@ -267,3 +267,15 @@ class KeyringTimeout(KeyUnavailable):
 class WrongKey(KeyUnavailable):
     """A write on an encrypted project whose key at hand is not the project's key (the key
     id recorded in .dango/project.yml): refused before anything is written."""
+
+
+class OldProjectFormat(DangoError):
+    """A project written by upstream Dango 1.0.x (getdango): nothing runs in it until it is
+    migrated, so no command can half-understand it or write into it."""
+
+    def __init__(self, root: Path | str):
+        self.root = root
+        super().__init__(
+            f"{root} is a Dango 1.0 project (made by getdango); run `dango migrate "
+            "--dry-run` to see what would change, then `dango migrate`; nothing was written."
+        )

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DangoError, MalformedFile, ProjectNotFound
+from .errors import DangoError, MalformedFile, OldProjectFormat, ProjectNotFound
 from .store.atomic import SECRET_MODE, atomic_write, create_exclusive, write_target
 
 GITIGNORE_ENTRIES = (
@@ -21,6 +21,9 @@ GITIGNORE_ENTRIES = (
     ".*.tmp",
 )
 DEFAULT_ROTATION_DAYS = 90
+# The layout of .dango/project.yml that this Dango reads; `dango migrate` (migrate/) converts
+# older ones. A project.yml without it and without upstream's `project:` block is ours too.
+FORMAT_VERSION = 2
 
 SECRETS_HEADER = """\
 # Credentials for this project's sources, one [sources.<source name>] section each.
@@ -137,15 +140,28 @@ class Project:
             yield batch
 
 
-def find_project(start: Path | None = None) -> Project:
-    """The project containing `start` (default: $DANGO_PROJECT_DIR or the current folder)."""
+def find_root(start: Path | None = None) -> Path:
+    """The folder of the project containing `start` (default: $DANGO_PROJECT_DIR or the
+    current folder), without reading its settings."""
     if start is None:
         start = Path(os.environ.get("DANGO_PROJECT_DIR") or os.getcwd())
     start = start.absolute()
     for folder in (start, *start.parents):
         if (folder / ".dango" / "project.yml").is_file():
-            return load_project(folder)
+            return folder
     raise ProjectNotFound(start)
+
+
+def find_project(start: Path | None = None) -> Project:
+    """The project containing `start` (default: $DANGO_PROJECT_DIR or the current folder)."""
+    return load_project(find_root(start))
+
+
+def is_old_format(settings: object) -> bool:
+    """True for the settings of a project.yml that upstream Dango 1.0.x wrote: a `project:`
+    block (name, id, dango_version, ...) and no format_version of ours."""
+    return (isinstance(settings, dict) and "format_version" not in settings
+            and isinstance(settings.get("project"), dict))
 
 
 def load_project(root: Path) -> Project:
@@ -155,6 +171,8 @@ def load_project(root: Path) -> Project:
     data = load_yaml(path) or {}
     if not isinstance(data, dict):
         raise MalformedFile(path, "expected a mapping of settings such as project_id")
+    if is_old_format(data):
+        raise OldProjectFormat(root)
     days = data.get("rotation_days", DEFAULT_ROTATION_DAYS)
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
         raise MalformedFile(path, "rotation_days must be a whole number of days, at least 1")
@@ -182,6 +200,15 @@ def init_project(path: Path, *, force: bool = False) -> InitReport:
     if root.exists() and not root.is_dir():
         raise DangoError(f"{root} is a file, not a folder; give `dango init` a folder path.")
     already = (root / ".dango" / "project.yml").is_file()
+    if already:
+        from .yaml_io import load_yaml
+
+        try:
+            settings = load_yaml(root / ".dango" / "project.yml")
+        except DangoError:
+            settings = None
+        if is_old_format(settings):  # an upstream project is never written into
+            raise OldProjectFormat(root)
     if not already and not force and root.is_dir() and any(root.iterdir()):
         raise DangoError(
             f"{root} is not empty and is not a Dango project; run `dango init --force` to "
@@ -210,7 +237,7 @@ def init_project(path: Path, *, force: bool = False) -> InitReport:
     import uuid
 
     create(".dango/project.yml",
-           f"# Dango project settings\nproject_id: {uuid.uuid4()}\n"
+           f"# Dango project settings\nformat_version: {FORMAT_VERSION}\nproject_id: {uuid.uuid4()}\n"
            f"rotation_days: {DEFAULT_ROTATION_DAYS}\n", 0o644)
     create(".dango/sources.yml", SOURCES_YML, 0o644)
     create(".dlt/secrets.toml", SECRETS_HEADER + dango_section(), SECRET_MODE)

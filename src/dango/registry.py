@@ -187,6 +187,10 @@ TYPES: dict[str, SourceType] = {t.name: t for t in (
         Field("delimiter", default=",", help="field delimiter"),
         Field("header", kind="bool", default=True, help="whether the first row names the columns"),
     ), required=(("file_path",),)),
+    SourceType("local_files", "every CSV, JSON, JSONL/NDJSON or Parquet file of a folder", (
+        Field("directory", help="the folder, relative to the project or absolute"),
+        Field("file_pattern", default="*", help="which files of the folder to load (a glob)"),
+    ), required=(("directory",),)),
     SourceType("stripe", "Stripe payments data", (
         Field("stripe_secret_key", secret=True, aliases=("api_key",),
               check=_prefix_check("Stripe secret key", "sk_", "rk_"),
@@ -240,6 +244,21 @@ TYPES: dict[str, SourceType] = {t.name: t for t in (
               help="the OAuth grant's details (expiry, scopes, account), written by `dango auth`"),
     ), required=(("account_id",),), oauth_provider="facebook"),
 )}
+
+
+# The files a local_files source loads, by suffix, and the DuckDB reader of each.
+LOCAL_FILE_READERS = {".csv": "csv", ".json": "json", ".jsonl": "json", ".ndjson": "json",
+                      ".parquet": "parquet"}
+# Optional descriptive keys every source entry of sources.yml may carry, whatever its type.
+METADATA_KEYS = ("description", "tags")
+# The key of a source entry that keeps the settings of a type dango cannot load yet (written
+# by `dango migrate` for upstream types such as hubspot); such a source stays disabled.
+KEPT_KEY = "kept"
+
+
+def kept_type(name: str) -> SourceType:
+    """The stand-in type of a kept source: no fields of ours, nothing required."""
+    return SourceType(name, f"kept from Dango 1.0; dango cannot load {name} sources yet", ())
 
 
 def get_type(name: str) -> SourceType:

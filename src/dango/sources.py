@@ -8,7 +8,8 @@ from typing import Any
 from .errors import (DangoError, DuplicateSource, MalformedFile, SourceNotFound, UnknownField,
                      UnknownSourceType)
 from .project import Project
-from .registry import NAME_RE, RESERVED_NAMES, SourceType, get_type
+from .registry import (KEPT_KEY, METADATA_KEYS, NAME_RE, RESERVED_NAMES, TYPES, SourceType, get_type,
+                       kept_type)
 from .store.atomic import atomic_write, keep_line_endings
 from .yaml_io import dump_round_trip, line_of, parse_yaml, read_yaml_text
 
@@ -22,14 +23,30 @@ class Source:
     enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)  # non-secret fields from sources.yml
     line: int | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    kept: dict[str, Any] | None = None  # settings of a type dango cannot load yet (disabled)
 
     @property
     def spec(self) -> SourceType:
-        return get_type(self.type)
+        return kept_type(self.type) if self.kept is not None else get_type(self.type)
+
+    @property
+    def why_disabled(self) -> str | None:
+        if self.kept is not None:
+            return f"dango cannot load {self.type} sources yet; its Dango 1.0 settings are kept"
+        return None if self.enabled else "enabled: false in .dango/sources.yml"
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "enabled": self.enabled,
+        data = {"name": self.name, "type": self.type, "enabled": self.enabled,
                 "options": dict(self.options)}
+        if self.description is not None:
+            data["description"] = self.description
+        if self.tags:
+            data["tags"] = list(self.tags)
+        if not self.enabled:
+            data["disabled_because"] = self.why_disabled
+        return data
 
 
 class SourcesFile:
@@ -83,16 +100,20 @@ class SourcesFile:
                 raise self._fail(f"source name {name!r} is used twice", line_of(entry, "name") or line,
                                  "give each source its own name")
             seen.add(name)
+            enabled = entry.get("enabled", True)
+            if not isinstance(enabled, bool):
+                raise self._fail(f"enabled of {name!r} must be true or false", line_of(entry, "enabled"))
+            description, tags = self._metadata(entry, name)
+            if KEPT_KEY in entry and str(type_name) not in TYPES:
+                result.append(self._kept(entry, name, str(type_name), enabled, line, description, tags))
+                continue
             try:
                 spec = get_type(str(type_name))
             except UnknownSourceType as err:
                 raise self._fail(str(err).rstrip("."), line_of(entry, "type") or line) from None
-            enabled = entry.get("enabled", True)
-            if not isinstance(enabled, bool):
-                raise self._fail(f"enabled of {name!r} must be true or false", line_of(entry, "enabled"))
             options: dict[str, Any] = {}
             for key, value in entry.items():
-                if key in ("name", "type", "enabled"):
+                if key in ("name", "type", "enabled", *METADATA_KEYS):
                     continue
                 try:
                     spec_field = spec.field(str(key))
@@ -105,8 +126,31 @@ class SourcesFile:
                         f"delete it here and store it with `dango secrets set {name}.{spec_field.name}`",
                     )
                 options[spec_field.name] = value
-            result.append(Source(name, spec.name, enabled, options, line))
+            result.append(Source(name, spec.name, enabled, options, line, description, tags))
         return result
+
+    def _metadata(self, entry: dict, name: str) -> tuple[str | None, list[str]]:
+        description, tags = entry.get("description"), entry.get("tags", [])
+        if description is not None and not isinstance(description, str):
+            raise self._fail(f"description of {name!r} must be text", line_of(entry, "description"))
+        if tags is None:
+            tags = []
+        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+            raise self._fail(f"tags of {name!r} must be a list of words", line_of(entry, "tags"),
+                             "write them as tags: [finance, revenue]")
+        return description, list(tags)
+
+    def _kept(self, entry: dict, name: str, type_name: str, enabled: bool, line: int | None,
+              description: str | None, tags: list[str]) -> Source:
+        """A source of a type dango cannot load yet, its settings kept under `kept:`."""
+        if enabled:
+            raise self._fail(f"dango cannot load {type_name} sources yet, so {name!r} must stay "
+                             "disabled", line_of(entry, "enabled") or line, "set enabled: false")
+        kept = entry.get(KEPT_KEY)
+        if not isinstance(kept, dict):
+            raise self._fail(f"kept of {name!r} must be a mapping of the settings kept",
+                             line_of(entry, KEPT_KEY) or line)
+        return Source(name, type_name, False, {}, line, description, tags, dict(kept))
 
     # -- queries -----------------------------------------------------------------------
     def names(self) -> list[str]:

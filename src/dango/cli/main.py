@@ -26,6 +26,7 @@ COMMANDS = {
     "sync": "sync:sync_command",
     "exec": "exec_cmd:exec_command",
     "team": "team:team_group",
+    "migrate": "migrate:migrate_command",
 }
 ALIASES: dict[str, str] = {"oauth": "auth"}
 

@@ -137,6 +137,9 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
         say("No sources yet; add one with `dango source add TYPE --name NAME`.")
         return
     table(["name", "type", "enabled"], [(s.name, s.type, "yes" if s.enabled else "no") for s in sources])
+    for source in sources:
+        if source.kept is not None:
+            say(f"{source.name} is disabled: {source.why_disabled}.")
 
 
 @source_group.command("remove")

@@ -32,7 +32,7 @@ EXPIRING_DAYS = 7
 
 
 def provider_of(source: Source) -> Provider | None:
-    name = get_type(source.type).oauth_provider
+    name = source.spec.oauth_provider
     return PROVIDERS.get(name) if name else None
 
 

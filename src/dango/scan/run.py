@@ -62,6 +62,11 @@ def run_scan(options: ScanOptions) -> ScanResult:
     stores = []
     if options.project is not None:
         stores = [options.project.secrets_path, options.project.env_path]
+        # `dango migrate`'s backups (.dango/backup/<time>/files/.env, .../secrets.toml): stores
+        # under the same rule, exempt only while git ignores them and never held them
+        backups = options.project.dango_dir / "backup"
+        if backups.is_dir() and not backups.is_symlink():
+            stores += sorted(p for p in backups.glob("*/files/**/*") if p.is_file())
 
     findings: list[Finding] = []
     files = 0

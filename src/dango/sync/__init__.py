@@ -19,6 +19,9 @@ defines:
         rejected the key in [sources.NAME] stripe_secret_key"), or None for the generic
         message. The runner masks every secret of the project in whatever is returned.
 
+A builder that must act after the load (deleting rows it replaced) puts a callable taking
+the dlt pipeline in `job.extra["after_load"]`; the runner calls it once the load is done.
+
 `Job` lives in `dango.sync.job`; helpers for HTTP errors in `dango.sync.explain`.
 """
 
@@ -30,6 +33,7 @@ from types import ModuleType
 # source type -> module implementing plan/build(/explain)
 BUILDERS: dict[str, str] = {
     "csv": "dango.sync.csv_files",
+    "local_files": "dango.sync.local_files",
     "stripe": "dango.sync.stripe",
     "rest_api": "dango.sync.rest_api",
     "postgres": "dango.sync.sql",

@@ -217,6 +217,9 @@ def _load(job: Job, data, destination: Destination, reporter: Reporter) -> dict[
     info = pipeline.normalize()
     reporter.step(job.name, "loading")
     pipeline.load()
+    finish = job.extra.get("after_load")  # a builder's step that must follow the load
+    if finish is not None:
+        finish(pipeline)
     counts = {table: 0 for table in (r.name for r in resources)}
     for table, rows in (info.row_counts or {}).items():
         if not table.startswith("_dlt"):

@@ -1,0 +1,103 @@
+"""How fast does `dango sync` load a folder of files into a `local_files` source?
+
+A folder of 10 CSV files, 1M rows in all, loaded two ways:
+1. `dango sync` (a subprocess, as a user runs it: DuckDB's readers -> Arrow -> dlt, with the
+   four `_dango_*` columns upstream Dango 1.0 added);
+2. a bare DuckDB process (`python -c "import duckdb; ..."`) reading them into one table.
+
+The target (issue: upstream users move in): dango at most 2x the bare DuckDB process.
+Exits 1 when the ratio is above it. Usage: python bench/local_files.py [--rows N] [--files N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET = 2.0
+
+
+def generate(folder: Path, rows: int, files: int) -> None:
+    import duckdb
+
+    folder.mkdir()
+    per_file = rows // files
+    with duckdb.connect() as con:
+        for index in range(files):
+            start = index * per_file
+            con.execute(f"""
+                COPY (
+                  SELECT i AS order_id,
+                         TIMESTAMP '2026-01-01' + i * INTERVAL 1 SECOND AS ordered_at,
+                         'customer ' || (i % 5000) AS customer,
+                         round((i % 100000) / 100.0, 2) AS amount_eur,
+                         CASE i % 3 WHEN 0 THEN 'paid' WHEN 1 THEN 'pending' ELSE 'refunded' END AS status
+                  FROM range({start}, {start + per_file}) t(i)
+                ) TO '{folder / f"orders_{index:02d}.csv"}' (HEADER, DELIMITER ',')""")
+
+
+def timed(label: str, command: list[str], **kwargs) -> float:
+    print(f"{label} ...", flush=True)
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, **kwargs)
+    seconds = time.perf_counter() - start
+    print(f"  {seconds:.2f}s", flush=True)
+    return seconds
+
+
+def count(db: Path, table: str) -> int:
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--files", type=int, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="dango-bench-") as tmp:
+        work = Path(tmp)
+        env = dict(os.environ, HOME=str(work), RUNTIME__DLTHUB_TELEMETRY="false")
+        data = work / "inbox"
+        start = time.perf_counter()
+        generate(data, args.rows, args.files)
+        size = sum(p.stat().st_size for p in data.iterdir())
+        print(f"generated {args.rows:,} rows in {args.files} files ({size / 1e6:.0f} MB) in "
+              f"{time.perf_counter() - start:.1f}s", flush=True)
+
+        project = work / "project"
+        dango = [sys.executable, "-m", "dango"]
+        subprocess.run([*dango, "init", str(project)], check=True, env=env, stdout=subprocess.DEVNULL)
+        subprocess.run([*dango, "source", "add", "local_files", "--name", "inbox", "--no-input",
+                        "--set", f"directory={data}", "--set", "file_pattern=*.csv"],
+                       check=True, cwd=project, env=env, stdout=subprocess.DEVNULL)
+        dango_s = timed("dango sync (local_files)", [*dango, "sync"], cwd=project, env=env)
+
+        bare_db = work / "bare.duckdb"
+        script = (f"import duckdb; con = duckdb.connect({str(bare_db)!r}); con.execute(\"CREATE TABLE "
+                  f"orders AS SELECT * FROM read_csv('{data}/*.csv', union_by_name=true, "
+                  "filename=true)\")")
+        bare_s = timed("bare DuckDB process, read_csv into one table", [sys.executable, "-c", script])
+
+        loaded = {"dango": count(project / "data" / "warehouse.duckdb", "raw_inbox.inbox"),
+                  "duckdb": count(bare_db, "orders")}
+        assert all(n == args.rows for n in loaded.values()), loaded
+        ratio = dango_s / bare_s
+        print()
+        print(f"{'method':<48}{'seconds':>9}{'vs duckdb':>11}")
+        print(f"{'dango sync (DuckDB readers -> Arrow -> dlt)':<48}{dango_s:>9.2f}{ratio:>10.1f}x")
+        print(f"{'bare DuckDB process':<48}{bare_s:>9.2f}{1:>10.1f}x")
+        verdict = "within" if ratio <= TARGET else "ABOVE"
+        print(f"\ndango sync takes {ratio:.1f}x the bare DuckDB process: {verdict} the {TARGET:.0f}x target.")
+        return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

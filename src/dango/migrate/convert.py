@@ -1,0 +1,151 @@
+"""One upstream source entry -> one source of ours: its sources.yml entry, the values it needs
+in `.dlt/secrets.toml` (as `${VAR}` references to the `.env` variables upstream named), and
+a line per field for the plan. Types dango cannot load yet are kept whole and disabled."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..registry import KEPT_KEY, TYPES
+
+# upstream fields that never move (upstream's own behaviour settings, no meaning here)
+IGNORED = ("empty_sync_policy", "lookback_days")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass
+class Converted:
+    name: str
+    type: str
+    entry: dict[str, Any]  # for .dango/sources.yml
+    env_fields: dict[str, str] = field(default_factory=dict)  # secrets.toml field -> .env variable
+    lines: list[str] = field(default_factory=list)  # what happens to each upstream field
+    kept: bool = False
+
+
+def plain(value: Any) -> Any:
+    """`value` as plain dicts, lists and scalars (what the YAML reader returns may be subclasses)."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (bool, int, float)) or value is None:
+        return value
+    return str(value) if not isinstance(value, str) else str(value)
+
+
+def convert(entry: dict[str, Any]) -> Converted:
+    entry = plain(entry)
+    name, kind = str(entry.get("name")), str(entry.get("type"))
+    block = entry.get(kind) if isinstance(entry.get(kind), dict) else None
+    if block is None and isinstance(entry.get("generic_config"), dict):
+        block = entry["generic_config"]
+    block = dict(block or {})
+    target = {"csv": "local_files"}.get(kind, kind)
+    out = Converted(name, target, {"name": name, "type": target})
+    if not entry.get("enabled", True):
+        out.entry["enabled"] = False
+    for key in ("description", "tags"):
+        if entry.get(key):
+            out.entry[key] = entry[key]
+    maker = CONVERTERS.get(kind)
+    if maker is None or target not in TYPES:
+        return _kept(entry, out, kind)
+    maker(block, out)
+    for key in block:
+        out.lines.append(f"{kind}.{key}: kept in .dango/project.yml under upstream (no equivalent)")
+    return out
+
+
+def _kept(entry: dict[str, Any], out: Converted, kind: str) -> Converted:
+    out.kept = True
+    out.type = kind
+    out.entry["type"] = kind
+    out.entry["enabled"] = False
+    out.entry[KEPT_KEY] = {k: v for k, v in entry.items()
+                           if k not in ("name", "type", "enabled", "description", "tags", *IGNORED)}
+    out.lines.append(f"dango cannot load {kind} sources yet: kept with all its settings, disabled; "
+                     "its .env variables stay in .env")
+    return out
+
+
+def _move(block: dict, out: Converted, old: str, new: str, transform=None) -> None:
+    if old in block and block[old] not in (None, "", []):
+        value = block.pop(old)
+        value = transform(value) if transform else value
+        out.entry[new] = value
+        out.lines.append(f"{old} -> {new}: {value!r}")
+    else:
+        block.pop(old, None)
+
+
+def _env(block: dict, out: Converted, old: str, new: str) -> None:
+    variable = block.pop(old, None)
+    if variable:
+        out.env_fields[new] = str(variable)
+        out.lines.append(f"{old} {variable} -> [sources.{out.name}] {new} = ${{{variable}}}")
+
+
+def _date(value: Any) -> Any:
+    text = str(value)
+    return text[:10] if DATE.match(text) else text
+
+
+def _stripe(block: dict, out: Converted) -> None:
+    _env(block, out, "stripe_secret_key_env", "stripe_secret_key")
+    _move(block, out, "endpoints", "resources")
+    _move(block, out, "start_date", "start_date", _date)
+
+
+def _database(block: dict, out: Converted) -> None:
+    _env(block, out, "credentials_env", "credentials")
+    _move(block, out, "schema", "schema")
+    _move(block, out, "table_names", "tables")
+    _move(block, out, "tables", "tables")
+
+
+def _local_files(block: dict, out: Converted) -> None:
+    _move(block, out, "directory", "directory", str)
+    _move(block, out, "file_pattern", "file_pattern")
+    block.pop("notes", None)
+
+
+def _google_sheets(block: dict, out: Converted) -> None:
+    _move(block, out, "spreadsheet_url_or_id", "spreadsheet_url_or_id")
+    _move(block, out, "range_names", "range_names", lambda v: [v] if isinstance(v, str) else v)
+
+
+def _google_analytics(block: dict, out: Converted) -> None:
+    _move(block, out, "property_id", "property_id", str)
+    _move(block, out, "start_date", "start_date", _date)
+
+
+def _facebook_ads(block: dict, out: Converted) -> None:
+    _move(block, out, "account_id", "account_id", str)
+    _env(block, out, "access_token_env", "access_token")
+
+
+def _rest_api(block: dict, out: Converted) -> None:
+    _move(block, out, "base_url", "base_url")
+    _move(block, out, "auth_type", "auth_type")
+    _env(block, out, "auth_token_env", "api_key")
+    _move(block, out, "api_key_name", "api_key_name")
+    _move(block, out, "api_key_location", "api_key_location")
+    _env(block, out, "basic_password_env", "password")
+    endpoints = block.get("endpoints")
+    if isinstance(endpoints, list):
+        paths = [str(e.get("path") or e.get("name")) for e in endpoints
+                 if isinstance(e, dict) and (e.get("path") or e.get("name"))]
+        if len(paths) == len(endpoints):
+            block.pop("endpoints")
+            out.entry["resources"] = paths
+            out.lines.append(f"endpoints -> resources: {paths!r}")
+
+
+CONVERTERS = {
+    "stripe": _stripe, "postgres": _database, "mysql": _database, "csv": _local_files,
+    "local_files": _local_files, "google_sheets": _google_sheets,
+    "google_analytics": _google_analytics, "facebook_ads": _facebook_ads, "rest_api": _rest_api,
+}

@@ -1,0 +1,279 @@
+"""The steps of a migration, named and in a fixed order, each adding to one `Plan` held in
+memory (nothing here writes). The names are recorded in .dango/project.yml (`migrations:`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .. import redact
+from ..project import FORMAT_VERSION, GITIGNORE_ENTRIES
+from ..store.atomic import SECRET_MODE
+from .convert import Converted, convert, plain
+from .upstream import Upstream, env_names, mode_of
+
+BACKUP_DIR = ".dango/backup"
+GITIGNORE_EXTRA = (".dango/backup/", ".dango/pipelines/")
+
+
+@dataclass
+class Plan:
+    root: Path
+    move_secrets: bool = False
+    writes: dict[str, tuple[bytes, int]] = field(default_factory=dict)  # rel -> (data, mode)
+    chmods: dict[str, int] = field(default_factory=dict)  # rel (folder or file) -> mode
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (step, text) for the preview
+    later: dict[str, tuple[bytes, int]] = field(default_factory=dict)  # written after read-back
+    moved: dict[tuple[str, str], str] = field(default_factory=dict)  # (source, field) -> variable
+    steps: list[str] = field(default_factory=list)
+    converted: list[Converted] = field(default_factory=list)
+    secrets_out: dict[str, Any] = field(default_factory=dict)
+    taken_types: set[str] = field(default_factory=set)  # upstream type tables copied whole
+
+    def say(self, step: str, text: str) -> None:
+        self.lines.append((step, text))
+
+    @property
+    def touched(self) -> list[str]:
+        return sorted({*self.writes, *self.later, *(p for p in self.chmods
+                                                    if not (self.root / p).is_dir())})
+
+
+def _sources(up: Upstream, plan: Plan) -> None:
+    from ..yaml_io import dump_round_trip
+
+    from ..registry import check_source_name
+
+    entries = []
+    for entry in up.sources:
+        check_source_name(str(entry.get("name")))  # a name this Dango cannot address stops here
+        done = convert(entry)
+        plan.converted.append(done)
+        entries.append(done.entry)
+        plan.say("sources", f"{done.name} ({entry.get('type')} -> {done.type})"
+                 + (": disabled, dango cannot load it yet" if done.kept else ""))
+        for line in done.lines:
+            plan.say("sources", f"  {line}")
+    header = ("# Data sources of this project. Credentials live in .dlt/secrets.toml, never here.\n"
+              "# Converted from Dango 1.0 by `dango migrate`.\n")
+    text = header + dump_round_trip({"sources": entries})
+    plan.writes[".dango/sources.yml"] = (text.encode(), 0o644)
+
+
+def _secret_values(up: Upstream, plan: Plan) -> None:
+    """`*_env` fields become `${VAR}`; with --move-secrets the value itself (from .env)."""
+    out: dict[str, Any] = plan.secrets_out
+    for done in plan.converted:
+        if done.kept or not done.env_fields:
+            continue
+        section = out.setdefault(done.name, {})
+        stored = (up.secrets.get("sources") or {}).get(done.type) or {}
+        for field_name, variable in done.env_fields.items():
+            value = up.env.get(variable)
+            if variable not in up.env and isinstance(stored, dict) and stored.get(field_name):
+                continue  # upstream stored the value itself: the oauth step moves it
+            if plan.move_secrets and value:
+                section[field_name] = value
+                plan.moved[(done.name, field_name)] = variable
+                plan.say("secrets", f"[sources.{done.name}] {field_name} = {redact.mask(value)} "
+                         f"(moved from .env {variable})")
+            else:
+                section[field_name] = f"${{{variable}}}"
+                note = "" if value or variable in up.env else f" ({variable} is not in .env yet)"
+                plan.say("secrets", f"[sources.{done.name}] {field_name} = ${{{variable}}}{note}")
+
+
+def _oauth(up: Upstream, plan: Plan) -> None:
+    """Upstream keys tokens by source *type* (`[sources.google_sheets.credentials]`, or flat
+    keys such as facebook_ads' access_token); ours by source name: each source of that type
+    gets a copy of every key its type knows. A table with keys no source takes stays whole."""
+    from ..registry import get_type
+
+    typed = (up.secrets.get("sources") or {})
+    meta = ((up.secrets.get("dango") or {}).get("oauth") or {})
+    plan.taken_types = set()
+    for done in plan.converted:
+        table = typed.get(done.type) if not done.kept else None
+        if not isinstance(table, dict):
+            continue
+        spec = get_type(done.type)
+        section = plan.secrets_out.setdefault(done.name, {})
+        leftovers = False
+        for key, value in table.items():
+            if key == "credentials" and isinstance(value, dict):
+                section["credentials"] = _with_records(dict(value), meta.get(done.type) or {})
+            elif spec.has_field(key) and (key not in section or _unset_reference(section[key], up)):
+                section[key] = value  # the token upstream stored wins over an unset ${VAR}
+            else:
+                leftovers = True
+        info = meta.get(done.type) or {}
+        if info and "credentials" not in section and spec.has_field("credentials"):
+            section["credentials"] = _with_records({}, info)  # facebook_ads: the grant's details
+        if not leftovers:
+            plan.taken_types.add(done.type)
+        shown = ", ".join(_shown(key, value) for key, value in section.items())
+        plan.say("oauth", f"[sources.{done.type}] -> [sources.{done.name}] ({shown})")
+
+
+def _unset_reference(value, up: Upstream) -> bool:
+    text = str(value)
+    return text.startswith("${") and text.endswith("}") and text[2:-1] not in up.env
+
+
+def _with_records(record: dict, info: dict) -> dict:
+    if info.get("identifier"):
+        record["account"] = str(info["identifier"])
+    if info.get("created_at"):
+        record["created_at"] = str(info["created_at"])
+    scopes = (info.get("metadata") or {}).get("scopes")
+    if isinstance(scopes, list):
+        record["scopes"] = [str(s) for s in scopes]
+    return record
+
+
+def _shown(key: str, value) -> str:
+    if isinstance(value, dict):
+        return f"{key}: " + ", ".join(_shown(k, v) for k, v in value.items())
+    from ..secrecy import is_secret
+
+    if isinstance(value, str) and is_secret(("sources", "x", key)) and not value.startswith("${"):
+        return f"{key} = {redact.mask(value)}"
+    return key
+
+
+def _secrets_file(up: Upstream, plan: Plan) -> None:
+    import tomlkit
+
+    from ..project import SECRETS_HEADER, dango_section
+    from ..store.secrets_file import example_text
+
+    moved_types = plan.taken_types
+    doc = tomlkit.document()
+    kept_other = {k: v for k, v in up.secrets.items() if k not in ("sources", "dango")}
+    for key, value in kept_other.items():
+        doc[key] = value
+    sources = tomlkit.table(is_super_table=True)
+    names = {done.name for done in plan.converted}
+    for key, value in (up.secrets.get("sources") or {}).items():
+        if key in moved_types and key not in names:
+            continue  # moved to each source of that type
+        if key not in plan.secrets_out:
+            sources[key] = value
+            plan.say("secrets", f"[sources.{key}] kept as it was")
+    for name, table in plan.secrets_out.items():
+        sources[name] = table
+    if len(sources):
+        doc["sources"] = sources
+    text = SECRETS_HEADER + tomlkit.dumps(doc) + "\n" + dango_section()
+    oauth = (up.secrets.get("dango") or {}).get("oauth")
+    if oauth:  # kept as upstream wrote it (descriptive only: no token lives there)
+        kept = tomlkit.document()
+        kept["dango"] = {"oauth": oauth}
+        extra = tomlkit.dumps(kept)
+        text += "\n# Dango 1.0's OAuth records, kept by `dango migrate`\n" + extra.replace("[dango]\n", "", 1)
+    plan.writes[".dlt/secrets.toml"] = (text.encode(), SECRET_MODE)
+    import tomllib
+
+    plan.writes[".dlt/secrets.toml.example"] = (example_text(tomllib.loads(text)).encode(), 0o644)
+    if (up.secrets.get("dango") or {}).get("oauth"):
+        plan.say("secrets", "[dango.oauth.*] -> account, created_at and scopes of each source's "
+                 "[sources.<name>.credentials]; the records themselves are kept as they were")
+    plan.say("secrets", "[dango] fingerprint_key: a new key for credential fingerprints")
+
+
+def _project_file(up: Upstream, plan: Plan) -> None:
+    from ..yaml_io import dump_plain
+
+    old = dict(up.settings)
+    info = old.get("project") or {}
+    project_id = str(info.get("id") or "")
+    if len(project_id) == 32:
+        project_id = "-".join((project_id[:8], project_id[8:12], project_id[12:16],
+                               project_id[16:20], project_id[20:]))
+    if not project_id:
+        import uuid
+
+        project_id = str(uuid.uuid4())
+    upstream = plain({**old, "sources": up.sources_doc})
+    data = {"format_version": FORMAT_VERSION, "project_id": project_id, "rotation_days": 90,
+            "migrations": list(STEP_NAMES), "upstream": upstream}
+    text = ("# Dango project settings (converted from Dango 1.0 by `dango migrate`; the old "
+            "settings are kept under upstream:)\n" + dump_plain(data))
+    plan.writes[".dango/project.yml"] = (text.encode(), 0o644)
+    plan.say("project", f"format_version {FORMAT_VERSION}, project_id {project_id}; "
+             "upstream's project:, platform: and sources kept under upstream:")
+    duckdb_path = str((old.get("platform") or {}).get("duckdb_path") or "./data/warehouse.duckdb")
+    if duckdb_path.removeprefix("./") != "data/warehouse.duckdb":
+        plan.say("project", f"note: upstream used the warehouse {duckdb_path}; dango loads into "
+                 "data/warehouse.duckdb (move the file there to keep its tables)")
+
+
+def _env_file(up: Upstream, plan: Plan) -> None:
+    if not plan.move_secrets or up.env_text is None:
+        if up.env_text is not None:
+            plan.say("env", ".env: unchanged (its values are referenced as ${VAR}); "
+                     "--move-secrets moves them into .dlt/secrets.toml")
+        return
+    moved = set(plan.moved.values())
+    still_used = {v for done in plan.converted if done.kept for v in env_names(done.entry)}
+    remove = moved - still_used
+    lines = [line for line in up.env_text.splitlines(keepends=True)
+             if line.split("=", 1)[0].strip().removeprefix("export ").strip() not in remove]
+    plan.later[".env"] = ("".join(lines).encode(), SECRET_MODE)
+    for variable in sorted(remove):
+        plan.say("env", f".env: {variable} removed once .dlt/secrets.toml is written and read back")
+    for variable in sorted(moved & still_used):
+        plan.say("env", f".env: {variable} stays (a kept source still names it)")
+
+
+def _gitignore(up: Upstream, plan: Plan) -> None:
+    data = up.texts.get(".gitignore")
+    text = data.decode("utf-8-sig") if data is not None else ""
+    present = {line.strip() for line in text.splitlines()}
+    missing = [e for e in (*GITIGNORE_ENTRIES, *GITIGNORE_EXTRA) if e not in present]
+    if not missing:
+        return
+    if text and not text.endswith("\n"):
+        text += "\n"
+    text += "\n# Dango: credentials, backups and local data stay out of git\n" + "\n".join(missing) + "\n"
+    plan.writes[".gitignore"] = (text.encode(), 0o644)
+    plan.say("gitignore", f".gitignore: adds {', '.join(missing)}")
+
+
+def _permissions(up: Upstream, plan: Plan) -> None:
+    wanted = {".dlt": 0o700, ".dlt/secrets.toml": SECRET_MODE, ".env": SECRET_MODE,
+              **{name: SECRET_MODE for name in up.plaintext_copies()}}
+    for rel, mode in wanted.items():
+        current = mode_of(up.root / rel)
+        if current is not None and current != mode:
+            plan.chmods[rel] = mode
+            plan.say("permissions", f"{rel}: {current:o} -> {mode:o}")
+
+
+def _plaintext_copies(up: Upstream, plan: Plan) -> None:
+    for name in up.plaintext_copies():
+        plan.say("plaintext copies", f"{name} is a plaintext copy of your .env that upstream made; "
+                 f"once you no longer need it, delete it: rm {name}")
+
+
+STEPS: tuple[tuple[str, Callable[[Upstream, Plan], None]], ...] = (
+    ("sources", _sources),
+    ("secret_values", _secret_values),
+    ("oauth", _oauth),
+    ("secrets_file", _secrets_file),
+    ("project_file", _project_file),
+    ("env_file", _env_file),
+    ("gitignore", _gitignore),
+    ("permissions", _permissions),
+    ("plaintext_copies", _plaintext_copies),
+)
+STEP_NAMES = tuple(name for name, _ in STEPS)
+
+
+def build(up: Upstream, *, move_secrets: bool) -> Plan:
+    plan = Plan(up.root, move_secrets)
+    for name, step in STEPS:
+        step(up, plan)
+        plan.steps.append(name)
+    return plan

@@ -1,0 +1,119 @@
+"""Reading the files upstream Dango 1.0.x wrote, as they are (STYLE rule 11: old formats are
+read here only). Nothing here writes; every value read from `.env` or `.dlt/secrets.toml`
+is registered with `redact` the moment it arrives."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import redact
+from ..errors import MalformedFile
+from ..registry import MIN_LENGTH
+
+PLAINTEXT_COPIES = (".env.env.backup", ".env.backup")  # upstream's .env helper writes these
+
+
+@dataclass(eq=False, repr=False)
+class Upstream:
+    root: Path
+    settings: dict[str, Any]  # .dango/project.yml
+    sources_doc: dict[str, Any]  # .dango/sources.yml
+    env: dict[str, str]  # .env, parsed (values registered with redact)
+    env_text: str | None
+    secrets: dict[str, Any]  # .dlt/secrets.toml, parsed (values registered with redact)
+    texts: dict[str, bytes | None] = field(default_factory=dict)  # relative path -> bytes
+
+    @property
+    def sources(self) -> list[dict[str, Any]]:
+        entries = self.sources_doc.get("sources") or []
+        return [entry for entry in entries if isinstance(entry, dict)]
+
+    def plaintext_copies(self) -> list[str]:
+        return [name for name in PLAINTEXT_COPIES if (self.root / name).is_file()]
+
+
+def read_bytes(root: Path, rel: str) -> bytes | None:
+    try:
+        return (root / rel).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _yaml(root: Path, rel: str, data: bytes | None) -> dict[str, Any]:
+    from ..yaml_io import parse_yaml
+
+    if data is None:
+        return {}
+    parsed = parse_yaml(root / rel, data.decode("utf-8-sig"))
+    if parsed is None:
+        return {}
+    if not isinstance(parsed, dict):
+        raise MalformedFile(root / rel, "expected a mapping (Dango 1.0 format)")
+    return parsed
+
+
+def _register(value: Any) -> None:
+    if isinstance(value, dict):
+        for item in value.values():
+            _register(item)
+    elif isinstance(value, list):
+        for item in value:
+            _register(item)
+    elif isinstance(value, str) and len(value) >= MIN_LENGTH:
+        redact.register(value)
+
+
+def read(root: Path) -> Upstream:
+    """The upstream project in `root`, read whole, written nowhere."""
+    texts = {rel: read_bytes(root, rel) for rel in (
+        ".dango/project.yml", ".dango/sources.yml", ".dlt/secrets.toml", ".env", ".gitignore")}
+    settings = _yaml(root, ".dango/project.yml", texts[".dango/project.yml"])
+    sources_doc = _yaml(root, ".dango/sources.yml", texts[".dango/sources.yml"])
+    env: dict[str, str] = {}
+    env_text = None
+    if texts[".env"] is not None:
+        import io
+
+        from dotenv import dotenv_values
+
+        env_text = texts[".env"].decode("utf-8-sig")
+        env = {k: v for k, v in dotenv_values(stream=io.StringIO(env_text)).items() if v is not None}
+        named = env_names(sources_doc)
+        _register([value for key, value in env.items() if key in named])
+    secrets: dict[str, Any] = {}
+    if texts[".dlt/secrets.toml"] is not None:
+        import tomllib
+
+        try:
+            secrets = tomllib.loads(texts[".dlt/secrets.toml"].decode("utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise MalformedFile(root / ".dlt/secrets.toml",
+                                f"is not valid TOML ({type(err).__name__})") from None
+        from ..secrecy import secret_leaves
+
+        _register([value for _, value in secret_leaves(secrets.get("sources") or {}, ("sources",))])
+    return Upstream(root, settings, sources_doc, env, env_text, secrets, texts)
+
+
+def env_names(value: Any) -> set[str]:
+    """The .env variables that `*_env` fields name anywhere under `value`."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if str(key).endswith("_env") and isinstance(item, str):
+                found.add(item)
+            found |= env_names(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= env_names(item)
+    return found
+
+
+def mode_of(path: Path) -> int | None:
+    try:
+        return os.lstat(path).st_mode & 0o777
+    except FileNotFoundError:
+        return None

@@ -1,0 +1,141 @@
+"""`local_files` sources: upstream's table and columns, incremental by file, real-world files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from dango.project import init_project
+from dango.sync.runner import run_sync
+
+WAREHOUSE = ("data", "warehouse.duckdb")
+
+
+def _project(tmp_path: Path, pattern: str = "*") -> tuple:
+    project = init_project(tmp_path / "proj").project
+    folder = project.root / "inbox"
+    folder.mkdir()
+    project.sources_path.write_text(
+        "sources:\n  - name: files\n    type: local_files\n    directory: inbox\n"
+        f"    file_pattern: '{pattern}'\n    description: dropped files\n    tags: [ops]\n")
+    return project, folder
+
+
+def _rows(project, sql: str) -> list:
+    import duckdb
+
+    with duckdb.connect(str(project.root.joinpath(*WAREHOUSE)), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _sync(project):
+    run = run_sync(project, ["files"])
+    return run.results[0]
+
+
+def _touch(path: Path, seconds: int) -> None:
+    os.utime(path, (seconds, seconds))
+
+
+def test_new_changed_and_deleted_files_load_once_each(tmp_path):
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id,amount\n1,10\n2,20\n")
+    (inbox / "b.jsonl").write_text('{"id": 3, "amount": 30}\n')
+    (inbox / "c.json").write_text('[{"id": 4, "amount": 40}]')
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": [5], "amount": [50]}), inbox / "d.parquet")
+    (inbox / "notes.txt").write_text("not data")
+    for index, path in enumerate(sorted(inbox.iterdir())):
+        _touch(path, 1_700_000_000 + index)
+
+    first = _sync(project)
+    assert first.status == "ok", first.error
+    rows = _rows(project, "select id, _dango_filename, _dango_deleted from raw_files.files order by id")
+    assert rows == [(1, "a.csv", False), (2, "a.csv", False), (3, "b.jsonl", False),
+                    (4, "c.json", False), (5, "d.parquet", False)]
+    assert _rows(project, "select count(distinct _dango_loaded_at), min(_dango_file_mtime) "
+                          "from raw_files.files")[0][0] == 1
+
+    # nothing changed: nothing read again
+    again = _sync(project)
+    assert again.status == "ok" and again.rows == 0, again
+
+    # a.csv changes, b.jsonl is deleted, e.csv is new
+    (inbox / "a.csv").write_text("id,amount\n1,11\n")
+    _touch(inbox / "a.csv", 1_700_000_100)
+    (inbox / "b.jsonl").unlink()
+    (inbox / "e.csv").write_text("id,amount\n6,60\n")
+    third = _sync(project)
+    assert third.status == "ok", third.error
+    assert third.rows == 2  # a.csv (1 row) and e.csv (1 row)
+    rows = _rows(project, "select id, amount, _dango_filename, _dango_deleted from raw_files.files order by id")
+    assert rows == [(1, 11, "a.csv", False), (3, 30, "b.jsonl", True), (4, 40, "c.json", False),
+                    (5, 50, "d.parquet", False), (6, 60, "e.csv", False)]
+
+
+REAL_WORLD = {
+    "mixed_endings.csv": (b"id,name\r\n1,a\n2,b\r\n", [(1, "a"), (2, "b")]),
+    "bom.csv": (b"\xef\xbb\xbfid,name\n3,c\n", [(3, "c")]),
+    "semicolon.csv": (b"id;name\n4;d\n5;e\n", [(4, "d"), (5, "e")]),
+    "quoted_newline.csv": (b'id,name\n6,"line one\nline two"\n', [(6, "line one\nline two")]),
+    "header_only.csv": (b"id,name\n", []),
+    "empty.csv": (b"", []),
+}
+
+
+def test_real_world_files_load(tmp_path):
+    project, inbox = _project(tmp_path, "*.csv")
+    for name, (data, _) in REAL_WORLD.items():
+        (inbox / name).write_bytes(data)
+    result = _sync(project)
+    assert result.status == "ok", result.error
+    for name, (_, expected) in REAL_WORLD.items():
+        got = _rows(project, f"select id, name from raw_files.files where _dango_filename = '{name}' "
+                             "order by id")
+        assert got == expected, name
+    columns = [r[0] for r in _rows(project, "select column_name from information_schema.columns "
+                                            "where table_schema = 'raw_files' and table_name = 'files'")]
+    assert {"id", "name", "_dango_filename", "_dango_file_mtime", "_dango_loaded_at",
+            "_dango_deleted"} <= set(columns)
+
+
+@pytest.mark.parametrize("name, data, problem", [
+    ("latin1.csv", b"id,name\n7,caf\xe9\n", "is not UTF-8 text; save it as UTF-8"),
+])
+def test_a_file_that_cannot_load_is_named_in_one_sentence(tmp_path, name, data, problem):
+    project, inbox = _project(tmp_path)
+    (inbox / name).write_bytes(data)
+    result = _sync(project)
+    assert result.status == "failed"
+    assert result.error.startswith(f"{name} in inbox ([sources.files] directory) {problem}"), result.error
+    assert "\n" not in result.error and "Sniff" not in result.error and "Possible Solution" not in result.error
+
+
+def test_a_missing_folder_is_one_sentence(tmp_path):
+    project, inbox = _project(tmp_path)
+    inbox.rmdir()
+    result = _sync(project)
+    assert result.status == "failed"
+    assert "the folder inbox ([sources.files] directory in .dango/sources.yml) does not exist" in result.error
+
+
+def test_live_check_of_a_folder_and_of_a_kept_type(tmp_path):
+    from dango.health import UNKNOWN, VALID, INVALID, CheckContext, checker
+    from dango.sources import load_sources
+
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id\n1\n")
+    (inbox / "notes.txt").write_text("skipped")
+    source = load_sources(project)[0]
+    assert source.description == "dropped files" and source.tags == ["ops"]
+    config = {"directory": "inbox", "file_pattern": "*"}
+    health = checker("local_files")(CheckContext(project, source, config, 5.0))
+    assert (health.status, health.reason) == (VALID, "1 file(s)")
+    missing = checker("local_files")(CheckContext(project, source, {"directory": "nope"}, 5.0))
+    assert missing.status == INVALID and "the folder nope does not exist" in missing.reason
+    kept = checker("hubspot")(CheckContext(project, source, {}, 5.0))
+    assert (kept.status, kept.reason) == (UNKNOWN, "dango cannot check hubspot sources yet")
