@@ -6,7 +6,8 @@ Providers, in order of precedence (as in dlt):
 3. `.dango/sources.yml` (non-secret fields);
 4. the field's default from the registry.
 A stored value may hold `${VAR}` references, resolved from the process environment first,
-then the project's `.env`. Resolution happens in memory, at the moment of use.
+then the project's `.env`, or be a `ref+SCHEME://…` reference to a secret store, fetched
+through `dango.vaults` (once per process). Resolution happens in memory, at the moment of use.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from .registry import Field
 from .secrecy import is_secret
 from .sources import Source
 from .store.dotenv_file import load_dotenv_file
-from .store.references import BadReference, interpolate, references
+from .store.references import (BadReference, BadVaultReference, VaultReference, interpolate,
+                                is_vault_reference, parse_vault_reference, references)
 from .store.secrets_file import SecretsFile
+from .vaults.errors import MalformedReference
 
 
 @dataclass(eq=False, repr=False)
@@ -59,8 +62,9 @@ class Resolver:
     """Reads the stores once and answers for any number of sources."""
 
     def __init__(self, project: Project, secrets: SecretsFile | None = None,
-                 environ: Mapping[str, str] | None = None):
+                 environ: Mapping[str, str] | None = None, *, fetch: bool = True):
         self.project = project
+        self.fetch = fetch  # False: `ref+` references are checked (syntax, library), not fetched
         self.secrets = secrets if secrets is not None else SecretsFile.load(project)
         self.environ = os.environ if environ is None else environ
         self._dotenv: dict[str, str] | None = None
@@ -135,6 +139,14 @@ class Resolver:
         if not isinstance(raw, str):
             return raw
         raw = self.decode(raw, key_path)
+        if is_vault_reference(raw):
+            from . import vaults  # fetchers and their libraries load only when one is used
+
+            reference = self.vault_reference(raw, key_path, line)
+            if not self.fetch:
+                vaults.check_usable(reference, key_path)
+                return raw
+            return vaults.resolve(reference, self.project.root, key_path)
         if "$" not in raw:
             return _register(key_path, raw)
 
@@ -149,6 +161,24 @@ class Resolver:
                 f"{key_path} has a `${{` that starts no valid ${{VAR}} reference", line,
                 fix="write $${ for a literal ${",
             ) from None
+
+    def vault_reference(self, raw: str, key_path: str, line: int | None = None) -> VaultReference:
+        """The parsed `ref+` reference, read only (no store is contacted); MalformedReference
+        (exit 2, naming the file and line) when it is malformed or its scheme unsupported."""
+        from .vaults import FETCHERS, supported
+
+        where = self.project.relative(self.secrets.path)
+        if line is None:
+            line = self.secrets.line_of(tuple(key_path.split(".")[:-1]), key_path.split(".")[-1])
+        try:
+            reference = parse_vault_reference(raw)
+        except BadVaultReference as err:
+            raise MalformedReference(key_path, where, line, err.reason) from None
+        if reference.scheme not in FETCHERS:
+            raise MalformedReference(key_path, where, line,
+                                     f"refers to the store {reference.scheme!r}, which Dango does not "
+                                     f"support yet; it supports {supported()}")
+        return reference
 
     def reference_status(self, raw: Any) -> list[tuple[str, bool]]:
         """[(variable, is set)] for each reference in a stored string."""

@@ -13,7 +13,7 @@ from ..credentials import Resolver
 from ..errors import CheckFailed, UsageError
 from ..health import DEFAULT_TIMEOUT, Health
 from ..manage import check_env_name, secret_target
-from ..store.references import escape, single_reference
+from ..store.references import escape, is_vault_reference, single_reference
 from ..store.secrets_file import SecretsFile
 from .records import Changes
 from .verify import check_config
@@ -26,6 +26,8 @@ class Rotation:
     health: Health | None
     written: bool
     variable: str | None = None  # set when the credential is a ${VAR} to change by hand
+    entry: str | None = None  # a ref+ store entry (ref+SCHEME://PATH) to update by hand, or updated
+    stored_in: str | None = None  # with --write-through: where the store put the new value
 
 
 def _key_in_use(secrets: SecretsFile, source: str, spec_field) -> str:
@@ -34,7 +36,10 @@ def _key_in_use(secrets: SecretsFile, source: str, spec_field) -> str:
 
 
 def rotate(project, target: str, *, value: str | None = None, ref: str | None = None,
-           force: bool = False, timeout: float = DEFAULT_TIMEOUT) -> Rotation:
+           force: bool = False, timeout: float = DEFAULT_TIMEOUT, write_through: bool = False) -> Rotation:
+    """Test the new value live, then store it: in secrets.toml (the old one kept as the
+    previous value), or, for a `ref+` reference, in its store with `write_through` (stores
+    that take a new value: Secrets Manager, SSM) or nowhere, naming the entry to update."""
     source, spec_field, parts = secret_target(project, target)
     if len(parts) > 1 or spec_field.via_auth:
         raise UsageError(f"{target} is an OAuth token; renew it with `dango auth {source.name}`.")
@@ -54,6 +59,12 @@ def rotate(project, target: str, *, value: str | None = None, ref: str | None = 
         raise CheckFailed(f"The new value for {target} did not pass its live test "
                           f"({health.status}: {health.reason}); nothing was changed. "
                           "Fix it, or pass --force to store it anyway.")
+    if is_vault_reference(current) and ref is None:
+        return _rotate_reference(resolver, current, f"sources.{source.name}.{key}", value, health,
+                                 write_through)
+    if write_through:
+        raise UsageError(f"--write-through is for a credential kept in a secret store (a ref+ "
+                         f"reference); {target} is not one. Nothing was changed.")
     reference = single_reference(current) if isinstance(current, str) else None
     if reference is not None and ref is None:
         return Rotation(health, False, reference.name)
@@ -73,6 +84,22 @@ def rotate(project, target: str, *, value: str | None = None, ref: str | None = 
         secrets.save()
         changes.commit()
     return Rotation(health, True)
+
+
+def _rotate_reference(resolver: Resolver, current: str, key_path: str, value: str, health: Health,
+                     write_through: bool) -> Rotation:
+    from .. import vaults
+
+    reference = resolver.vault_reference(current, key_path)
+    entry = vaults.entry_of(reference)
+    if not write_through or reference.scheme not in vaults.WRITERS:
+        return Rotation(health, False, entry=entry)
+    where = vaults.write(reference, resolver.project.root, key_path, value)
+    from . import audit
+
+    audit.record(resolver.project, "rotated", source=key_path.split(".")[1], field=key_path.split(".")[2],
+                 result=f"written to {reference.scheme}")
+    return Rotation(health, True, entry=entry, stored_in=where)
 
 
 def finish(project, target: str, *, rollback: bool) -> None:

@@ -21,6 +21,7 @@ from ..sources import Source, load_sources
 from . import builder_for
 from .destination import Destination, choose
 from .explain import generic
+from ..vaults.errors import MalformedReference
 from .job import Job
 from .progress import Reporter
 from .. import redact, redacted_output
@@ -121,7 +122,7 @@ def _decryptable(resolver: Resolver, sources: list[Source]) -> None:
                 continue
             try:
                 resolver.resolve(value)
-            except (DecryptionFailed, KeyUnavailable):
+            except (DecryptionFailed, KeyUnavailable, MalformedReference):
                 raise
             except DangoError:
                 pass
