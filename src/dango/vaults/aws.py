@@ -2,12 +2,13 @@
 turned into Dango's errors. boto3 is imported here only, when a reference is resolved.
 
 Credentials and region come from the standard AWS chain (environment, profile, instance
-role); `AWS_ENDPOINT_URL` points every client at another endpoint (the tests use moto's
+role; `AWS_REGION` or `AWS_DEFAULT_REGION`); `AWS_ENDPOINT_URL` points every client at another endpoint (the tests use moto's
 server). A reference's `?region=` wins over AWS_REGION.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable
 
 from ..store.references import VaultReference
@@ -28,7 +29,8 @@ def client(service: str, reference: VaultReference, context: Context) -> Any:
         raise context.error(BackendMissing, fix="pip install 'dango[aws]'") from None
     config = Config(connect_timeout=context.timeout, read_timeout=context.timeout,
                     retries={"max_attempts": 1, "mode": "standard"})
-    region = reference.option("region") or _arn_region(reference.path)
+    # AWS_REGION as the other AWS SDKs read it; botocore itself reads AWS_DEFAULT_REGION and profiles
+    region = reference.option("region") or _arn_region(reference.path) or os.environ.get("AWS_REGION") or None
     return call(context, lambda: boto3.session.Session().client(service, region_name=region, config=config))
 
 
