@@ -1,0 +1,22 @@
+"""A keyring backend that echoes: it gives `CANARY` for user `good` and, asked for anyone
+else, fails with `CANARY` in its error message, as a careless secret store might. Loaded by
+dango through PYTHON_KEYRING_BACKEND in the leak test."""
+
+from keyring.backend import KeyringBackend
+
+CANARY = "canary-keyring-echo-4b7e1d9c03"  # dango:allow
+
+
+class EchoingKeyring(KeyringBackend):
+    priority = 1
+
+    def get_password(self, service, username):
+        if username == "good":
+            return CANARY
+        raise RuntimeError(f"no entry for {username}; the entry I have is {CANARY}")
+
+    def set_password(self, service, username, password):
+        raise RuntimeError(f"read-only; it holds {CANARY}")
+
+    def delete_password(self, service, username):
+        raise RuntimeError(f"read-only; it holds {CANARY}")
