@@ -1,10 +1,11 @@
 """The one resolution algorithm: where each field of a source gets its value.
 
-Providers, in order of precedence (as in dlt):
+Providers, in order of precedence (as in dlt), each a small object in `PROVIDERS`:
 1. dlt's environment override `SOURCES__<NAME>__<FIELD>`;
 2. `.dlt/secrets.toml` `[sources.<name>]` (secret and connection fields);
 3. `.dango/sources.yml` (non-secret fields);
 4. the field's default from the registry.
+Every provider asked is recorded in `FieldValue.tried`, so a caller can say where it looked.
 A stored value may hold `${VAR}` references, resolved from the process environment first,
 then the project's `.env`, or be a `ref+SCHEME://…` reference to a secret store, fetched
 through `dango.vaults` (once per process). Resolution happens in memory, at the moment of use.
@@ -37,6 +38,7 @@ class FieldValue:
     raw: Any  # the stored value: literal, reference, nested table; None when missing
     origin: str  # "env" | "secrets" | "sources" | "default" | "missing"
     line: int | None = None
+    tried: tuple[str, ...] = ()  # the providers asked before (and including) the one that answered
 
     @property
     def key_path(self) -> str:
@@ -58,6 +60,76 @@ def env_override_name(source: str, key: str) -> str:
     return f"SOURCES__{source.upper()}__{key.upper()}"
 
 
+def _names(spec_field: Field) -> tuple[str, ...]:
+    return (spec_field.name, *spec_field.aliases)
+
+
+class EnvOverride:
+    """dlt's `SOURCES__<NAME>__<FIELD>` variable: the value itself, as dlt takes it."""
+
+    name = "env"
+
+    def __init__(self, resolver: "Resolver"):
+        self.resolver = resolver
+
+    def lookup(self, source: Source, spec_field: Field) -> FieldValue | None:
+        for key in _names(spec_field):
+            override = self.resolver.environ.get(env_override_name(source.name, key))
+            if override is not None:
+                return FieldValue(source.name, spec_field, key, override, self.name)
+        return None
+
+
+class SecretsToml:
+    """`.dlt/secrets.toml` `[sources.<name>]`, under the field's name or an alias."""
+
+    name = "secrets"
+
+    def __init__(self, resolver: "Resolver"):
+        self.secrets = resolver.secrets
+
+    def lookup(self, source: Source, spec_field: Field) -> FieldValue | None:
+        section = self.secrets.section(source.name) or {}
+        for key in _names(spec_field):
+            if key in section:
+                line = self.secrets.line_of(("sources", source.name), key)
+                return FieldValue(source.name, spec_field, key, section[key], self.name, line)
+        return None
+
+
+class SourcesYml:
+    """The source's entry in `.dango/sources.yml` (non-secret fields)."""
+
+    name = "sources"
+
+    def __init__(self, resolver: "Resolver"):
+        pass
+
+    def lookup(self, source: Source, spec_field: Field) -> FieldValue | None:
+        if spec_field.name in source.options:
+            return FieldValue(source.name, spec_field, spec_field.name,
+                              source.options[spec_field.name], self.name, source.line)
+        return None
+
+
+class RegistryDefault:
+    """The field's default in the registry."""
+
+    name = "default"
+
+    def __init__(self, resolver: "Resolver"):
+        pass
+
+    def lookup(self, source: Source, spec_field: Field) -> FieldValue | None:
+        if spec_field.default is not None:
+            return FieldValue(source.name, spec_field, spec_field.name, spec_field.default, self.name)
+        return None
+
+
+# The providers, in order of precedence: the first that has a value wins.
+PROVIDERS = (EnvOverride, SecretsToml, SourcesYml, RegistryDefault)
+
+
 class Resolver:
     """Reads the stores once and answers for any number of sources."""
 
@@ -68,6 +140,7 @@ class Resolver:
         self.secrets = secrets if secrets is not None else SecretsFile.load(project)
         self.environ = os.environ if environ is None else environ
         self._dotenv: dict[str, str] | None = None
+        self.providers = tuple(kind(self) for kind in PROVIDERS)
 
     # -- where values come from -------------------------------------------------------
     def dotenv(self) -> dict[str, str]:
@@ -81,28 +154,17 @@ class Resolver:
         return self.dotenv().get(name)
 
     def fields(self, source: Source) -> list[FieldValue]:
-        spec = source.spec
-        section = self.secrets.section(source.name) or {}
-        result = []
-        for spec_field in spec.fields:
-            result.append(self._field_value(source, spec_field, section))
-        return result
+        return [self._field_value(source, spec_field) for spec_field in source.spec.fields]
 
-    def _field_value(self, source: Source, spec_field: Field, section: dict) -> FieldValue:
-        for key in (spec_field.name, *spec_field.aliases):
-            override = self.environ.get(env_override_name(source.name, key))
-            if override is not None:
-                return FieldValue(source.name, spec_field, key, override, "env")
-        for key in (spec_field.name, *spec_field.aliases):
-            if key in section:
-                line = self.secrets.line_of(("sources", source.name), key)
-                return FieldValue(source.name, spec_field, key, section[key], "secrets", line)
-        if spec_field.name in source.options:
-            return FieldValue(source.name, spec_field, spec_field.name,
-                              source.options[spec_field.name], "sources", source.line)
-        if spec_field.default is not None:
-            return FieldValue(source.name, spec_field, spec_field.name, spec_field.default, "default")
-        return FieldValue(source.name, spec_field, spec_field.name, None, "missing")
+    def _field_value(self, source: Source, spec_field: Field) -> FieldValue:
+        tried: list[str] = []
+        for provider in self.providers:
+            tried.append(provider.name)
+            found = provider.lookup(source, spec_field)
+            if found is not None:
+                found.tried = tuple(tried)
+                return found
+        return FieldValue(source.name, spec_field, spec_field.name, None, "missing", tried=tuple(tried))
 
     def unknown_keys(self, source: Source) -> list[str]:
         """Keys in the source's secrets section that its type does not define."""

@@ -60,6 +60,13 @@ def reference_text(ref: str) -> str:
     return ref
 
 
+def refuse_reference_literal(value: Any, target: str) -> None:
+    """A literal starting with `ref+` would read back as a store reference: refused."""
+    if isinstance(value, str) and value.startswith("ref+"):
+        raise UsageError(f"The value for {target} starts with ref+, which Dango would read as a "
+                         "reference to a secret store; give a reference with --ref. Nothing was changed.")
+
+
 def check_env_name(name: str) -> str:
     if not ENV_NAME_RE.match(name):
         raise InvalidValue("The environment variable name given is not valid: use letters, digits "
@@ -158,6 +165,7 @@ def add_source(project: Project, type_name: str, name: str, values: Values) -> A
         for field_name, value in values.literals.items():
             spec_field = spec.field(field_name)
             if spec_field.stored_in_secrets:
+                refuse_reference_literal(value, field_name)
                 secrets.set_value(name, (field_name,), escape(value) if isinstance(value, str) else value,
                                   secret=spec_field.secret)
                 if spec_field.secret:
@@ -234,9 +242,7 @@ def set_secret(project: Project, target: str, value: str | None = None,
             stored: Any = reference_text(ref)
             warnings = []
         else:
-            if value.startswith("ref+"):
-                raise UsageError(f"The value for {target} starts with ref+, which Dango would read as a "
-                                 "reference to a secret store; give a reference with --ref. Nothing was changed.")
+            refuse_reference_literal(value, target)
             typed = spec_field.parse(value) if len(parts) == 1 else check_text(value, target)
             stored = escape(typed) if isinstance(typed, str) else typed
             warnings = format_warnings(source.spec, {spec_field.name: typed}) if len(parts) == 1 else []

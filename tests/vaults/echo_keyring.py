@@ -1,6 +1,9 @@
 """A keyring backend that echoes: it gives `CANARY` for user `good` and, asked for anyone
 else, fails with `CANARY` in its error message, as a careless secret store might. Loaded by
-dango through PYTHON_KEYRING_BACKEND in the leak test."""
+dango through PYTHON_KEYRING_BACKEND. With ECHO_KEYRING_LOG set, every read appends
+`service/username` to that file (to see whether a command contacted the store at all)."""
+
+import os
 
 from keyring.backend import KeyringBackend
 
@@ -11,6 +14,10 @@ class EchoingKeyring(KeyringBackend):
     priority = 1
 
     def get_password(self, service, username):
+        log = os.environ.get("ECHO_KEYRING_LOG")
+        if log:
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(f"{service}/{username}\n")
         if username == "good":
             return CANARY
         raise RuntimeError(f"no entry for {username}; the entry I have is {CANARY}")

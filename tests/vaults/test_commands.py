@@ -12,6 +12,7 @@ import tomllib
 import pytest
 
 from tests.conftest import changes_between, snapshot, tree_state
+from tests.crypto.conftest import REPO
 from tests.lifecycle.conftest import STRIPE_KEY
 from tests.servers.stripe_server import StripeServer
 from tests.sync.helpers import ORDERS, add, count
@@ -112,9 +113,13 @@ def test_secrets_set_ref_stores_a_reference_and_refuses_bad_ones(dango, project_
         result = dango("secrets", "set", "pay.stripe_secret_key", "--ref", ref)
         assert result.code == 2 and message in result.err and "nothing was changed" in result.err, result
         assert snapshot(project_dir) == before
-    literal = dango("secrets", "set", "pay.stripe_secret_key", input="ref+file://not/a/value")
-    assert literal.code == 2 and "give a reference with --ref" in literal.err
-    assert snapshot(project_dir) == before
+    for args, value in ((["secrets", "set", "pay.stripe_secret_key"], "ref+file://not/a/value"),
+                        (["secrets", "rotate", "pay.stripe_secret_key"], "ref+file://not/a/value"),
+                        (["source", "add", "stripe", "--name", "x", "--no-input", "--set",
+                          "stripe_secret_key=ref+file://k"], None)):
+        literal = dango(*args, input=value)
+        assert literal.code == 2 and "starts with ref+, which Dango would read as a reference" in literal.err, literal
+        assert snapshot(project_dir) == before
     stored = dango("secrets", "set", "pay.stripe_secret_key", "--ref", "ref+awsssm:///prod/stripe")
     assert stored.code == 0 and "as a reference to AWS SSM Parameter Store" in stored.out
     assert _secrets(project_dir)["sources"]["pay"]["stripe_secret_key"] == "ref+awsssm:///prod/stripe"
@@ -137,13 +142,25 @@ def test_a_malformed_reference_stops_exec_with_exit_2(dango, project_dir):
     assert changes_between(before, tree_state(project_dir)) == []
 
 
-def test_sync_fails_the_source_whose_reference_fails_and_loads_the_others(dango, project_dir):
+def test_sync_fetches_only_what_it_loads_and_fails_only_the_source_whose_reference_fails(
+        dango, project_dir, tmp_path):
+    log = tmp_path / "keyring-reads.log"
+    keyring = {"PYTHON_KEYRING_BACKEND": "tests.vaults.echo_keyring.EchoingKeyring", "PYTHONPATH": str(REPO),
+               "ECHO_KEYRING_LOG": str(log)}
     shutil.copy(ORDERS, project_dir / "data" / "orders.csv")
     add(dango, "csv", "shop", "file_path=data/orders.csv")
     add(dango, "stripe", "pay", "base_url=http://127.0.0.1:9")
+    add(dango, "stripe", "kr", "base_url=http://127.0.0.1:9")
     assert dango("secrets", "set", "pay.stripe_secret_key", "--ref", "ref+file://keys/stripe").code == 0
-    result = dango("sync")
+    assert dango("secrets", "set", "kr.stripe_secret_key", "--ref", "ref+keyring://echo/good").code == 0
+    for args in (["config", "show"], ["validate"], ["source", "list"], ["sync", "--source", "shop"]):
+        assert dango(*args, env_extra=keyring).code == 0
+    assert not log.exists()  # the keyring was never asked
+    assert count(project_dir, "raw_shop.orders") == 500
+
+    result = dango("sync", env_extra=keyring)
     assert result.code == 1, result
+    assert log.read_text() == "echo/good\n"  # asked once, for the process
     assert count(project_dir, "raw_shop.orders") == 500
     assert "sources.pay.stripe_secret_key refers to ref+file://keys/stripe, which does not exist in the project" \
            in result.output

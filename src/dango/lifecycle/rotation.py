@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..credentials import Resolver
 from ..errors import CheckFailed, UsageError
 from ..health import DEFAULT_TIMEOUT, Health
-from ..manage import check_env_name, secret_target
+from ..manage import check_env_name, refuse_reference_literal, secret_target
 from ..store.references import escape, is_vault_reference, single_reference
 from ..store.secrets_file import SecretsFile
 from .records import Changes
@@ -53,6 +53,7 @@ def rotate(project, target: str, *, value: str | None = None, ref: str | None = 
         if value is None:
             raise UsageError(f"{ref} is not set; export it (or add it to .env) with the new value first.")
     assert value is not None
+    refuse_reference_literal(value, target)
     config = resolver.resolved_config(source, overrides={spec_field.name: value})
     health = check_config(project, source, config, timeout)
     if not health.ok and not force:

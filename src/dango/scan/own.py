@@ -34,7 +34,7 @@ class Form:
     encoding: str  # "exact", "base64", "url", "json"
 
 
-def project_secrets(project) -> tuple[list[OwnSecret], list[str], bool]:
+def project_secrets(project, *, fetch: bool = True) -> tuple[list[OwnSecret], list[str], bool]:
     """Every secret value the project holds (sources, destinations, dango's own key, any
     other table of secrets.toml; secrecy.is_secret decides which values are secret),
     resolved; a warning for each one that could not be resolved; and whether one could
@@ -46,7 +46,7 @@ def project_secrets(project) -> tuple[list[OwnSecret], list[str], bool]:
     from ..sources import load_sources
     from ..vaults.errors import MalformedReference, VaultError
 
-    resolver = Resolver(project)
+    resolver = Resolver(project, fetch=fetch)  # fetch=False: ref+ references are not fetched
     found: dict[str, OwnSecret] = {}
     problems: list[str] = []
     incomplete = False

@@ -87,8 +87,9 @@ def select(project: Project, names: list[str] | None) -> list[Source]:
 def register_project(project: Project) -> None:
     """Make every secret value the project holds (sources, destinations, dango's own key),
     resolved and decrypted where possible, known to the redaction layer before running code
-    that may echo one."""
-    for secret in project_secrets(project)[0]:
+    that may echo one. `ref+` references are not fetched here: those of the sources to sync
+    were fetched (and registered) by `_decryptable`, and the others are not used."""
+    for secret in project_secrets(project, fetch=False)[0]:
         redact.register(secret.value)
 
 
