@@ -223,6 +223,10 @@ def test_rotate_writes_through_to_the_store(dango, project_dir, moto_server, aws
         assert parameter["Value"] == STRIPE_KEY and parameter["Type"] == "SecureString"
     assert _secrets(project_dir)["sources"]["pay"]["stripe_secret_key"] == ref
     assert dango("source", "test", "pay", env_extra=aws_env).out.strip() == "pay: valid"
+    events = json.loads(dango("audit", "--json").out)["events"]
+    assert [(e["event"], e.get("field")) for e in events if e["event"] == "rotated"] == \
+        [("rotated", "stripe_secret_key")]
+    assert "rotated" in (project_dir / ".dango/credentials.yml").read_text()
     for result in (told, bad, written):
         assert STRIPE_KEY not in result.output and OLD_KEY not in result.output
 

@@ -61,8 +61,8 @@ def rotate(project, target: str, *, value: str | None = None, ref: str | None = 
                           f"({health.status}: {health.reason}); nothing was changed. "
                           "Fix it, or pass --force to store it anyway.")
     if is_vault_reference(current) and ref is None:
-        return _rotate_reference(resolver, current, f"sources.{source.name}.{key}", value, health,
-                                 write_through)
+        return _rotate_reference(resolver, current, f"sources.{source.name}.{key}", spec_field.name,
+                                 value, health, write_through)
     if write_through:
         raise UsageError(f"--write-through is for a credential kept in a secret store (a ref+ "
                          f"reference); {target} is not one. Nothing was changed.")
@@ -87,19 +87,29 @@ def rotate(project, target: str, *, value: str | None = None, ref: str | None = 
     return Rotation(health, True)
 
 
-def _rotate_reference(resolver: Resolver, current: str, key_path: str, value: str, health: Health,
-                     write_through: bool) -> Rotation:
+def _rotate_reference(resolver: Resolver, current: str, key_path: str, field: str, value: str,
+                     health: Health, write_through: bool) -> Rotation:
+    """A credential kept in a store: written there with `write_through` (where the store
+    takes a new value), else left for the user, naming the entry. secrets.toml keeps the
+    reference; credentials.yml and the audit log record the rotation."""
     from .. import vaults
+    from .fingerprint import KEY_PATH
 
+    project = resolver.project
     reference = resolver.vault_reference(current, key_path)
     entry = vaults.entry_of(reference)
     if not write_through or reference.scheme not in vaults.WRITERS:
         return Rotation(health, False, entry=entry)
-    where = vaults.write(reference, resolver.project.root, key_path, value)
-    from . import audit
-
-    audit.record(resolver.project, "rotated", source=key_path.split(".")[1], field=key_path.split(".")[2],
-                 result=f"written to {reference.scheme}")
+    source = key_path.split(".")[1]
+    with project.lock():
+        secrets = SecretsFile.load(project)
+        had_key = secrets.get_path(KEY_PATH) is not None
+        changes = Changes(project, secrets)  # on an encrypted project, checks the key first
+        where = vaults.write(reference, project.root, key_path, value)
+        changes.written(source, field, value, rotated=True)
+        if not had_key:
+            secrets.save()  # the fingerprint key the record needs
+        changes.commit()
     return Rotation(health, True, entry=entry, stored_in=where)
 
 
