@@ -66,9 +66,10 @@ DEFAULT_TIMEOUT = 10.0
 def timeout() -> float:
     """Seconds a store may take to answer: DANGO_VAULT_TIMEOUT, default 10."""
     try:
-        return float(os.environ.get("DANGO_VAULT_TIMEOUT") or DEFAULT_TIMEOUT)
+        seconds = float(os.environ.get("DANGO_VAULT_TIMEOUT") or DEFAULT_TIMEOUT)
     except ValueError:
         return DEFAULT_TIMEOUT
+    return seconds if seconds > 0 else DEFAULT_TIMEOUT
 
 
 def supported() -> str:
