@@ -107,6 +107,8 @@ _VAULT = re.compile(r"ref\+(?P<scheme>[a-z][a-z0-9]*)://(?P<rest>.*)\Z", re.DOTA
 
 @dataclass(frozen=True)
 class VaultReference:
+    """One `ref+SCHEME://PATH[?QUERY][#/POINTER]`, read into its parts."""
+
     scheme: str  # awssecrets, awsssm, sops, keyring, file
     path: str  # what the store calls the entry (a secret name, a parameter, a file)
     query: tuple[tuple[str, str], ...]  # ?region=eu-west-1&version_stage=AWSCURRENT

@@ -117,6 +117,9 @@ def check_usable(reference: VaultReference, key_path: str) -> None:
 
 @dataclass(frozen=True)
 class Context:
+    """What a fetcher may use: the project folder, the key path and entry for messages, and
+    its timeout."""
+
     root: Path  # the project's folder
     key_path: str  # sources.<name>.<field>, for messages
     entry: str  # ref+SCHEME://PATH, for messages
