@@ -172,6 +172,8 @@ def test_exec_and_export_resolve_a_file_reference(dango, project_dir):
     ran = dango("exec", "--", sys.executable, "-c",
                 "import os; print(os.environ['SOURCES__PAY__STRIPE_SECRET_KEY'] == %r)" % OLD_KEY)
     assert ran.code == 0 and ran.out.strip() == "True", ran
+    exported = dango("secrets", "export", "--format", "env", "--reveal")
+    assert exported.code == 0 and f"SOURCES__PAY__STRIPE_SECRET_KEY='{OLD_KEY}'" in exported.out
     (project_dir / "keys/stripe").chmod(0o640)
     refused = dango("exec", "--", sys.executable, "-c", "print('ran')")
     assert refused.code == 1 and "ran" not in refused.out
