@@ -131,7 +131,7 @@ def test_secrets_set_ref_stores_a_reference_and_refuses_bad_ones(dango, project_
     assert _secrets(project_dir)["sources"]["pay2"]["stripe_secret_key"] == "ref+keyring://dango/pay2"
 
 
-def test_a_malformed_reference_stops_exec_with_exit_2(dango, project_dir):
+def test_a_malformed_reference_stops_exec_and_sync_with_exit_2(dango, project_dir):
     add(dango, "stripe", "pay")
     text = (project_dir / ".dlt/secrets.toml").read_text()
     (project_dir / ".dlt/secrets.toml").write_text(text + '\n[sources.pay]\nstripe_secret_key = "ref+file:keys"\n')
@@ -139,6 +139,8 @@ def test_a_malformed_reference_stops_exec_with_exit_2(dango, project_dir):
     result = dango("exec", "--", sys.executable, "-c", "print('ran')")
     assert result.code == 2 and "ran" not in result.out
     assert ".dlt/secrets.toml:" in result.err and "sources.pay.stripe_secret_key is not of the form" in result.err
+    synced = dango("sync")
+    assert synced.code == 2 and "sources.pay.stripe_secret_key is not of the form" in synced.err
     assert changes_between(before, tree_state(project_dir)) == []
 
 
