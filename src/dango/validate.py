@@ -186,7 +186,7 @@ def _reference_problems(resolver: Resolver, value: FieldValue, secrets_rel: str)
             raise
         return [Problem(where, err.problem, "write $${ for a literal ${")]
     except MalformedReference as err:
-        return [Problem(where, str(err).split(": ", 1)[1].rstrip("."),
+        return [Problem(where, f"{err.key_path} {err.reason}",
                         "write it as ref+SCHEME://PATH[#/pointer] with a supported scheme")]
     except VaultError as err:  # the store's library is not installed
         return [Problem(where, f"{value.key_path} refers to {err.entry}, whose library is not installed",
