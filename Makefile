@@ -11,7 +11,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,team]'
+	$(BIN)/pip install --quiet -e '.[test,team,aws]'
 	# bytecode now, as pip does for regular installs: even where PYTHONDONTWRITEBYTECODE is
 	# set, `dango` then starts without compiling its own modules
 	$(BIN)/python -m compileall -q src

@@ -1,12 +1,14 @@
 """The one resolution algorithm: where each field of a source gets its value.
 
-Providers, in order of precedence (as in dlt):
+Providers, in order of precedence (as in dlt), each a small object in `PROVIDERS`:
 1. dlt's environment override `SOURCES__<NAME>__<FIELD>`;
 2. `.dlt/secrets.toml` `[sources.<name>]` (secret and connection fields);
 3. `.dango/sources.yml` (non-secret fields);
 4. the field's default from the registry.
+Every provider asked is recorded in `FieldValue.tried`, so a caller can say where it looked.
 A stored value may hold `${VAR}` references, resolved from the process environment first,
-then the project's `.env`. Resolution happens in memory, at the moment of use.
+then the project's `.env`, or be a `ref+SCHEME://…` reference to a secret store, fetched
+through `dango.vaults` (once per process). Resolution happens in memory, at the moment of use.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from .registry import Field
 from .secrecy import is_secret
 from .sources import Source
 from .store.dotenv_file import load_dotenv_file
-from .store.references import BadReference, interpolate, references
+from .store.references import (BadReference, BadVaultReference, VaultReference, interpolate,
+                                is_vault_reference, parse_vault_reference, references)
 from .store.secrets_file import SecretsFile
+from .vaults.errors import MalformedReference
 
 
 @dataclass(eq=False, repr=False)
@@ -36,6 +40,7 @@ class FieldValue:
     raw: Any  # the stored value: literal, reference, nested table; None when missing
     origin: str  # "env" | "secrets" | "sources" | "default" | "missing"
     line: int | None = None
+    tried: tuple[str, ...] = ()  # the providers asked before (and including) the one that answered
 
     @property
     def key_path(self) -> str:
@@ -57,15 +62,87 @@ def env_override_name(source: str, key: str) -> str:
     return f"SOURCES__{source.upper()}__{key.upper()}"
 
 
+def _names(spec_field: Field) -> tuple[str, ...]:
+    return (spec_field.name, *spec_field.aliases)
+
+
+class EnvOverride:
+    """dlt's `SOURCES__<NAME>__<FIELD>` variable: the value itself, as dlt takes it."""
+
+    name = "env"
+
+    def __init__(self, resolver: "Resolver"):
+        self.resolver = resolver
+
+    def lookup(self, source: Source, spec_field: Field) -> FieldValue | None:
+        for key in _names(spec_field):
+            override = self.resolver.environ.get(env_override_name(source.name, key))
+            if override is not None:
+                return FieldValue(source.name, spec_field, key, override, self.name)
+        return None
+
+
+class SecretsToml:
+    """`.dlt/secrets.toml` `[sources.<name>]`, under the field's name or an alias."""
+
+    name = "secrets"
+
+    def __init__(self, resolver: "Resolver"):
+        self.secrets = resolver.secrets
+
+    def lookup(self, source: Source, spec_field: Field) -> FieldValue | None:
+        section = self.secrets.section(source.name) or {}
+        for key in _names(spec_field):
+            if key in section:
+                line = self.secrets.line_of(("sources", source.name), key)
+                return FieldValue(source.name, spec_field, key, section[key], self.name, line)
+        return None
+
+
+class SourcesYml:
+    """The source's entry in `.dango/sources.yml` (non-secret fields)."""
+
+    name = "sources"
+
+    def __init__(self, resolver: "Resolver"):
+        pass
+
+    def lookup(self, source: Source, spec_field: Field) -> FieldValue | None:
+        if spec_field.name in source.options:
+            return FieldValue(source.name, spec_field, spec_field.name,
+                              source.options[spec_field.name], self.name, source.line)
+        return None
+
+
+class RegistryDefault:
+    """The field's default in the registry."""
+
+    name = "default"
+
+    def __init__(self, resolver: "Resolver"):
+        pass
+
+    def lookup(self, source: Source, spec_field: Field) -> FieldValue | None:
+        if spec_field.default is not None:
+            return FieldValue(source.name, spec_field, spec_field.name, spec_field.default, self.name)
+        return None
+
+
+# The providers, in order of precedence: the first that has a value wins.
+PROVIDERS = (EnvOverride, SecretsToml, SourcesYml, RegistryDefault)
+
+
 class Resolver:
     """Reads the stores once and answers for any number of sources."""
 
     def __init__(self, project: Project, secrets: SecretsFile | None = None,
-                 environ: Mapping[str, str] | None = None):
+                 environ: Mapping[str, str] | None = None, *, fetch: bool = True):
         self.project = project
+        self.fetch = fetch  # False: `ref+` references are checked (syntax, library), not fetched
         self.secrets = secrets if secrets is not None else SecretsFile.load(project)
         self.environ = os.environ if environ is None else environ
         self._dotenv: dict[str, str] | None = None
+        self.providers = tuple(kind(self) for kind in PROVIDERS)
 
     # -- where values come from -------------------------------------------------------
     def dotenv(self) -> dict[str, str]:
@@ -79,28 +156,17 @@ class Resolver:
         return self.dotenv().get(name)
 
     def fields(self, source: Source) -> list[FieldValue]:
-        spec = source.spec
-        section = self.secrets.section(source.name) or {}
-        result = []
-        for spec_field in spec.fields:
-            result.append(self._field_value(source, spec_field, section))
-        return result
+        return [self._field_value(source, spec_field) for spec_field in source.spec.fields]
 
-    def _field_value(self, source: Source, spec_field: Field, section: dict) -> FieldValue:
-        for key in (spec_field.name, *spec_field.aliases):
-            override = self.environ.get(env_override_name(source.name, key))
-            if override is not None:
-                return FieldValue(source.name, spec_field, key, override, "env")
-        for key in (spec_field.name, *spec_field.aliases):
-            if key in section:
-                line = self.secrets.line_of(("sources", source.name), key)
-                return FieldValue(source.name, spec_field, key, section[key], "secrets", line)
-        if spec_field.name in source.options:
-            return FieldValue(source.name, spec_field, spec_field.name,
-                              source.options[spec_field.name], "sources", source.line)
-        if spec_field.default is not None:
-            return FieldValue(source.name, spec_field, spec_field.name, spec_field.default, "default")
-        return FieldValue(source.name, spec_field, spec_field.name, None, "missing")
+    def _field_value(self, source: Source, spec_field: Field) -> FieldValue:
+        tried: list[str] = []
+        for provider in self.providers:
+            tried.append(provider.name)
+            found = provider.lookup(source, spec_field)
+            if found is not None:
+                found.tried = tuple(tried)
+                return found
+        return FieldValue(source.name, spec_field, spec_field.name, None, "missing", tried=tuple(tried))
 
     def unknown_keys(self, source: Source) -> list[str]:
         """Keys in the source's secrets section that its type does not define."""
@@ -137,6 +203,14 @@ class Resolver:
         if not isinstance(raw, str):
             return raw
         raw = self.decode(raw, key_path)
+        if is_vault_reference(raw):
+            from . import vaults  # fetchers and their libraries load only when one is used
+
+            reference = self.vault_reference(raw, key_path, line)
+            if not self.fetch:
+                vaults.check_usable(reference, key_path)
+                return raw
+            return vaults.resolve(reference, self.project.root, key_path)
         if "$" not in raw:
             return _register(key_path, raw)
 
@@ -151,6 +225,24 @@ class Resolver:
                 f"{key_path} has a `${{` that starts no valid ${{VAR}} reference", line,
                 fix="write $${ for a literal ${",
             ) from None
+
+    def vault_reference(self, raw: str, key_path: str, line: int | None = None) -> VaultReference:
+        """The parsed `ref+` reference, read only (no store is contacted); MalformedReference
+        (exit 2, naming the file and line) when it is malformed or its scheme unsupported."""
+        from .vaults import FETCHERS, supported
+
+        where = self.project.relative(self.secrets.path)
+        if line is None:
+            line = self.secrets.line_of(tuple(key_path.split(".")[:-1]), key_path.split(".")[-1])
+        try:
+            reference = parse_vault_reference(raw)
+        except BadVaultReference as err:
+            raise MalformedReference(key_path, where, line, err.reason) from None
+        if reference.scheme not in FETCHERS:
+            raise MalformedReference(key_path, where, line,
+                                     f"refers to the store {reference.scheme!r}, which Dango does not "
+                                     f"support yet; it supports {supported()}")
+        return reference
 
     def reference_status(self, raw: Any) -> list[tuple[str, bool]]:
         """[(variable, is set)] for each reference in a stored string."""

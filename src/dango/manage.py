@@ -42,6 +42,31 @@ def split_assignment(text: str, flag: str) -> tuple[str, str]:
     return name.strip(), value
 
 
+def reference_text(ref: str) -> str:
+    """What `--ref X` stores: `ref+…` as given (its syntax and scheme checked, nothing
+    fetched), or `${X}` for an environment variable name."""
+    if not ref.startswith("ref+"):
+        return "${" + check_env_name(ref) + "}"
+    from .store.references import BadVaultReference, parse_vault_reference
+    from .vaults import FETCHERS, supported
+
+    try:
+        scheme = parse_vault_reference(ref).scheme
+    except BadVaultReference as err:
+        raise InvalidValue(f"The reference given {err.reason}; nothing was changed.") from None
+    if scheme not in FETCHERS:
+        raise InvalidValue(f"The reference given refers to the store {scheme!r}, which Dango does not "
+                           f"support yet (it supports {supported()}); nothing was changed.")
+    return ref
+
+
+def refuse_reference_literal(value: Any, target: str) -> None:
+    """A literal starting with `ref+` would read back as a store reference: refused."""
+    if isinstance(value, str) and value.startswith("ref+"):
+        raise UsageError(f"The value for {target} starts with ref+, which Dango would read as a "
+                         "reference to a secret store; give a reference with --ref. Nothing was changed.")
+
+
 def check_env_name(name: str) -> str:
     if not ENV_NAME_RE.match(name):
         raise InvalidValue("The environment variable name given is not valid: use letters, digits "
@@ -67,7 +92,7 @@ def parse_values(spec: SourceType, sets: list[str], refs: list[str]) -> Values:
         if not spec_field.stored_in_secrets:
             raise UsageError(f"--ref works for fields kept in .dlt/secrets.toml; "
                              f"{spec_field.name} lives in .dango/sources.yml, give it with --set.")
-        values.refs[spec_field.name] = check_env_name(variable.strip())
+        values.refs[spec_field.name] = reference_text(variable.strip())
     both = set(values.literals) & set(values.refs)
     if both:
         raise UsageError(f"{', '.join(sorted(both))} given with both --set and --ref; choose one.")
@@ -140,15 +165,16 @@ def add_source(project: Project, type_name: str, name: str, values: Values) -> A
         for field_name, value in values.literals.items():
             spec_field = spec.field(field_name)
             if spec_field.stored_in_secrets:
+                refuse_reference_literal(value, field_name)
                 secrets.set_value(name, (field_name,), escape(value) if isinstance(value, str) else value,
                                   secret=spec_field.secret)
                 if spec_field.secret:
                     changes.written(name, field_name, value)
             else:
                 options[field_name] = value
-        for field_name, variable in values.refs.items():
-            secrets.set_value(name, (field_name,), "${" + variable + "}", secret=False)
-            changes.written(name, field_name, "${" + variable + "}")
+        for field_name, stored in values.refs.items():
+            secrets.set_value(name, (field_name,), stored, secret=False)
+            changes.written(name, field_name, stored)
         if changes is not None:
             secrets.save()
         source = Source(name, spec.name, True, options)
@@ -201,7 +227,8 @@ def secret_target(project: Project, target: str) -> tuple[Source, Field, tuple[s
 
 def set_secret(project: Project, target: str, value: str | None = None,
                ref: str | None = None) -> list[str]:
-    """Store a literal (escaped) or a `${ref}` at NAME.FIELD; returns format warnings."""
+    """Store a literal (escaped), a `${ref}` or a `ref+…` store reference at NAME.FIELD;
+    returns format warnings."""
     if (value is None) == (ref is None):
         raise UsageError("Give either a value or --ref ENV_VAR.")
     with project.lock():
@@ -212,9 +239,10 @@ def set_secret(project: Project, target: str, value: str | None = None,
         if len(parts) == 1:  # write to the key already in use (an alias such as api_key)
             key = next((k for k in (spec_field.name, *spec_field.aliases) if k in section), spec_field.name)
         if ref is not None:
-            stored: Any = "${" + check_env_name(ref) + "}"
+            stored: Any = reference_text(ref)
             warnings = []
         else:
+            refuse_reference_literal(value, target)
             typed = spec_field.parse(value) if len(parts) == 1 else check_text(value, target)
             stored = escape(typed) if isinstance(typed, str) else typed
             warnings = format_warnings(source.spec, {spec_field.name: typed}) if len(parts) == 1 else []

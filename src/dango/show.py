@@ -14,7 +14,7 @@ from .project import Project
 from .secrecy import is_secret
 from .sources import Source, SourcesFile
 from .store.mask import mask
-from .store.references import is_reference
+from .store.references import is_reference, is_vault_reference
 
 
 @dataclass(eq=False, repr=False)
@@ -42,7 +42,7 @@ class ShownSource:
 def show_config(project: Project, only: str | None = None) -> list[ShownSource]:
     sources_file = SourcesFile(project)
     sources = [sources_file.get(only)] if only else sources_file.sources
-    resolver = Resolver(project)
+    resolver = Resolver(project, fetch=False)  # references are shown as written, never fetched
     shown = [ShownSource(s.name, s.type, s.enabled, _shown_fields(resolver, s)) for s in sources]
     _flag_overdue(project, shown)
     return shown
@@ -91,7 +91,13 @@ def shown_field(resolver: Resolver, source: Source, value: FieldValue) -> ShownF
     if value.origin == "secrets" and value.key != value.field.name:
         shown.note = f"stored as {value.key}"
     shown.value = _display(resolver, value.raw, secret, value.key_path, source)
-    if isinstance(value.raw, str) and is_reference(value.raw):
+    if is_vault_reference(value.raw):
+        from .vaults import BACKENDS
+
+        backend = BACKENDS.get(value.raw[4:].partition(":")[0])
+        shown.note = "; ".join(filter(None, (shown.note, f"in {backend}, fetched when used" if backend
+                                              else "a ref+ store Dango does not support")))
+    elif isinstance(value.raw, str) and is_reference(value.raw):
         shown.references = [{"variable": name, "set": is_set}
                             for name, is_set in resolver.reference_status(value.raw)]
     return shown

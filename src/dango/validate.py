@@ -13,6 +13,7 @@ from .errors import MalformedFile, UnsetVariable
 from .project import GITIGNORE_ENTRIES, Project
 from .sources import Source, SourcesFile
 from .store.references import is_reference
+from .vaults.errors import MalformedReference, VaultError
 
 
 @dataclass(eq=False, repr=False)
@@ -39,7 +40,7 @@ def validate(project: Project, *, live: bool = False, timeout: float = 10.0) -> 
     """Every problem of the project's configuration; with `live`, each enabled source's
     credentials are also checked against its provider (and the result recorded)."""
     sources = SourcesFile(project).sources
-    resolver = Resolver(project)
+    resolver = Resolver(project, fetch=False)  # ref+ references are checked, not fetched
     problems: list[Problem] = []
     warnings: list[str] = []
     secrets_rel = project.relative(project.secrets_path)
@@ -195,6 +196,12 @@ def _reference_problems(resolver: Resolver, value: FieldValue, secrets_rel: str)
         if err.path != secrets_rel:  # a broken .env: the command cannot run
             raise
         return [Problem(where, err.problem, "write $${ for a literal ${")]
+    except MalformedReference as err:
+        return [Problem(where, f"{err.key_path} {err.reason}",
+                        "write it as ref+SCHEME://PATH[#/pointer] with a supported scheme")]
+    except VaultError as err:  # the store's library is not installed
+        return [Problem(where, f"{value.key_path} refers to {err.entry}, whose library is not installed",
+                        err.fix_text)]
     return []
 
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 HEAVY = ("dlt", "duckdb", "sqlalchemy", "keyring", "cryptography", "pyarrow", "psycopg2", "pymysql",
-         "httpx", "rich", "hyperscan")
+         "httpx", "rich", "hyperscan", "boto3", "botocore")
 
 
 def modules_after(code: str, cwd, env) -> set[str]:

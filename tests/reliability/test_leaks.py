@@ -120,3 +120,65 @@ def test_no_canary_escapes_any_command(dango, project_dir, scram_postgres, close
         assert con.execute("select count(*) from raw_db.leak_items").fetchone()[0] == 1
     audit = (project_dir / ".dango/audit.log").read_text()
     assert {json.loads(line)["event"] for line in audit.splitlines()} >= {"added", "tested", "encrypted"}
+
+
+# -- `ref+` references: values that arrive from a secret store -------------------------------
+REF_AWS = "sk_live_REFc4n4ryFromSecretsManager01"  # dango:allow
+REF_SSM = "sk_live_REFc4n4ryFromParameterStore02"  # dango:allow
+REF_FILE = "canary-ref-file-value-8d2c6e0a17"  # dango:allow
+
+
+def test_no_ref_canary_escapes_any_command(dango, project_dir, env):
+    """Values fetched from Secrets Manager and SSM (moto's server), a private file and a
+    keyring that echoes its value in its errors: none is printed, logged or written."""
+    from pathlib import Path
+
+    from tests.conftest import skip_or_fail
+    from tests.vaults.echo_keyring import CANARY as REF_KEYRING
+
+    try:
+        from tests.servers.moto_aws import MotoServer
+        import moto.server  # noqa: F401
+    except ImportError:
+        skip_or_fail("moto[server] is not installed (make install)")
+    canaries = (REF_AWS, REF_SSM, REF_FILE, REF_KEYRING)
+    repo = Path(__file__).resolve().parents[2]
+    results = []
+    with MotoServer() as aws, StripeServer(REF_AWS, {"customers": 3, "charges": 2}) as stripe:
+        aws.client("secretsmanager").create_secret(Name="prod/stripe", SecretString=json.dumps({"api_key": REF_AWS}))
+        aws.client("ssm").put_parameter(Name="/prod/stripe", Value=REF_SSM, Type="SecureString")
+        extra = {**aws.env(), "PYTHON_KEYRING_BACKEND": "tests.vaults.echo_keyring.EchoingKeyring",
+                 "PYTHONPATH": str(repo), "DANGO_VAULT_TIMEOUT": "5"}
+
+        def run(*args, input=None, plain=False):
+            for argv in ([*args], ["--debug", *args]) if plain else (["--debug", *args],):
+                results.append(dango(*argv, input=input, env_extra=extra, timeout=180))
+
+        (project_dir / "keys").mkdir()
+        (project_dir / "keys/api").write_text(REF_FILE + "\n")
+        (project_dir / "keys/api").chmod(0o600)
+        for name, ref in (("pay", "ref+awssecrets://prod/stripe#/api_key"), ("ssm", "ref+awsssm:///prod/stripe"),
+                          ("kr", "ref+keyring://echo/good"), ("kr_missing", "ref+keyring://echo/missing")):
+            assert dango("source", "add", "stripe", "--name", name, "--no-input", "--set", f"base_url={stripe.url}",
+                         "--set", "resources=customers", "--ref", f"stripe_secret_key={ref}").code == 0
+        assert dango("source", "add", "rest_api", "--name", "api", "--no-input", "--set", f"base_url={stripe.url}",
+                     "--set", "probe_path=/v1/customers", "--set", "resources=v1/customers",
+                     "--ref", "api_key=ref+file://keys/api").code == 0
+        run("config", "show", "--json")
+        run("validate", "--live", "--timeout", "3")
+        run("source", "test", "kr_missing", plain=True)
+        run("sync", plain=True)
+        run("secrets", "scan")
+        run("exec", "--", "python", "-c", "import os; print(len(os.environ) > 0)")
+        run("secrets", "rotate", "pay.stripe_secret_key", "--write-through", input=REF_AWS + "-bad")
+    assert {r.code for r in results} >= {0, 1}
+    assert any("the keyring failed (RuntimeError)" in r.output for r in results)
+    for result in results:
+        assert [c for c in canaries if c in result.output] == [], result
+    for canary in canaries:
+        holders = set(files_containing(project_dir, canary))
+        assert holders <= {"keys/api"}, (canary, holders)
+    import duckdb
+
+    with duckdb.connect(str(project_dir / "data/warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from raw_pay.customers").fetchone()[0] == 3

@@ -49,10 +49,13 @@ def test_command(ctx: click.Context, name: str, timeout: float, as_json: bool) -
 @click.option("--confirm", is_flag=True, help="Forget the previous value (after revoking it).")
 @click.option("--rollback", is_flag=True, help="Restore the previous value.")
 @click.option("--force", is_flag=True, help="Store the new value even if its live test fails.")
+@click.option("--write-through", is_flag=True,
+              help="For a ref+ reference: write the new value to its store (a new version in AWS "
+                   "Secrets Manager, an overwrite in SSM).")
 @TIMEOUT
 @click.pass_context
 def rotate_command(ctx: click.Context, target: str, ref: str | None, confirm: bool, rollback: bool,
-                   force: bool, timeout: float) -> None:
+                   force: bool, write_through: bool, timeout: float) -> None:
     """Rotate a credential: test the new value live, store it, keep the old one until confirmed.
 
     \b
@@ -60,7 +63,8 @@ def rotate_command(ctx: click.Context, target: str, ref: str | None, confirm: bo
       dango secrets rotate stripe_payments.stripe_secret_key      # new key, tested, stored
       (revoke the old key in the provider's dashboard)
       dango secrets rotate stripe_payments.stripe_secret_key --confirm
-    Undo with --rollback before confirming.
+    Undo with --rollback before confirming. A credential kept in a secret store (ref+…) is
+    tested, then written to the store with --write-through, or left for you to update there.
     """
     project = project_from(ctx)
     if confirm and rollback:
@@ -70,8 +74,19 @@ def rotate_command(ctx: click.Context, target: str, ref: str | None, confirm: bo
         say(f"{target}: previous value {'restored' if rollback else 'deleted'}.")
         return
     value = None if ref else read_secret_value(f"New value for {target}")
-    outcome = rotate(project, target, value=value, ref=ref, force=force, timeout=timeout)
+    outcome = rotate(project, target, value=value, ref=ref, force=force, timeout=timeout,
+                     write_through=write_through)
     status = outcome.health.status if outcome.health else "untested"
+    if outcome.entry and outcome.stored_in:
+        say(f"The new value passed its live test ({status}) and was written to {outcome.stored_in}; "
+            ".dlt/secrets.toml still refers to it.")
+        note("Next: revoke the old credential at the provider (the store keeps its earlier version).")
+        return
+    if outcome.entry:
+        say(f"The new value passed its live test ({status}). {target} is {outcome.entry}: update that "
+            "entry in its store (--write-through does it for ref+awssecrets and ref+awsssm); "
+            "nothing was written.")
+        return
     if outcome.variable:
         say(f"The new value passed its live test ({status}). {target} is ${{{outcome.variable}}}: "
             f"set {outcome.variable} to the new value where it is defined (your environment or .env); "

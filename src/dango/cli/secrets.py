@@ -57,7 +57,9 @@ def read_secret_value(prompt: str) -> str:
 
 @secrets_group.command("set")
 @click.argument("target", metavar="NAME.FIELD")
-@click.option("--ref", "ref", metavar="ENV_VAR", help="Store ${ENV_VAR} instead of a value.")
+@click.option("--ref", "ref", metavar="ENV_VAR|ref+…",
+              help="Store ${ENV_VAR}, or a reference to a secret store (ref+awssecrets://…, "
+                   "ref+awsssm://…, ref+sops://…, ref+keyring://…, ref+file://…), instead of a value.")
 @click.pass_context
 def set_command(ctx: click.Context, target: str, ref: str | None) -> None:
     """Store a credential; the value comes from standard input or a hidden prompt.
@@ -67,6 +69,7 @@ def set_command(ctx: click.Context, target: str, ref: str | None) -> None:
       dango secrets set stripe_payments.stripe_secret_key
       printf %s "$KEY" | dango secrets set stripe_payments.stripe_secret_key
       dango secrets set stripe_payments.stripe_secret_key --ref STRIPE_API_KEY
+      dango secrets set stripe_payments.stripe_secret_key --ref 'ref+awssecrets://prod/stripe#/api_key'
     """
     project = project_from(ctx)
     if ref is None:
@@ -76,6 +79,12 @@ def set_command(ctx: click.Context, target: str, ref: str | None) -> None:
         warnings = set_secret(project, target, ref=ref)
     for message in warnings:
         warn(message)
+    if ref is not None and ref.startswith("ref+"):
+        from ..vaults import BACKENDS
+
+        backend = BACKENDS.get(ref[4:].partition(":")[0], "a secret store")
+        say(f"Stored {target} as a reference to {backend}; it is fetched when used.")
+        return
     say(f"Stored {target}" + (f" as a reference to ${{{ref}}}." if ref else "."))
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from ..credentials import Resolver
 from ..errors import CheckFailed, UsageError
 from ..health import DEFAULT_TIMEOUT, Health
-from ..manage import check_env_name, secret_target
-from ..store.references import escape, single_reference
+from ..manage import check_env_name, refuse_reference_literal, secret_target
+from ..store.references import escape, is_vault_reference, single_reference
 from ..store.secrets_file import SecretsFile
 from .records import Changes
 from .verify import check_config
@@ -26,6 +26,8 @@ class Rotation:
     health: Health | None
     written: bool
     variable: str | None = None  # set when the credential is a ${VAR} to change by hand
+    entry: str | None = None  # a ref+ store entry (ref+SCHEME://PATH) to update by hand, or updated
+    stored_in: str | None = None  # with --write-through: where the store put the new value
 
 
 def _key_in_use(secrets: SecretsFile, source: str, spec_field) -> str:
@@ -34,7 +36,10 @@ def _key_in_use(secrets: SecretsFile, source: str, spec_field) -> str:
 
 
 def rotate(project, target: str, *, value: str | None = None, ref: str | None = None,
-           force: bool = False, timeout: float = DEFAULT_TIMEOUT) -> Rotation:
+           force: bool = False, timeout: float = DEFAULT_TIMEOUT, write_through: bool = False) -> Rotation:
+    """Test the new value live, then store it: in secrets.toml (the old one kept as the
+    previous value), or, for a `ref+` reference, in its store with `write_through` (stores
+    that take a new value: Secrets Manager, SSM) or nowhere, naming the entry to update."""
     source, spec_field, parts = secret_target(project, target)
     if len(parts) > 1 or spec_field.via_auth:
         raise UsageError(f"{target} is an OAuth token; renew it with `dango auth {source.name}`.")
@@ -48,12 +53,19 @@ def rotate(project, target: str, *, value: str | None = None, ref: str | None = 
         if value is None:
             raise UsageError(f"{ref} is not set; export it (or add it to .env) with the new value first.")
     assert value is not None
+    refuse_reference_literal(value, target)
     config = resolver.resolved_config(source, overrides={spec_field.name: value})
     health = check_config(project, source, config, timeout)
     if not health.ok and not force:
         raise CheckFailed(f"The new value for {target} did not pass its live test "
                           f"({health.status}: {health.reason}); nothing was changed. "
                           "Fix it, or pass --force to store it anyway.")
+    if is_vault_reference(current) and ref is None:
+        return _rotate_reference(resolver, current, f"sources.{source.name}.{key}", spec_field.name,
+                                 value, health, write_through)
+    if write_through:
+        raise UsageError(f"--write-through is for a credential kept in a secret store (a ref+ "
+                         f"reference); {target} is not one. Nothing was changed.")
     reference = single_reference(current) if isinstance(current, str) else None
     if reference is not None and ref is None:
         return Rotation(health, False, reference.name)
@@ -73,6 +85,32 @@ def rotate(project, target: str, *, value: str | None = None, ref: str | None = 
         secrets.save()
         changes.commit()
     return Rotation(health, True)
+
+
+def _rotate_reference(resolver: Resolver, current: str, key_path: str, field: str, value: str,
+                     health: Health, write_through: bool) -> Rotation:
+    """A credential kept in a store: written there with `write_through` (where the store
+    takes a new value), else left for the user, naming the entry. secrets.toml keeps the
+    reference; credentials.yml and the audit log record the rotation."""
+    from .. import vaults
+    from .fingerprint import KEY_PATH
+
+    project = resolver.project
+    reference = resolver.vault_reference(current, key_path)
+    entry = vaults.entry_of(reference)
+    if not write_through or reference.scheme not in vaults.WRITERS:
+        return Rotation(health, False, entry=entry)
+    source = key_path.split(".")[1]
+    with project.lock():
+        secrets = SecretsFile.load(project)
+        had_key = secrets.get_path(KEY_PATH) is not None
+        changes = Changes(project, secrets)  # on an encrypted project, checks the key first
+        where = vaults.write(reference, project.root, key_path, value)
+        changes.written(source, field, value, rotated=True)
+        if not had_key:
+            secrets.save()  # the fingerprint key the record needs
+        changes.commit()
+    return Rotation(health, True, entry=entry, stored_in=where)
 
 
 def finish(project, target: str, *, rollback: bool) -> None:

@@ -6,8 +6,9 @@ from typing import Any
 
 from ..credentials import Resolver
 from ..errors import DangoError, DecryptionFailed, KeyUnavailable
-from ..health import DEFAULT_TIMEOUT, INVALID, CheckContext, Health, checker
+from ..health import DEFAULT_TIMEOUT, INVALID, UNKNOWN, CheckContext, Health, checker
 from ..sources import Source, SourcesFile
+from ..vaults.errors import MalformedReference, VaultError
 from . import audit, metadata
 
 
@@ -23,8 +24,10 @@ def test_source(project, source: Source, timeout: float = DEFAULT_TIMEOUT,
     resolver = resolver or Resolver(project)
     try:
         config = resolver.resolved_config(source)
-    except (DecryptionFailed, KeyUnavailable):
+    except (DecryptionFailed, KeyUnavailable, MalformedReference):
         raise  # a damaged value or a missing key: the test cannot run (exit 2, nothing recorded)
+    except VaultError as err:  # a store that could not be read says nothing about the credential
+        health = Health(UNKNOWN, str(err))
     except DangoError as err:  # an unset ${VAR}: not usable
         health = Health(INVALID, str(err))
     else:

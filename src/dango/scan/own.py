@@ -34,17 +34,19 @@ class Form:
     encoding: str  # "exact", "base64", "url", "json"
 
 
-def project_secrets(project) -> tuple[list[OwnSecret], list[str], bool]:
+def project_secrets(project, *, fetch: bool = True) -> tuple[list[OwnSecret], list[str], bool]:
     """Every secret value the project holds (sources, destinations, dango's own key, any
     other table of secrets.toml; secrecy.is_secret decides which values are secret),
     resolved; a warning for each one that could not be resolved; and whether one could
     not be read at all (a value that cannot be decrypted: the scan is incomplete). An
-    unset ${VAR} is only a warning: its value is not held by this project here."""
+    unset ${VAR} is only a warning: its value is not held by this project here; so is a
+    `ref+` reference whose store could not be reached (the warning names the store)."""
     from ..credentials import Resolver
     from ..errors import DangoError, UnsetVariable
     from ..sources import load_sources
+    from ..vaults.errors import MalformedReference, VaultError
 
-    resolver = Resolver(project)
+    resolver = Resolver(project, fetch=fetch)  # fetch=False: ref+ references are not fetched
     found: dict[str, OwnSecret] = {}
     problems: list[str] = []
     incomplete = False
@@ -57,7 +59,7 @@ def project_secrets(project) -> tuple[list[OwnSecret], list[str], bool]:
         try:
             value = resolver.resolve_stored(raw, key_path)
         except DangoError as err:
-            incomplete = incomplete or not isinstance(err, UnsetVariable)
+            incomplete = incomplete or not isinstance(err, (UnsetVariable, VaultError, MalformedReference))
             problems.append(f"{key_path} could not be resolved, so its value is not searched for: {err}")
             return
         for _, leaf in secret_leaves(value, path, spec):

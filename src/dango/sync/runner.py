@@ -21,6 +21,7 @@ from ..sources import Source, load_sources
 from . import builder_for
 from .destination import Destination, choose
 from .explain import generic
+from ..vaults.errors import MalformedReference
 from .job import Job
 from .progress import Reporter
 from .. import redact, redacted_output
@@ -86,8 +87,9 @@ def select(project: Project, names: list[str] | None) -> list[Source]:
 def register_project(project: Project) -> None:
     """Make every secret value the project holds (sources, destinations, dango's own key),
     resolved and decrypted where possible, known to the redaction layer before running code
-    that may echo one."""
-    for secret in project_secrets(project)[0]:
+    that may echo one. `ref+` references are not fetched here: those of the sources to sync
+    were fetched (and registered) by `_decryptable`, and the others are not used."""
+    for secret in project_secrets(project, fetch=False)[0]:
         redact.register(secret.value)
 
 
@@ -121,7 +123,7 @@ def _decryptable(resolver: Resolver, sources: list[Source]) -> None:
                 continue
             try:
                 resolver.resolve(value)
-            except (DecryptionFailed, KeyUnavailable):
+            except (DecryptionFailed, KeyUnavailable, MalformedReference):
                 raise
             except DangoError:
                 pass

@@ -1,0 +1,33 @@
+"""`ref+sops://RELATIVE/PATH.enc.yaml[#/pointer]`: a SOPS-encrypted YAML or JSON file inside
+the project, decrypted by the `sops` program (values come back on a pipe, never a file)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..store.references import VaultReference
+from . import Context
+from .errors import BackendMissing, EntryNotFound, VaultError
+from .file import inside_project
+
+
+def fetch(reference: VaultReference, context: Context) -> Any:
+    from .. import sops as sops_program
+
+    path = inside_project(reference, context)
+    if not path.is_file():
+        raise context.error(EntryNotFound, "does not exist in the project", "check the path")
+    try:
+        plaintext = sops_program.decrypt(path, cwd=context.root, output_type="json")
+    except sops_program.SopsMissing:
+        raise context.error(BackendMissing, "cannot be read: the sops program is not installed",
+                            "pip install 'dango[team]'") from None
+    except sops_program.SopsFailed as err:
+        raise context.error(VaultError, f"sops could not decrypt ({err.reason})",
+                            "check that your age or SSH key is one of the file's recipients") from None
+    try:
+        return json.loads(plaintext)
+    except ValueError:
+        raise context.error(VaultError, "sops decrypted to something that is not a document",
+                            "check the file with `sops decrypt`") from None
