@@ -57,8 +57,8 @@ class TestAwsSecrets(VaultContract):
 
     def test_version_stage(self, project):
         client = self.aws.client("secretsmanager")
-        client.create_secret(Name="staged", SecretString="first-value-0001")
-        client.put_secret_value(SecretId="staged", SecretString="second-value-0002")
+        client.create_secret(Name="staged", SecretString="first-value-0001")  # dango:allow
+        client.put_secret_value(SecretId="staged", SecretString="second-value-0002")  # dango:allow
         assert self.resolve(project, "ref+awssecrets://staged") == "second-value-0002"
         assert self.resolve(project, "ref+awssecrets://staged?version_stage=AWSPREVIOUS") == "first-value-0001"
 

@@ -134,7 +134,7 @@ def test_secrets_set_ref_stores_a_reference_and_refuses_bad_ones(dango, project_
 def test_a_malformed_reference_stops_exec_and_sync_with_exit_2(dango, project_dir):
     add(dango, "stripe", "pay")
     text = (project_dir / ".dlt/secrets.toml").read_text()
-    (project_dir / ".dlt/secrets.toml").write_text(text + '\n[sources.pay]\nstripe_secret_key = "ref+file:keys"\n')
+    (project_dir / ".dlt/secrets.toml").write_text(text + '\n[sources.pay]\nstripe_secret_key = "ref+file:keys"\n')  # dango:allow
     before = tree_state(project_dir)
     result = dango("exec", "--", sys.executable, "-c", "print('ran')")
     assert result.code == 2 and "ran" not in result.out

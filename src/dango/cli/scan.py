@@ -49,11 +49,13 @@ def _project(ctx: click.Context):
 def scan_command(ctx: click.Context, history: bool, staged: bool, paths: tuple[Path, ...], fmt: str,
                  as_json: bool, baseline: Path | None, update_baseline: bool, enable: tuple[str, ...],
                  disable: tuple[str, ...], list_rules: bool, no_project_secrets: bool) -> None:
-    """Find leaked secrets: this project's own values (also base64, URL- or JSON-encoded),
-    credentials of about 400 documented formats (cloud, VCS, CI, chat, payment, AI, ...),
-    private keys, URLs with passwords and random-looking values assigned to secret-looking
-    names. A .gitleaks.toml at the root adds its rules and allowlists. Exit 1 on findings,
-    0 when clean, 2 on error.
+    """Find leaked secrets in the working tree, staged changes or the whole git history.
+
+    It looks for this project's own values (also base64, URL- or JSON-encoded), credentials
+    of about 400 documented formats (cloud, version control, CI, chat, payment, AI and
+    more), private keys, URLs with passwords and random-looking values assigned to
+    secret-looking names. A .gitleaks.toml at the root adds its rules and allowlists. Exit
+    1 on findings, 0 when clean, 2 on error.
 
     \b
     Examples:

@@ -23,7 +23,9 @@ NOT_THE_SECRET = (r"(?<![_.\-](?i:url))(?<![_.\-](?i:uri))(?<![_.\-](?i:file))(?
                   r"(?<![_.\-](?i:ttl))(?<![_.\-](?i:prefix))(?<![_.\-](?i:class))(?<![_.\-](?i:field))(?<![_.\-](?i:header))"
                   r"(?<![_.\-](?i:endpoint))(?<![_.\-](?i:expiry))(?<![_.\-](?i:expires))(?<!(?i:Url))(?<!(?i:Path))"
                   r"(?<!(?i:Name))(?<!(?i:File))(?<!(?i:Type))(?<!(?i:Id))")
-PATTERN = (rf"(?i:{NAMES})[\w.\-]{{0,30}}{NOT_THE_SECRET}[\s'\"\]]{{0,3}}(?:::=|:=|\?=|=>|=|:|>)[ \t'\"\x60]{{0,3}}"
+# A name right after `word:` or `/` is a segment of an ARN or a path (`arn:aws:secretsmanager:…:secret:prod/db`,
+# `/oauth/token`), not something a value is assigned to.
+PATTERN = (rf"(?<!\w:)(?<!/)(?i:{NAMES})[\w.\-]{{0,30}}{NOT_THE_SECRET}[\s'\"\]]{{0,3}}(?:::=|:=|\?=|=>|=|:|>)[ \t'\"\x60]{{0,3}}"
            r"""(?!\$\{|\{\{|<%)([^\s'"\x60;,<>(){}\[\]\\|]{8,256}+)(?![ \t]*[=()\[,|])""")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _NAMES = ("password", "db_password", "api_key", "secret", "client_secret", "auth_token", "access_token",
@@ -51,5 +53,6 @@ RULES = (
         "https://cwe.mitre.org/data/definitions/798.html", group=1, accept=accept, secret=random_password, kind="generic",
         fakes=('password = "${DB_PASSWORD}"', "api_key: <your-api-key>", "token = os.environ['TOKEN']",
                "SECRET_KEY = settings.SECRET_KEY", 'password: "changeme"', "token_url = https://auth.test/token",
-               "API_KEY=your-key-here", 'secret: "****************"', "password = get_password()")),
+               "API_KEY=your-key-here", 'secret: "****************"', "password = get_password()",
+               "SecretId: arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf")),
 )
