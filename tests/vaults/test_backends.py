@@ -193,6 +193,14 @@ class TestFile(VaultContract):
             self.resolve(project, reference)
         assert f"chmod 600 {reference.removeprefix('ref+file://')}" in str(caught.value)
 
+    def test_a_fifo_is_refused_without_waiting_for_a_writer(self, project):
+        """A cloned repository can ship a named pipe: reading it would wait for ever."""
+        import os
+
+        os.mkfifo(project.root / "pipe", 0o600)
+        with pytest.raises(UnsafeReferenceFile, match="is not a regular file"):
+            self.resolve(project, "ref+file://pipe")
+
     def test_a_link_out_of_the_project_is_refused(self, project, tmp_path):
         outside = tmp_path / "outside-secret"
         outside.write_text(VALUE)

@@ -29,24 +29,31 @@ def inside_project(reference: VaultReference, context: Context) -> Path:
 
 
 def fetch(reference: VaultReference, context: Context) -> str:
-    path = inside_project(reference, context)
+    """The file's text. It is opened once, without following a link, and the checks are made
+    on what was opened: a link swapped in after the path was checked is refused, not read."""
+    path = inside_project(reference, context).resolve()
     try:
-        info = path.resolve().stat()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise context.error(EntryNotFound, "does not exist in the project", "check the path") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise context.error(UnsafeReferenceFile, "is not a regular file", "point it at a file")
-    mode = stat.S_IMODE(info.st_mode)
-    if mode & 0o077:
-        raise context.error(UnsafeReferenceFile, f"has permissions {mode:o}, readable by other users",
-                            f"chmod 600 {reference.path}")
-    try:
-        text = path.resolve().read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise context.error(VaultError, "is not UTF-8 text", "store the value as UTF-8 text") from None
     except OSError as err:
         raise context.error(VaultError, f"could not be read ({os.strerror(err.errno or 0).lower()})",
                             "check who owns it and its permissions") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise context.error(UnsafeReferenceFile, "is not a regular file", "point it at a file")
+        mode = stat.S_IMODE(info.st_mode)
+        if mode & 0o077:
+            raise context.error(UnsafeReferenceFile, f"has permissions {mode:o}, readable by other users",
+                                f"chmod 600 {reference.path}")
+        try:
+            text = handle.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise context.error(VaultError, "is not UTF-8 text", "store the value as UTF-8 text") from None
+        except OSError as err:
+            raise context.error(VaultError, f"could not be read ({os.strerror(err.errno or 0).lower()})",
+                                "check who owns it and its permissions") from None
     if text.endswith("\r\n"):
         return text[:-2]
     return text[:-1] if text.endswith("\n") else text
