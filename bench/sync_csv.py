@@ -2,7 +2,7 @@
 
 1. `dango sync` (a subprocess, as a user runs it: DuckDB's CSV reader -> Arrow -> dlt);
 2. a plain default dlt pipeline: rows from `csv.DictReader` into dlt's duckdb destination;
-3. DuckDB's own `CREATE TABLE ... AS SELECT * FROM read_csv(...)` (the practical limit).
+3. a bare process running DuckDB's own `CREATE TABLE ... AS SELECT * FROM read_csv(...)` (the limit).
 
 Prints the three wall times and the ratios. Usage: python bench/sync_csv.py [--rows N]
 """
@@ -78,11 +78,13 @@ def run_plain_dlt(work: Path, data: Path) -> Path:
 
 
 def run_duckdb(work: Path, data: Path) -> Path:
-    import duckdb
-
+    """A bare process that runs DuckDB's read_csv into a table: the limit, start-up included."""
     db = work / "duckdb_only.duckdb"
-    with duckdb.connect(str(db)) as con:
-        con.execute(f"CREATE TABLE orders AS SELECT * FROM read_csv('{data}')")
+    db.unlink(missing_ok=True)
+    code = ("import duckdb, sys\n"
+            "with duckdb.connect(sys.argv[1]) as con:\n"
+            "    con.execute('CREATE TABLE orders AS SELECT * FROM read_csv(?)', [sys.argv[2]])\n")
+    subprocess.run([sys.executable, "-c", code, str(db), str(data)], check=True)
     return db
 
 
@@ -103,7 +105,7 @@ def main() -> None:
         project, dango_s = run_dango(work, data, env)
         plain_db = work / "plain_dlt.duckdb"
         plain_s = timed("plain default dlt pipeline (csv.DictReader rows)", lambda: run_plain_dlt(work, data))
-        duck_s = timed("duckdb read_csv into a table", lambda: run_duckdb(work, data))
+        duck_s = timed("a bare DuckDB process: read_csv into a table", lambda: run_duckdb(work, data))
 
         loaded = {"dango sync": count(project / "data" / "warehouse.duckdb", "raw_bench.orders"),
                   "plain dlt": count(plain_db, "raw.orders"),
@@ -113,11 +115,11 @@ def main() -> None:
         print(f"{'method':<44}{'seconds':>9}{'vs duckdb':>11}")
         for label, seconds in (("dango sync (DuckDB reader -> Arrow -> dlt)", dango_s),
                                ("plain default dlt pipeline", plain_s),
-                               ("duckdb read_csv (the limit)", duck_s)):
+                               ("bare DuckDB process (the limit)", duck_s)):
             print(f"{label:<44}{seconds:>9.2f}{seconds / duck_s:>10.1f}x")
         print(f"\ndango sync is {plain_s / dango_s:.1f}x faster than the plain dlt pipeline, "
-              f"and {dango_s / duck_s:.1f}x the time of DuckDB alone "
-              "(including process start, imports and dlt's state).")
+              f"and {dango_s / duck_s:.1f}x the time of a bare DuckDB process (both include process "
+              "start; dango also imports dlt and keeps its state). Target: at most 2x.")
 
 
 if __name__ == "__main__":
