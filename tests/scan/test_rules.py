@@ -100,3 +100,16 @@ def test_the_prefilter_is_case_insensitive_with_or_without_hyperscan(monkeypatch
     without = {rule.id for rule in Prefilter(list(RULES)).candidates(data)}
     assert "generic-secret-assignment" in with_engine and with_engine == without
     assert Prefilter(list(RULES)).candidates(b"nothing to see\n") == []
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "fallback"])
+def test_the_prefilter_finds_the_project_own_values_in_the_same_pass(monkeypatch, engine):
+    """The project's own values (any bytes, in each encoding) are found by the keyword pass:
+    exactly, case and all, and only where they are."""
+    if engine == "fallback":
+        monkeypatch.setitem(sys.modules, "hyperscan", None)
+    needles = [b"Own-Value/9+x=", b"p\xc3\xa4ss.w*rd", b"nul\x00inside"]
+    prefilter = Prefilter(list(RULES), needles)
+    assert prefilter.search(b"a p\xc3\xa4ss.w*rd b Own-Value/9+x= c nul\x00inside")[1] == [0, 1, 2]
+    assert prefilter.search(b"own-value/9+x= p\xc3\xa4ssXw*rd")[1] == []
+    assert Prefilter([], needles).search(b"..Own-Value/9+x=..") == ([], [0])

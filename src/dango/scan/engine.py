@@ -57,14 +57,15 @@ class Scanner:
     def __init__(self, forms: list[Form], rules: list[Rule], allow: Allow | None = None):
         self.forms = forms
         self.rules = rules
-        self.prefilter = Prefilter(rules)
+        self.prefilter = Prefilter(rules, [form.needle for form in forms])
         self.allow = allow  # a repository's allowlists (.gitleaks.toml): True drops the finding
 
     def scan(self, data: bytes, path: str) -> list[Finding]:
         """Every finding in `data` (the content of `path`), in order, masked excerpts."""
         spans: list[tuple[int, int, str, str, OwnSecret | None, str | None]] = []
         taken = _Taken()
-        for form in self.forms:
+        rules, held = self.prefilter.search(data)
+        for form in (self.forms[index] for index in held):
             start = data.find(form.needle)
             while start != -1:
                 end = start + len(form.needle)
@@ -72,7 +73,7 @@ class Scanner:
                     spans.append((start, end, OWN_RULE, "A secret of this project", form.secret,
                                    form.encoding))
                 start = data.find(form.needle, end)
-        for rule in self.prefilter.candidates(data):
+        for rule in rules:
             for match in rule.pattern.finditer(data):
                 group = rule.group if rule.group >= 0 else _first_group(match)
                 start, end = match.span(group)

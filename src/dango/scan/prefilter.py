@@ -6,6 +6,9 @@ on the blobs that hold one of its keywords. A keyword is matched in any case whe
 ignores case there (`password`, `datadog`), exactly otherwise (`AKIA`, `ghp_`). Without the
 hyperscan wheel (a platform it does not build for), one case-insensitive alternation of the
 keywords does the same, more slowly (and finds a superset: never fewer rules).
+
+The same pass finds the project's own secrets (`needles`: each value in each of its encodings),
+so a blob holding none of them is not searched for each one again.
 """
 
 from __future__ import annotations
@@ -15,9 +18,15 @@ import re
 from .rules import Rule
 
 
+def _literal(needle: bytes) -> bytes:
+    """`needle` as a Hyperscan expression that matches exactly its bytes."""
+    return b"".join(bytes([byte]) if bytes([byte]).isalnum() else b"\\x%02x" % byte for byte in needle)
+
+
 class Prefilter:
-    def __init__(self, rules: list[Rule]):
+    def __init__(self, rules: list[Rule], needles: list[bytes] | None = None):
         self.rules = rules
+        self.needles = list(needles or ())
         self.keywords = sorted({(keyword, rule.caseless) for rule in rules for keyword in rule.keywords})
         index = {keyword: i for i, keyword in enumerate(self.keywords)}
         self.rules_of = [[] for _ in self.keywords]
@@ -28,7 +37,7 @@ class Prefilter:
             for keyword in rule.keywords:
                 self.rules_of[index[keyword, rule.caseless]].append(position)
         self._database = self._fallback = None
-        if not self.keywords:
+        if not self.keywords and not self.needles:
             return
         try:
             import hyperscan
@@ -40,17 +49,22 @@ class Prefilter:
             return
         database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         flags = [hyperscan.HS_FLAG_SINGLEMATCH | (hyperscan.HS_FLAG_CASELESS if caseless else 0)
-                 for _, caseless in self.keywords]
-        database.compile(expressions=[re.escape(k) for k, _ in self.keywords], ids=list(range(len(self.keywords))),
-                         elements=len(self.keywords), flags=flags)
+                 for _, caseless in self.keywords] + [hyperscan.HS_FLAG_SINGLEMATCH] * len(self.needles)
+        expressions = [re.escape(k) for k, _ in self.keywords] + [_literal(n) for n in self.needles]
+        database.compile(expressions=expressions, ids=list(range(len(expressions))),
+                         elements=len(expressions), flags=flags)
         self._database = database
 
     def found(self, data: bytes) -> set[int]:
-        """Indices (into `keywords`) of the keywords `data` holds."""
-        if not data or not self.keywords:
+        """Indices of what `data` holds: keywords (into `keywords`), then needles (into
+        `needles`, offset by the number of keywords)."""
+        if not data or (not self.keywords and not self.needles):
             return set()
         if self._database is None:
-            return {i for m in self._fallback.finditer(data) for i in self._by_lower[m.group().lower()]}
+            hits = {i for m in self._fallback.finditer(data) for i in self._by_lower[m.group().lower()]} \
+                if self.keywords else set()
+            offset = len(self.keywords)
+            return hits | {offset + i for i, needle in enumerate(self.needles) if needle in data}
         hits: set[int] = set()
 
         def on_match(keyword: int, start: int, end: int, flags: int, context) -> None:
@@ -61,7 +75,17 @@ class Prefilter:
 
     def candidates(self, data: bytes) -> list[Rule]:
         """The rules whose expression must run on `data`, in rule order."""
+        return self.search(data)[0]
+
+    def search(self, data: bytes) -> tuple[list[Rule], list[int]]:
+        """(the rules whose expression must run on `data`, in rule order; the indices of the
+        needles it holds), from one pass over `data`."""
         positions = set(self.always)
-        for keyword in self.found(data):
-            positions.update(self.rules_of[keyword])
-        return [self.rules[position] for position in sorted(positions)]
+        needles = []
+        count = len(self.keywords)
+        for hit in self.found(data):
+            if hit < count:
+                positions.update(self.rules_of[hit])
+            else:
+                needles.append(hit - count)
+        return [self.rules[position] for position in sorted(positions)], sorted(needles)
