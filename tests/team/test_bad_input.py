@@ -103,3 +103,25 @@ def test_a_removal_that_cannot_open_the_file_changes_nothing(tmp_path, mates, as
     assert result.code == 2 and "could not decrypt" in result.err, result
     # the lock file (empty, gitignored) is the only thing a refused change leaves
     assert changes_between(before, tree_state(clone)) == ["created .dango/.lock"]
+
+
+def test_push_refuses_a_reader_that_only_sops_yaml_names(tmp_path, mates, as_user):
+    """A merged edit of .sops.yaml alone must not make the next push readable by a stranger."""
+    import pyrage
+
+    from dango.team import recipients
+
+    alice = shared_repo(tmp_path, mates, as_user)
+    stranger = str(pyrage.x25519.Identity.generate().to_public())
+    config = alice.root / ".sops.yaml"
+    keys = recipients.config_keys(config.read_text())
+    config.write_text(recipients.sops_config_text(config.read_text(), [*keys, stranger]))
+    assert recipients.config_keys(config.read_text()) == [*keys, stranger]
+    secrets = alice.secrets_path
+    secrets.write_text(secrets.read_text().replace(CANARY_TEAM, CANARY_TEAM + "x"))
+    before = tree_state(alice.root)
+    result = run_dango("team", "push", cwd=alice.root, env=mates["alice"].env)
+    assert result.code == 2, result
+    assert ".sops.yaml lets 1 key(s) that .dango/team.yml names for no teammate read" in result.err
+    assert "dango team add NAME KEY" in result.err and CANARY_TEAM not in result.out + result.err
+    assert changes_between(before, tree_state(alice.root)) == []

@@ -47,3 +47,16 @@ class PyrageMissing(TeamError):
     def __init__(self) -> None:
         super().__init__("The `pyrage` library (age keys) is not installed; install it with "
                          "`pip install 'dango[team]'`.")
+
+
+class UnnamedReaders(TeamError):
+    """`.sops.yaml` would let keys read the team file that `.dango/team.yml` names for nobody:
+    an edit of `.sops.yaml` alone (a merged pull request, say) must not add a reader silently."""
+
+    def __init__(self, keys: list[str]):
+        from .recipients import short
+
+        shown = ", ".join(short(key) for key in keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
+        super().__init__(f".sops.yaml lets {len(keys)} key(s) that .dango/team.yml names for no teammate read "
+                         f".dango/team.sops.yaml ({shown}); nothing was pushed. If they belong to a teammate, "
+                         "run `dango team add NAME KEY`; otherwise remove them from .sops.yaml.")

@@ -17,7 +17,7 @@ from .. import redact, sops
 from ..errors import MalformedFile
 from ..store.atomic import atomic_write
 from . import fileformat, identity, merge, recipients
-from .errors import Conflicts, NotInitialised
+from .errors import Conflicts, NotInitialised, UnnamedReaders
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -54,6 +54,21 @@ def require_roster(project: "Project") -> dict[str, list[str]]:
     if members is None:
         raise NotInitialised()
     return members
+
+
+def require_named_readers(project: "Project", members: dict[str, list[str]]) -> None:
+    """Refuse (UnnamedReaders) when the team rule of .sops.yaml, which decides who can read
+    what is pushed, names a key that is no teammate's."""
+    from ..store.atomic import current_text
+
+    try:
+        text = current_text(project.root / recipients.SOPS_CONFIG)
+    except FileNotFoundError:
+        return
+    named = set(recipients.all_keys(members))
+    unnamed = [key for key in recipients.config_keys(text) or [] if key not in named]
+    if unnamed:
+        raise UnnamedReaders(unnamed)
 
 
 def read_team(project: "Project", data: bytes | None = None) -> dict[Path_, Any]:
@@ -156,7 +171,7 @@ def push(project: "Project") -> SyncReport:
     from ..store.secrets_file import SecretsFile
 
     with project.lock():
-        require_roster(project)
+        require_named_readers(project, require_roster(project))
         secrets = SecretsFile.load(project)
         ours = local_values(secrets)
         theirs = read_team(project)
