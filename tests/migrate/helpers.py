@@ -9,13 +9,9 @@ import shutil
 from pathlib import Path
 
 PROJECTS = Path(__file__).resolve().parent / "projects"
-# the fake values the fixtures hold (see tools/make_upstream_fixtures.py)
-STRIPE_KEY = "sk_test_UPSTREAMcanary0000000000000001"  # dango:allow
-PG_URL = "postgresql://loader:UPSTREAMcanaryPgPass01@db.example.internal:5432/shop"  # dango:allow
-REFRESH_TOKEN = "1//UPSTREAMcanaryRefreshToken000000001"  # dango:allow
-CLIENT_SECRET = "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"  # dango:allow
-HUBSPOT_KEY = "pat-na1-UPSTREAMcanary-hubspot-000000001"  # dango:allow
-FB_TOKEN = "EAABUPSTREAMcanaryFacebookToken000000001"  # dango:allow
+# the fake values the fixtures hold: the generator's own constants, one truth for both
+from tools.make_upstream_fixtures import (CLIENT_SECRET, FB_TOKEN, HUBSPOT_KEY, PG_URL, REFRESH_TOKEN,  # noqa: E402
+                                          STRIPE_KEY)
 SECRETS = (STRIPE_KEY, "UPSTREAMcanaryPgPass01", REFRESH_TOKEN, CLIENT_SECRET, HUBSPOT_KEY, FB_TOKEN)
 UPSTREAM_MODES = {".dlt": 0o755, ".dlt/secrets.toml": 0o644, ".env": 0o600, ".env.env.backup": 0o600}
 
