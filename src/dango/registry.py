@@ -199,7 +199,8 @@ TYPES: dict[str, SourceType] = {t.name: t for t in (
         Field("base_url", default="https://api.stripe.com", help="the Stripe API's address"),
         Field("resources", kind="list",
               default=["charges", "customers", "subscriptions", "invoices", "products"],
-              help="Stripe objects to load, one table each"),
+              help="Stripe objects to load, one table each: list paths (customers) or, as Dango 1.0 "
+                   "named them, object names (Customer, loaded into the table customer)"),
     ), required=(("stripe_secret_key",),)),
     SourceType("rest_api", "any JSON REST API", (
         Field("base_url", help="the API's base address"),

@@ -55,7 +55,10 @@ def test_apply_converts_sources_secrets_oauth_gitignore_and_permissions(tmp_path
     sources = {s.name: s for s in load_sources(project)}
     assert sources["stripe_payments"].description == "Card payments"
     assert sources["stripe_payments"].tags == ["finance", "revenue"]
-    assert sources["stripe_payments"].options == {"start_date": "2024-01-01"}
+    # upstream's default endpoints, named, so the tables keep upstream's names (customer, ...)
+    assert sources["stripe_payments"].options == {
+        "start_date": "2024-01-01",
+        "resources": ["Subscription", "Account", "Coupon", "Customer", "Invoice", "Product", "Price"]}
     assert sources["orders"].type == "local_files"
     assert sources["orders"].options == {"directory": "data/uploads/orders", "file_pattern": "*.csv"}
     assert sources["budget_sheet"].options["range_names"] == ["Budget", "Actuals"]

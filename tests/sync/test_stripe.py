@@ -84,3 +84,19 @@ def test_failures_are_per_source_one_sentence_and_never_show_a_secret(dango, pro
     assert files_containing(project_dir, CANARY_STRIPE) == [".dlt/secrets.toml"]
     assert "Traceback" in debug.err and "HTTPError" in debug.err  # --debug shows it, redacted
     assert list((project_dir / ".dango" / "pipelines").rglob("trace.pickle"))
+
+
+def test_stripe_object_names_load_into_the_tables_upstream_dango_named(dango, project_dir):
+    """`Customer` / `BalanceTransaction` (upstream Dango 1.0's `endpoints`, kept by `dango
+    migrate`) are read from /v1/customers and /v1/balance_transactions into the tables
+    `customer` and `balance_transaction`, as upstream loaded them: dbt models keep working."""
+    with StripeServer(KEY, {"customers": 7, "balance_transactions": 4}) as server:
+        add(dango, "stripe", "pay", f"base_url={server.url}", "resources=Customer,BalanceTransaction",
+            secrets={"stripe_secret_key": KEY})
+        result = dango("sync")
+        assert result.code == 0, result
+        assert {r.path for r in server.state.requests} == {"/v1/customers", "/v1/balance_transactions"}
+    assert {"customer", "balance_transaction"} <= tables(project_dir, "raw_pay")
+    assert not {"customers", "balance_transactions", "Customer"} & tables(project_dir, "raw_pay")
+    assert count(project_dir, "raw_pay.customer") == 7
+    assert count(project_dir, "raw_pay.balance_transaction") == 4

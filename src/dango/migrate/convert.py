@@ -93,8 +93,15 @@ def _date(value: Any) -> Any:
     return text[:10] if DATE.match(text) else text
 
 
+# What upstream's Stripe source loads when its block names no `endpoints`: Stripe object
+# names, each loaded into the table dlt names after it (`Customer` -> `customer`).
+UPSTREAM_STRIPE_ENDPOINTS = ["Subscription", "Account", "Coupon", "Customer", "Invoice", "Product", "Price"]
+
+
 def _stripe(block: dict, out: Converted) -> None:
     _env(block, out, "stripe_secret_key_env", "stripe_secret_key")
+    if not block.get("endpoints"):  # upstream's defaults, named: the same tables after the move
+        block["endpoints"] = list(UPSTREAM_STRIPE_ENDPOINTS)
     _move(block, out, "endpoints", "resources")
     _move(block, out, "start_date", "start_date", _date)
 

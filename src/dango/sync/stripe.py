@@ -1,5 +1,10 @@
 """`stripe` sources: Stripe's list API, one table per resource named like it.
 
+A resource is a list path (`customers`, `balance_transactions`) or, as upstream Dango 1.0's
+`endpoints` named them, a Stripe object name (`Customer`, `BalanceTransaction`): that one is
+read from its list path and loaded into the table upstream gave it (`customer`,
+`balance_transaction`), so dbt models written against an upstream warehouse keep working.
+
 Pages follow Stripe's cursor (`starting_after` = the last id, while `has_more`); each
 resource loads incrementally on `created` (`created[gte]` from the last value dlt keeps in
 the pipeline state, or `start_date`), merged on `id` so updated objects replace old rows.
@@ -8,6 +13,7 @@ the pipeline state, or `start_date`), merged on `id` so updated objects replace 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 
 from ..errors import SyncProblem
@@ -16,6 +22,18 @@ from .job import Job
 
 PAGE_SIZE = 100
 DEFAULT_RESOURCES = ["charges", "customers", "subscriptions", "invoices", "products"]
+
+
+_OBJECT_NAME = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
+_WORD = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def list_path(resource: str) -> str:
+    """The list path of a resource: a Stripe object name (`BalanceTransaction`) becomes its
+    path (`balance_transactions`); a path stays as it is."""
+    if _OBJECT_NAME.match(resource):
+        return _WORD.sub("_", resource).lower() + "s"
+    return resource
 
 
 def resources(job: Job) -> list[str]:
@@ -66,7 +84,7 @@ def build(job: Job):
             params = {"limit": PAGE_SIZE}
             if created.last_value:
                 params["created[gte]"] = created.last_value
-            yield from client.paginate(f"/{name}", params=params, paginator=_paginator())
+            yield from client.paginate(f"/{list_path(name)}", params=params, paginator=_paginator())
 
         return dlt.resource(fetch, name=name, primary_key="id", write_disposition="merge")
 
