@@ -208,7 +208,7 @@ class Resolver:
 
             reference = self.vault_reference(raw, key_path, line)
             if not self.fetch:
-                vaults.check_usable(reference, key_path)
+                vaults.check_usable(reference, key_path, self.project.root)
                 return raw
             return vaults.resolve(reference, self.project.root, key_path)
         if "$" not in raw:

@@ -13,7 +13,7 @@ from .errors import MalformedFile, UnsetVariable
 from .project import GITIGNORE_ENTRIES, Project
 from .sources import Source, SourcesFile
 from .store.references import is_reference
-from .vaults.errors import MalformedReference, VaultError
+from .vaults.errors import BackendMissing, MalformedReference, VaultError
 
 
 @dataclass(eq=False, repr=False)
@@ -199,9 +199,11 @@ def _reference_problems(resolver: Resolver, value: FieldValue, secrets_rel: str)
     except MalformedReference as err:
         return [Problem(where, f"{err.key_path} {err.reason}",
                         "write it as ref+SCHEME://PATH[#/pointer] with a supported scheme")]
-    except VaultError as err:  # the store's library is not installed
+    except BackendMissing as err:
         return [Problem(where, f"{value.key_path} refers to {err.entry}, whose library is not installed",
                         err.fix_text)]
+    except VaultError as err:  # a ref+file file that is missing, outside the project or not private
+        return [Problem(where, f"{value.key_path} refers to {err.entry}, which {err.problem_text}", err.fix_text)]
     return []
 
 

@@ -105,6 +105,36 @@ def test_validate_reports_a_store_whose_library_is_missing(tmp_path, monkeypatch
         "installed; pip install 'dango[aws]'"]
 
 
+def test_validate_checks_a_file_reference_without_reading_it(tmp_path):
+    """Plain validate says when a ref+file file is missing, not private or a link out of the
+    project, and reads no value (so it has nothing to register or print)."""
+    from dango.project import init_project
+    from dango.validate import validate
+
+    project = init_project(tmp_path / "p").project
+    project.sources_path.write_text("sources:\n  - name: pay\n    type: stripe\n")
+    text = project.secrets_path.read_text()
+    project.secrets_path.write_text(text + '\n[sources.pay]\nstripe_secret_key = "ref+file://keys/stripe"\n')
+    line = f".dlt/secrets.toml:{text.count(chr(10)) + 3}: sources.pay.stripe_secret_key refers to ref+file://keys/stripe, which"
+    assert [p.line() for p in validate(project).problems] == [
+        f"{line} does not exist in the project; fix: check the path"]
+    key = project.root / "keys" / "stripe"
+    key.parent.mkdir()
+    key.write_text("file-canary-value-0001\n")  # dango:allow
+    key.chmod(0o644)
+    assert [p.line() for p in validate(project).problems] == [
+        f"{line} has permissions 644, readable by other users; fix: chmod 600 keys/stripe"]
+    key.chmod(0o600)
+    assert validate(project).problems == []
+    outside = tmp_path / "outside"
+    outside.write_text("x")
+    outside.chmod(0o600)
+    key.unlink()
+    key.symlink_to(outside)
+    assert [p.line() for p in validate(project).problems] == [
+        f"{line} leads out of the project (through .. or a symlink); fix: keep the file inside the project"]
+
+
 def test_secrets_set_ref_stores_a_reference_and_refuses_bad_ones(dango, project_dir):
     add(dango, "stripe", "pay")
     before = snapshot(project_dir)
@@ -155,8 +185,10 @@ def test_sync_fetches_only_what_it_loads_and_fails_only_the_source_whose_referen
     add(dango, "stripe", "kr", "base_url=http://127.0.0.1:9")
     assert dango("secrets", "set", "pay.stripe_secret_key", "--ref", "ref+file://keys/stripe").code == 0
     assert dango("secrets", "set", "kr.stripe_secret_key", "--ref", "ref+keyring://echo/good").code == 0
-    for args in (["config", "show"], ["validate"], ["source", "list"]):
+    for args in (["config", "show"], ["source", "list"]):
         assert dango(*args, env_extra=keyring).code == 0
+    checked = dango("validate", env_extra=keyring)  # the missing file is found without a fetch
+    assert checked.code == 1 and "ref+file://keys/stripe, which does not exist in the project" in checked.out
     result = dango("sync", "--source", "shop", "--source", "pay", env_extra=keyring)
     assert result.code == 1, result
     assert count(project_dir, "raw_shop.orders") == 500

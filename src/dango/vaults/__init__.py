@@ -107,12 +107,17 @@ BACKENDS: dict[str, str] = {
 }
 
 
-def check_usable(reference: VaultReference, key_path: str) -> None:
-    """BackendMissing when the library the reference needs is not installed (nothing is
-    imported or contacted): what plain `validate` checks."""
+def check_usable(reference: VaultReference, key_path: str, root: Path | None = None) -> None:
+    """What plain `validate` checks, contacting no store and reading no value: the library
+    the reference needs is installed (else BackendMissing), and a `ref+file` file under
+    `root` is there, inside the project, regular and private (else its VaultError)."""
     hint = missing_library(reference.scheme)
     if hint is not None:
         raise BackendMissing(key_path, entry_of(reference), fix=hint)
+    if reference.scheme == "file" and root is not None:
+        from .file import check
+
+        check(reference, Context(root, key_path, entry_of(reference), timeout()))
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,10 @@ def inside_project(reference: VaultReference, context: Context) -> Path:
     return path
 
 
-def fetch(reference: VaultReference, context: Context) -> str:
-    """The file's text. It is opened once, without following a link, and the checks are made
-    on what was opened: a link swapped in after the path was checked is refused, not read."""
+def _opened(reference: VaultReference, context: Context):
+    """The file, opened once without following a link and checked on what was opened (a
+    link swapped in after the path was checked is refused, and a named pipe is never waited
+    on): a regular file that no other user can read."""
     path = inside_project(reference, context).resolve()
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
@@ -39,7 +40,8 @@ def fetch(reference: VaultReference, context: Context) -> str:
     except OSError as err:
         raise context.error(VaultError, f"could not be read ({os.strerror(err.errno or 0).lower()})",
                             "check who owns it and its permissions") from None
-    with os.fdopen(descriptor, "rb") as handle:
+    handle = os.fdopen(descriptor, "rb")
+    try:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise context.error(UnsafeReferenceFile, "is not a regular file", "point it at a file")
@@ -47,6 +49,21 @@ def fetch(reference: VaultReference, context: Context) -> str:
         if mode & 0o077:
             raise context.error(UnsafeReferenceFile, f"has permissions {mode:o}, readable by other users",
                                 f"chmod 600 {reference.path}")
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def check(reference: VaultReference, context: Context) -> None:
+    """What plain `validate` checks without reading the value: the file is there, inside the
+    project, regular and private."""
+    _opened(reference, context).close()
+
+
+def fetch(reference: VaultReference, context: Context) -> str:
+    """The file's text, less one trailing newline."""
+    with _opened(reference, context) as handle:
         try:
             text = handle.read().decode("utf-8")
         except UnicodeDecodeError:
