@@ -40,6 +40,8 @@ class SopsMissing(DangoError):
 class SopsFailed(DangoError):
     """sops ran and refused: its own first line of explanation, never the data."""
 
+    timed_out = False  # True when sops gave no answer in time (a KMS that does not answer)
+
     def __init__(self, action: str, path: Path | str, reason: str):
         self.reason = reason
         super().__init__(f"sops could not {action} {path}: {reason}")
@@ -76,14 +78,17 @@ RECIPIENT_OVERRIDES = ("SOPS_AGE_RECIPIENTS", "SOPS_KMS_ARN", "SOPS_PGP_FP", "SO
 
 
 def run(args: list[str], *, action: str, path: Path | str, stdin: bytes | None = None,
-        cwd: Path | None = None, env: dict[str, str] | None = None) -> bytes:
-    """`sops ARGS` with `stdin` piped in; its stdout, or SopsFailed with its reason."""
+        cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = TIMEOUT) -> bytes:
+    """`sops ARGS` with `stdin` piped in; its stdout, or SopsFailed with its reason (also when
+    it has not answered within `timeout` seconds: `SopsFailed.timed_out`)."""
     command = [binary(), *args]
     try:
         done = subprocess.run(command, input=stdin if stdin is not None else b"", capture_output=True,
-                              cwd=cwd, env=env, timeout=TIMEOUT, check=False)
+                              cwd=cwd, env=env, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise SopsFailed(action, path, f"no answer within {TIMEOUT} seconds") from None
+        failed = SopsFailed(action, path, f"no answer within {timeout:g} seconds")
+        failed.timed_out = True
+        raise failed from None
     except OSError as err:  # the program vanished or cannot be run
         raise SopsFailed(action, path, os.strerror(err.errno or 0) or "it could not be started") from None
     if done.returncode != 0:
@@ -137,12 +142,13 @@ def rekey(ciphertext: bytes, *, path: Path | str, name: str, rule: str, workdir:
         shutil_module.rmtree(folder, ignore_errors=True)
 
 
-def decrypt(path: Path, *, cwd: Path | None = None, output_type: str | None = None) -> bytes:
+def decrypt(path: Path, *, cwd: Path | None = None, output_type: str | None = None,
+            timeout: float = TIMEOUT) -> bytes:
     """The plaintext of a SOPS file, in its own format unless `output_type` says otherwise."""
     args = ["decrypt"]
     if output_type:
         args += ["--output-type", output_type]
-    return run([*args, str(path)], action="decrypt", path=path, cwd=cwd)
+    return run([*args, str(path)], action="decrypt", path=path, cwd=cwd, timeout=timeout)
 
 
 def _reason(stderr: bytes) -> str:

@@ -131,6 +131,20 @@ class TestSops(VaultContract):
         with pytest.raises(UnsafeReferenceFile, match="leads out of the project"):
             self.resolve(project, "ref+sops://../outside.enc.json#/x")
 
+    def test_a_key_service_that_does_not_answer_is_unreachable_within_the_vault_timeout(
+            self, project, monkeypatch, tmp_path):
+        """sops waiting on a KMS that never answers (a stand-in program that only sleeps):
+        the reference fails as unreachable after DANGO_VAULT_TIMEOUT, not sops' own minute."""
+        reference = self.put(project, VALUE)
+        stuck = tmp_path / "sops-waiting-on-kms"
+        stuck.write_text("#!/bin/sh\nexec sleep 30\n")
+        stuck.chmod(0o700)
+        monkeypatch.setenv("DANGO_SOPS", str(stuck))
+        monkeypatch.setenv("DANGO_VAULT_TIMEOUT", "0.5")
+        with pytest.raises(StoreUnreachable) as caught:
+            self.resolve(project, reference)
+        assert "sops gave no answer within 0.5 s" in str(caught.value) and VALUE not in str(caught.value)
+
 
 class TestKeyring(VaultContract):
     scheme = "keyring"
