@@ -49,10 +49,33 @@ def test_help_command_is_the_same_as_dash_dash_help(dango, project_dir):
     assert dango("help").out == dango("--help").out
 
 
-@pytest.mark.parametrize("group", [["--help"], ["secrets", "--help"], ["source", "--help"],
-                                   ["auth", "--help"], ["secrets", "key", "--help"]])
+def _groups() -> list[list[str]]:
+    """Every command group of `dango`, found by walking the command tree (a new group is
+    checked without being listed here)."""
+    import click
+
+    from dango.cli.main import cli
+
+    found, pending = [], [([], cli)]
+    while pending:
+        path, group = pending.pop()
+        found.append(path)
+        context = click.Context(group)
+        for name in group.list_commands(context):
+            command = group.get_command(context, name)
+            if isinstance(command, click.Group) and name not in getattr(group, "aliases", {}):
+                pending.append(([*path, name], command))
+    return sorted(found)
+
+
+def test_every_group_is_found():
+    assert {"team", "secrets", "source", "auth", "config"} <= {g[0] for g in _groups() if g}
+    assert ["secrets", "key"] in _groups() and ["secrets", "hook"] in _groups()
+
+
+@pytest.mark.parametrize("group", _groups(), ids=lambda g: " ".join(g) or "dango")
 def test_group_help_shows_whole_first_lines(dango, project_dir, group):
-    result = dango(*group)
+    result = dango(*group, "--help")
     assert result.code == 0
     commands = result.out.split("Commands:")[1]
     assert "..." not in commands, result

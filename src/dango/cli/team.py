@@ -6,10 +6,11 @@ import click
 
 from ..team import members as team_members
 from ..team import recipients, workflow
+from .groups import LazyGroup
 from .output import emit_json, note, project_from, say, table, warn
 
 
-@click.group("team")
+@click.group("team", cls=LazyGroup, lazy={})
 def team_group() -> None:
     """Share credentials with teammates through git, encrypted with SOPS for their keys.
 
@@ -60,8 +61,8 @@ def init_command(ctx: click.Context, name: str | None, public_key: str | None) -
 @click.argument("public_key")
 @click.pass_context
 def add_command(ctx: click.Context, name: str, public_key: str) -> None:
-    """Add a teammate: PUBLIC_KEY is an age1... key, an "ssh-ed25519 ..." or "ssh-rsa ..."
-    line, or a file of keys (an id_ed25519.pub, a GitHub NAME.keys download).
+    """Add a teammate: PUBLIC_KEY is an age key (age1 and 58 characters), an ssh-ed25519 or
+    ssh-rsa public key line, or a file of keys (an id_ed25519.pub, a GitHub NAME.keys download).
 
     \b
     Example:
