@@ -20,27 +20,16 @@ import time
 from pathlib import Path
 
 from sync_csv import count, timed  # the sibling benchmark's helpers (bench/ is on sys.path)
+from sync_csv import generate as write_orders  # the same order rows, a range of them per file
 
 TARGET = 2.0
 
 
 def generate(folder: Path, rows: int, files: int) -> None:
-    import duckdb
-
     folder.mkdir()
     per_file = rows // files
-    with duckdb.connect() as con:
-        for index in range(files):
-            start = index * per_file
-            con.execute(f"""
-                COPY (
-                  SELECT i AS order_id,
-                         TIMESTAMP '2026-01-01' + i * INTERVAL 1 SECOND AS ordered_at,
-                         'customer ' || (i % 5000) AS customer,
-                         round((i % 100000) / 100.0, 2) AS amount_eur,
-                         CASE i % 3 WHEN 0 THEN 'paid' WHEN 1 THEN 'pending' ELSE 'refunded' END AS status
-                  FROM range({start}, {start + per_file}) t(i)
-                ) TO '{folder / f"orders_{index:02d}.csv"}' (HEADER, DELIMITER ',')""")
+    for index in range(files):
+        write_orders(folder / f"orders_{index:02d}.csv", per_file, index * per_file)
 
 
 def main() -> int:

@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 
-def generate(path: Path, rows: int) -> None:
+def generate(path: Path, rows: int, first: int = 0) -> None:
+    """A CSV of order rows `first` to `first + rows` (also the files of bench/local_files.py)."""
     import duckdb
 
     with duckdb.connect() as con:
@@ -30,7 +31,7 @@ def generate(path: Path, rows: int) -> None:
                      'customer ' || (i % 5000) AS customer,
                      round((i % 100000) / 100.0, 2) AS amount_eur,
                      CASE i % 3 WHEN 0 THEN 'paid' WHEN 1 THEN 'pending' ELSE 'refunded' END AS status
-              FROM range({rows}) t(i)
+              FROM range({first}, {first + rows}) t(i)
             ) TO '{path}' (HEADER, DELIMITER ',')""")
 
 

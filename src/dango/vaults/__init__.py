@@ -107,14 +107,14 @@ BACKENDS: dict[str, str] = {
 }
 
 
-def check_usable(reference: VaultReference, key_path: str, root: Path | None = None) -> None:
+def check_usable(reference: VaultReference, key_path: str, root: Path) -> None:
     """What plain `validate` checks, contacting no store and reading no value: the library
     the reference needs is installed (else BackendMissing), and a `ref+file` file under
     `root` is there, inside the project, regular and private (else its VaultError)."""
     hint = missing_library(reference.scheme)
     if hint is not None:
         raise BackendMissing(key_path, entry_of(reference), fix=hint)
-    if reference.scheme == "file" and root is not None:
+    if reference.scheme == "file":
         from .file import check
 
         check(reference, Context(root, key_path, entry_of(reference), timeout()))
