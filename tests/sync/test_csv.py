@@ -122,3 +122,56 @@ def test_progress_and_summary_on_a_terminal(project_dir, env):
     screen = b"".join(chunks).decode(errors="replace")
     assert code == 0, screen
     assert "shop" in screen and "500" in screen and "┃" in screen  # rich's table
+
+
+def _columns(project_dir, table: str) -> dict[str, str]:
+    import duckdb
+
+    schema, name = table.split(".")
+    with duckdb.connect(str(project_dir / "data" / "warehouse.duckdb"), read_only=True) as con:
+        rows = con.execute("select column_name, data_type from information_schema.columns "
+                           "where table_schema = ? and table_name = ?", [schema, name]).fetchall()
+    return dict(rows)
+
+
+def _scratch(project_dir) -> list[str]:
+    """What the staging of rows for dlt left in the pipelines folder (its own folders start
+    with a dot and the source name)."""
+    pipelines = project_dir / ".dango" / "pipelines"
+    return sorted(p.name for p in pipelines.iterdir() if p.name.startswith(".") and p.is_dir())
+
+
+def test_rows_load_with_the_names_and_types_dlt_gives_and_leave_no_staged_file(dango, project_dir):
+    """DuckDB writes the rows as Parquet for dlt to import: column names are still normalized
+    by dlt, a naive timestamp still lands as UTC, and the staged file is gone afterwards."""
+    (project_dir / "export.csv").write_text(
+        "Order ID,Placed At,Amount (EUR),Paid\n"
+        "1,2026-01-02 03:04:05,1.50,true\n"
+        "2,2026-02-03 04:05:06,,false\n", encoding="utf-8")
+    add(dango, "csv", "shop", "file_path=export.csv")
+    result = dango("sync")
+    assert result.code == 0, result
+    assert _columns(project_dir, "raw_shop.export") == {
+        "order_id": "BIGINT", "placed_at": "TIMESTAMP WITH TIME ZONE",
+        "amount_eurx": "DOUBLE",  # dlt's snake_case: a trailing ")" becomes "x"
+        "paid": "BOOLEAN"}
+    import duckdb
+
+    with duckdb.connect(str(project_dir / "data" / "warehouse.duckdb"), read_only=True) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        rows = con.execute("select order_id, strftime(placed_at, '%Y-%m-%d %H:%M:%S %z'), amount_eurx "
+                           "from raw_shop.export order by 1").fetchall()
+    assert rows == [(1, "2026-01-02 03:04:05 +00", 1.5), (2, "2026-02-03 04:05:06 +00", None)]
+    assert _scratch(project_dir) == []
+
+
+def test_a_file_duckdb_cannot_read_fails_its_source_and_leaves_no_staged_file(dango, project_dir):
+    (project_dir / "bad.csv").write_bytes(b"id,name\n1,caf\xe9\n2,b\n")  # latin-1, not UTF-8
+    add(dango, "csv", "bad", "file_path=bad.csv")
+    result = dango("sync")
+    assert result.code == 1, result
+    assert "error: bad: bad.csv ([sources.bad] file_path) is not UTF-8 text; save it as UTF-8" \
+        in result.err, result
+    assert "Traceback" not in result.output and "Original Line" not in result.output
+    assert _scratch(project_dir) == []
+    assert not (project_dir / "data" / "warehouse.duckdb").exists() or not tables(project_dir, "raw_bad")

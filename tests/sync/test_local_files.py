@@ -35,6 +35,11 @@ def _sync(project):
     return run.results[0]
 
 
+def _staged_left(project) -> list[str]:
+    """Folders the staging of rows for dlt left in the pipelines folder (`.files-…`)."""
+    return sorted(p.name for p in (project.dango_dir / "pipelines").glob(".files-*"))
+
+
 def _touch(path: Path, seconds: int) -> None:
     os.utime(path, (seconds, seconds))
 
@@ -59,6 +64,13 @@ def test_new_changed_and_deleted_files_load_once_each(tmp_path):
                     (4, "c.json", False), (5, "d.parquet", False)]
     assert _rows(project, "select count(distinct _dango_loaded_at), min(_dango_file_mtime) "
                           "from raw_files.files")[0][0] == 1
+    # the four columns as dlt makes them from Arrow data: nullable, timestamps in UTC
+    assert _rows(project, "select column_name, data_type, is_nullable from information_schema.columns "
+                          "where table_schema = 'raw_files' and column_name like '\\_dango%' ESCAPE '\\' "
+                          "order by ordinal_position") == [
+        ("_dango_filename", "VARCHAR", "YES"), ("_dango_file_mtime", "TIMESTAMP WITH TIME ZONE", "YES"),
+        ("_dango_loaded_at", "TIMESTAMP WITH TIME ZONE", "YES"), ("_dango_deleted", "BOOLEAN", "YES")]
+    assert _staged_left(project) == []
 
     # nothing changed: nothing read again
     again = _sync(project)
@@ -113,6 +125,7 @@ def test_a_file_that_cannot_load_is_named_in_one_sentence(tmp_path, name, data, 
     assert result.status == "failed"
     assert result.error.startswith(f"{name} in inbox ([sources.files] directory) {problem}"), result.error
     assert "\n" not in result.error and "Sniff" not in result.error and "Possible Solution" not in result.error
+    assert _staged_left(project) == []
 
 
 def test_a_missing_folder_is_one_sentence(tmp_path):

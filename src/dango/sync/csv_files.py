@@ -1,4 +1,4 @@
-"""`csv` sources: DuckDB's CSV reader streams Arrow batches into dlt (the fast path).
+"""`csv` sources: DuckDB's CSV reader writes the rows for dlt to import (`staging`, the fast path).
 
 A single file loads into a table named after the file (`orders.csv` -> `orders`); a glob
 loads every matching file into one table named after the source (columns matched by
@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 from ..errors import SyncProblem
+from .explain import find, unreadable_file
 from .job import Job
-
-BATCH_ROWS = 250_000
+from .staging import start
 
 
 def is_glob(pattern: str) -> bool:
@@ -53,22 +53,25 @@ def plan(job: Job) -> list[str]:
 
 
 def build(job: Job):
-    import dlt
-
     paths = [str(p) for p in files(job)]
     delimiter = str(job.config.get("delimiter") or ",")
     header = bool(job.config.get("header", True))
+    # DuckDB starts reading now, on its own threads, while dlt is imported
+    query = "SELECT * FROM read_csv(?, delimiter = ?, header = ?, union_by_name = ?)"
+    staging = start(job, lambda con: con.sql(query, params=[paths, delimiter, header, len(paths) > 1]))
+    import dlt
 
     def rows():
-        import duckdb
-        import pyarrow as pa
-
-        with duckdb.connect() as con:
-            relation = con.read_csv(paths, delimiter=delimiter, header=header,
-                                    union_by_name=len(paths) > 1)
-            reader = relation.to_arrow_reader(BATCH_ROWS)
-            for batch in reader:
-                if batch.num_rows:
-                    yield pa.Table.from_batches([batch])
+        yield from staging.items()
 
     return dlt.resource(rows, name=table_name(job), write_disposition="replace")
+
+
+def explain(job: Job, error: BaseException) -> str | None:
+    """A file DuckDB's CSV reader refused, named with the problem and its fix."""
+    import duckdb
+
+    cause = find(error, duckdb.Error)
+    if cause is None:
+        return None
+    return f"{job.config.get('file_path')} ({job.key('file_path')}) {unreadable_file(cause)}."

@@ -104,3 +104,16 @@ def generic(error: BaseException) -> str:
     first = text.splitlines()[0].strip() if text else type(innermost).__name__
     name = type(orig if orig is not None else innermost).__name__
     return first if first.endswith(".") else f"{name}: {first}"
+
+
+def unreadable_file(error: BaseException) -> str:
+    """What is wrong with a file DuckDB's reader refused, as the end of a sentence naming it:
+    the cause and the fix, never DuckDB's sniffer report (which quotes the file's lines)."""
+    text = str(error)
+    lowered = text.lower()
+    if "unicode" in lowered or "utf-8" in lowered or "utf8" in lowered:
+        return "is not UTF-8 text; save it as UTF-8 (in Excel: CSV UTF-8) and sync again"
+    if "column" in lowered and "inconsistent" in lowered:
+        return "has rows with differing numbers of columns; fix those rows and sync again"
+    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    return f"could not be read ({first[:160].rstrip('.')}); fix the file and sync again"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..project import Project
@@ -15,6 +16,11 @@ HTTP_MAX_DELAY = 30
 HTTP_TIMEOUT = 60
 
 
+def pipelines_dir(project: Project) -> Path:
+    """Where dlt keeps the pipelines of `dango sync` (and their state): `.dango/pipelines/`."""
+    return project.dango_dir / "pipelines"
+
+
 @dataclass
 class Job:
     project: Project
@@ -23,6 +29,7 @@ class Job:
     full_refresh: bool = False
     dry_run: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    scratch: list[Path] = field(default_factory=list)  # removed by the runner when the source is done
 
     @property
     def name(self) -> str:
@@ -35,6 +42,15 @@ class Job:
     def key(self, field_name: str) -> str:
         """`[sources.NAME] field`, the way messages name a stored value."""
         return f"[sources.{self.source.name}] {field_name}"
+
+    def scratch_dir(self) -> Path:
+        """A new private folder (0700, a fresh name) for files on their way into dlt, inside
+        the pipelines folder the runner has checked; the runner removes it afterwards."""
+        import tempfile
+
+        path = Path(tempfile.mkdtemp(prefix=f".{self.name}-", dir=pipelines_dir(self.project)))
+        self.scratch.append(path)
+        return path
 
     def http_session(self):
         """A requests session that retries 429 (honouring Retry-After) and 5xx responses."""

@@ -22,12 +22,9 @@ from . import builder_for
 from .destination import Destination, choose
 from .explain import generic
 from ..vaults.errors import MalformedReference
-from .job import Job
+from .job import Job, pipelines_dir
 from .progress import Reporter
 from .. import redact, redacted_output
-
-PIPELINES_DIR = ("pipelines",)  # under .dango/
-
 
 @dataclass
 class SourceResult:
@@ -62,10 +59,6 @@ class SyncRun:
     @property
     def failed(self) -> list[SourceResult]:
         return [r for r in self.results if r.failed]
-
-
-def pipelines_dir(project: Project):
-    return project.dango_dir.joinpath(*PIPELINES_DIR)
 
 
 def select(project: Project, names: list[str] | None) -> list[Source]:
@@ -151,8 +144,18 @@ def _sync_one(project: Project, resolver: Resolver, destination: Destination,
         import traceback
 
         result.traceback = redact.redact("".join(traceback.format_exception(error)))
+    finally:
+        if job is not None:
+            _remove(job.scratch)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _remove(folders) -> None:
+    import shutil
+
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _sentence(job: Job | None, module, error: BaseException) -> str:

@@ -1,0 +1,96 @@
+"""Rows DuckDB reads, handed to dlt as a Parquet file that it imports as is (`csv`, `local_files`).
+
+Turning a million rows into Arrow batches in Python and having dlt write them out again is
+most of a file load's time. Instead DuckDB writes the relation straight to a Parquet file,
+on its own threads with the GIL released, in a private folder of the pipelines directory
+(`Job.scratch_dir`), and the resource yields `dlt.mark.with_file_import` for it: dlt links
+the file into its load package, takes the columns from the file's schema, and the DuckDB
+loader inserts it with `read_parquet`. `start` runs that work in a thread, so it overlaps
+the import of dlt.
+
+dlt keeps an imported file unchanged when nothing in it needs normalizing, so the file is
+written the way dlt writes Arrow data itself (`AS_DLT_WRITES`: a naive timestamp labelled
+UTC, a UUID as text). Whatever else dlt must change (a column name it normalizes), its
+normalize step rewrites: slower, never different.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from .job import Job
+
+# DuckDB type -> the type to write instead, so that the Parquet file holds what Arrow data
+# from DuckDB holds once dlt has taken it (dlt labels naive timestamps UTC; Parquet would
+# keep a HUGEINT as a DOUBLE and a UUID or JSON value as its own logical type)
+AS_DLT_WRITES = {
+    "TIMESTAMP": "TIMESTAMPTZ",
+    "HUGEINT": "DECIMAL(38,0)",
+    "UHUGEINT": "DECIMAL(38,0)",
+    "UUID": "VARCHAR",
+    "JSON": "VARCHAR",
+}
+
+
+@dataclass
+class StagedFile:
+    path: Path
+    rows: int
+    schema: Any  # pyarrow.Schema of the file, every column nullable (as Arrow from DuckDB)
+
+    def item(self):
+        """What a dlt resource yields to have the file imported into its table."""
+        import dlt
+
+        return dlt.mark.with_file_import(str(self.path), "parquet", self.rows,
+                                         hints=self.schema.empty_table())
+
+
+def write(con, relation, folder: Path, name: str = "rows") -> StagedFile:
+    """Write `relation` (of connection `con`) to `folder/name.parquet`, as dlt would."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = folder / f"{name}.parquet"
+    columns = []
+    for column, kind in zip(relation.columns, relation.types):
+        quoted = '"' + column.replace('"', '""') + '"'
+        target = AS_DLT_WRITES.get(str(kind))
+        columns.append(f"CAST({quoted} AS {target}) AS {quoted}" if target else quoted)
+    con.execute("SET TimeZone = 'UTC'")  # a naive timestamp is taken as UTC, as dlt takes it
+    relation.project(", ".join(columns)).write_parquet(str(path), compression="uncompressed")
+    metadata = pq.read_metadata(path)
+    schema = metadata.schema.to_arrow_schema()
+    schema = pa.schema([field.with_nullable(True) for field in schema])
+    return StagedFile(path, metadata.num_rows, schema)
+
+
+class Staging:
+    """`read(con)` -> a relation, written to Parquet in a thread as soon as it is created."""
+
+    def __init__(self, job: Job, read: Callable[[Any], Any]):
+        import duckdb  # here, not in the thread: importing it there would wait on dlt's imports
+
+        self._folder = job.scratch_dir()
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._future: Future = self._pool.submit(self._run, duckdb, read)
+        self._pool.shutdown(wait=False)
+
+    def _run(self, duckdb, read) -> StagedFile:
+        with duckdb.connect() as con:
+            return write(con, read(con), self._folder)
+
+    def items(self) -> Iterator:
+        """The resource's data: the file to import (nothing when it has no rows); a read error
+        is raised here, inside the extract step, like any other source's."""
+        staged = self._future.result()
+        if staged.rows:
+            yield staged.item()
+        staged.path.unlink(missing_ok=True)  # dlt has linked it into its package by now
+
+
+def start(job: Job, read: Callable[[Any], Any]) -> Staging:
+    return Staging(job, read)
