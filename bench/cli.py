@@ -15,6 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# what every credential command imports before any dango code runs: the command line
+# parser, the TOML reader of .dlt/secrets.toml and the YAML reader of .dango/*.yml
+FLOOR = "import click, tomllib, ruamel.yaml"
 COMMANDS = (["config", "show"], ["validate"], ["source", "list"], ["auth", "status"])
 
 
@@ -69,6 +72,9 @@ def main() -> None:
         project = make_project(Path(tmp), env)
         base = median_seconds([sys.executable, "-c", "pass"], project, env, args.runs)
         print(f"{'python -c pass':28s} {base * 1000:7.1f} ms   1.0x  (baseline)")
+        floor = median_seconds([sys.executable, "-c", FLOOR], project, env, args.runs)
+        print(f"{'import click, tomllib, ruamel':28s} {floor * 1000:7.1f} ms {floor / base:5.1f}x  "
+              "(the libraries every command needs, before any of dango)")
         dango = Path(sys.executable).with_name("dango")  # the console script users run
         launcher = [str(dango)] if dango.exists() else [sys.executable, "-m", "dango"]
         for command in COMMANDS:
