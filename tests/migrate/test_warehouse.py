@@ -66,3 +66,23 @@ def test_sync_after_migrate_keeps_upstream_tables_and_storage_format(tmp_path):
             str(warehouse)], capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0 and proc.stdout.strip() == "4", proc.stderr
 
+
+def test_upstream_mtimes_in_local_time_count_as_loaded(tmp_path, monkeypatch):
+    """Upstream stored each file's time in the machine's local zone: on a machine east of
+    UTC, an unchanged file must still count as loaded (not be read a second time)."""
+    import time
+
+    root = upstream_project(tmp_path, "warehouse")
+    monkeypatch.setenv("TZ", "Europe/Berlin")  # UTC+1 in November
+    time.tzset()
+    try:
+        for path in (root / "data" / "uploads" / "orders").iterdir():
+            # the stored 09:30 was the local time of a file written at 08:30 UTC
+            os.utime(path, (UPSTREAM_MTIME - 3600, UPSTREAM_MTIME - 3600))
+        migrate.apply(root)
+        unchanged = run_sync(load_project(root), ["orders"]).results[0]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert unchanged.status == "ok" and unchanged.rows == 0, unchanged
+

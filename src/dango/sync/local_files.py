@@ -92,15 +92,17 @@ def _loaded(job: Job) -> dict[str, datetime]:
 
 
 def _same(stored, mtime: datetime) -> bool:
+    """Whether a stored `_dango_file_mtime` is the file's `mtime` (UTC, naive): as dango
+    stores it (UTC, to the microsecond), or as upstream did (the machine's local time, whole
+    seconds, in a TIMESTAMP without zone)."""
     if stored is None:
         return False
     if isinstance(stored, str):
         stored = datetime.fromisoformat(stored)
     if stored.tzinfo is not None:  # a TIMESTAMPTZ comes back in the local zone
-        stored = stored.astimezone(timezone.utc)
-    stored = stored.replace(tzinfo=None)
-    # upstream kept whole seconds
-    return stored == mtime or stored == mtime.replace(microsecond=0)
+        return stored.astimezone(timezone.utc).replace(tzinfo=None) == mtime
+    local = mtime.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+    return stored in (mtime, mtime.replace(microsecond=0), local.replace(microsecond=0))
 
 
 # A CSV whose line endings are mixed is read again from memory with them made uniform
