@@ -81,14 +81,38 @@ def test_other_oauth_types_say_they_cannot_load_yet(dango, connect, auth_env):
 
 
 def test_configured_ranges_only(dango, connect, server, project_dir, auth_env, sheet):
-    server.sheets["book1"] = {"Orders": [["id"], ["1"]], "Secret plans": [["x"], ["y"]]}
+    """Each range is its own table, named as upstream Dango (and dlt) name it, so dbt models
+    written against an upstream project keep working."""
+    server.sheets["book1"] = {"Orders": [["id"], ["1"]], "Secret plans": [["x"], ["y"]],
+                              "Data (raw)": [["z"], ["1"], ["2"]]}
     sources = project_dir / ".dango/sources.yml"
-    sources.write_text(sources.read_text().replace("spreadsheet_url_or_id: book1",
-                                                   "spreadsheet_url_or_id: https://docs.google.com/"
-                                                   "spreadsheets/d/book1/edit#gid=0\n    range_names: Orders!A1:B9"))
+    sources.write_text(sources.read_text().replace(
+        "spreadsheet_url_or_id: book1",
+        "spreadsheet_url_or_id: https://docs.google.com/spreadsheets/d/book1/edit#gid=0\n"
+        "    range_names:\n      - Orders!A1:B9\n      - Orders!D1:D9\n      - Data (raw)"))
     connect("sheet")
+    expected = {"orders_a1_b9": 1, "orders_d1_d9": 1, "data_rawx": 2}
     dry = dango("sync", "--source", "sheet", "--dry-run", "--json", env_extra=auth_env)
-    assert json.loads(dry.out)["sources"][0]["tables"] == {"orders": 0}, dry
+    assert json.loads(dry.out)["sources"][0]["tables"] == dict.fromkeys(expected, 0), dry
     out, result = sync(dango, auth_env)
     assert result.code == 0, result
-    assert out["sources"][0]["tables"] == {"orders": 1}
+    assert out["sources"][0]["tables"] == expected
+    assert not any(path.endswith("Secret%20plans") for _, path, _ in server.requests)
+
+
+def test_two_ranges_that_would_fill_one_table_are_refused(dango, connect, project_dir, auth_env, sheet):
+    sources = project_dir / ".dango/sources.yml"
+    sources.write_text(sources.read_text().replace(
+        "spreadsheet_url_or_id: book1", "spreadsheet_url_or_id: book1\n    range_names: [Orders, orders]"))
+    connect("sheet")
+    from tests.conftest import snapshot
+
+    before = snapshot(project_dir)
+    for args in (["--dry-run"], []):
+        result = dango("sync", "--source", "sheet", *args, env_extra=auth_env)
+        assert result.code == 1, result
+        assert "lists 'Orders' and 'orders', which would both load into table orders" in result.err
+    assert not (project_dir / "data" / "warehouse.duckdb").exists()
+    after = {name: data for name, data in snapshot(project_dir).items()
+             if not name.startswith(".dango/pipelines/")}  # dlt's own folder, made by the sync
+    assert after == before

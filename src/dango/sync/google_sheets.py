@@ -1,7 +1,7 @@
 """`google_sheets` sources: the Sheets API v4 values endpoint through dlt's REST API source.
 
-One table per sheet (or per configured range in `range_names`), named after it; the first
-row holds the column names. Before loading, the OAuth access token is refreshed when it
+One table per sheet (or per configured range in `range_names`), named as upstream Dango
+named it (`table_for`); the first row holds the column names. Before loading, the OAuth access token is refreshed when it
 expires within five minutes, and the new one is written back (`oauth.lifecycle.ensure_fresh`).
 The API's address can be pointed elsewhere like the OAuth endpoints:
 `DANGO_GOOGLE_SHEETS_API_URL` (environment, then .env) or `oauth.google.sheets_api_url`
@@ -36,9 +36,25 @@ def spreadsheet_id(job: Job) -> str:
 
 
 def table_for(range_name: str) -> str:
-    sheet = range_name.split("!")[0].strip("'")
-    name = re.sub(r"[^0-9a-zA-Z]+", "_", sheet).strip("_").lower()
-    return name or "sheet"
+    """The table a sheet or range loads into: its name as written, normalized by dlt's
+    snake_case convention, as upstream Dango named it (`Team members` -> `team_members`,
+    `Orders!A1:D10` -> `orders_a1_d10`), so two ranges of one sheet are two tables."""
+    from dlt.common.normalizers.naming.snake_case import NamingConvention
+
+    return NamingConvention().normalize_table_identifier(range_name)
+
+
+def tables(job: Job, ranges: list[str]) -> list[str]:
+    """The table of each range; two ranges that would fill one table are refused."""
+    seen: dict[str, str] = {}
+    for range_name in ranges:
+        table = table_for(range_name)
+        if table in seen:
+            raise SyncProblem(f"range_names of source {job.name!r} lists {seen[table]!r} and "
+                              f"{range_name!r}, which would both load into table {table}; "
+                              "keep one of them in .dango/sources.yml.")
+        seen[table] = range_name
+    return list(seen)
 
 
 def api_url(job: Job) -> str:
@@ -62,7 +78,7 @@ def configured_ranges(job: Job) -> list[str]:
 def plan(job: Job) -> list[str]:
     spreadsheet_id(job)
     ranges = configured_ranges(job)
-    return [table_for(r) for r in ranges] if ranges else ["(every sheet of the spreadsheet)"]
+    return tables(job, ranges) if ranges else ["(every sheet of the spreadsheet)"]
 
 
 def rows(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -87,18 +103,21 @@ def build(job: Job):
     from ..oauth.lifecycle import ensure_fresh
 
     sheet_id = spreadsheet_id(job)
+    ranges = configured_ranges(job)
+    tables(job, ranges)  # a clash is refused before the token is refreshed or used
     token = ensure_fresh(job.project, job.name)["access_token"]
     base = f"{api_url(job)}/v4/spreadsheets/{sheet_id}/"
     session = job.http_session()
-    ranges = configured_ranges(job) or _sheet_titles(session, base, token)
+    ranges = ranges or _sheet_titles(session, base, token)
     if not ranges:
         raise SyncProblem(f"The spreadsheet of source {job.name!r} has no sheets to load.")
     config = {
         "client": {"base_url": base, "session": session, "auth": {"type": "bearer", "token": token},
                    "paginator": "single_page"},
         "resource_defaults": {"write_disposition": "replace", "endpoint": {"data_selector": "$"}},
-        "resources": [{"name": table_for(r), "endpoint": {
-            "path": "values/" + quote(r, safe=""), "params": {"majorDimension": "ROWS"}}} for r in ranges],
+        "resources": [{"name": table, "endpoint": {
+            "path": "values/" + quote(r, safe=""), "params": {"majorDimension": "ROWS"}}}
+            for table, r in zip(tables(job, ranges), ranges)],
     }
     resources = rest_api_resources(config)
     for resource in resources:
