@@ -7,97 +7,31 @@
 - `[allowlist]` and `[[allowlists]]` (`regexes` with `regexTarget` secret, match or line,
   `paths`, `stopwords`, `commits`, `condition`, `targetRules`) drop findings, of any rule.
 
-gitleaks writes expressions in Go's RE2 syntax; `translate` rewrites what Python's `re` reads
-differently (a flag group such as `(?i)` in the middle, `\\z`, `(?<name>`, POSIX classes). An
-expression that still cannot run is left out with a warning naming the file and the rule.
+gitleaks writes expressions in Go's RE2 syntax, and RE2 runs them here too (`compile_re2`):
+the same meaning (`(?i)` in the middle, `\\z`, `(?<name>`, POSIX and Unicode classes) and a
+matching time linear in the input, so a cloned repository's file cannot make a scan hang. An
+expression RE2 rejects (a look-behind, a back-reference) is left out with a warning naming
+the file and the rule, as gitleaks would refuse it.
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import MalformedFile
 from .rules import Rule, select
+from .rules.model import compile_re2
 
 FILE = ".gitleaks.toml"
-_POSIX = {"alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z", "lower": "a-z",
-          "space": r"\s", "xdigit": "0-9a-fA-F", "word": r"\w", "punct": r"!-/:-@\[-`{-~", "blank": r" \t"}
-
-
-class Untranslatable(ValueError):
-    """An RE2 construct Python's `re` has no equivalent for."""
-
-
-def translate(expression: str) -> str:
-    """An RE2 expression as Python `re` syntax (raises Untranslatable)."""
-    if re.search(r"\\[pP]|\(\?[a-zA-Z]*U", expression):
-        raise Untranslatable("Unicode classes (\\p) or the ungreedy flag (?U)")
-    expression = re.sub(r"\\Q(.*?)(?:\\E|$)", lambda m: re.escape(m.group(1)), expression)
-    expression = re.sub(r"\[:(\^?)(\w+):\]", lambda m: _posix(m.group(1), m.group(2)), expression)
-    expression = expression.replace(r"\z", r"\Z").replace("(?<", "(?P<").replace("(?P<=", "(?<=") \
-        .replace("(?P<!", "(?<!")
-    return _scope_flags(expression)
-
-
-def _posix(negate: str, name: str) -> str:
-    if name not in _POSIX or negate:
-        raise Untranslatable(f"the POSIX class [:{negate}{name}:]")
-    return _POSIX[name]
-
-
-def _scope_flags(expression: str) -> str:
-    """`a(?i)b` means `a(?i:b)` in RE2; Python accepts a bare flag group only at the start.
-
-    A flag group holds to the end of its enclosing group, across `|` (so it is reopened after
-    each `|` of that group)."""
-    out: list[str] = []
-    scopes: list[list[str]] = [[]]  # per open group: the flag scopes opened inside it
-    i, in_class = 0, False
-    while i < len(expression):
-        char = expression[i]
-        if char == "\\":
-            out.append(expression[i:i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-            out.append(char)
-            i += 1
-            continue
-        flags = re.match(r"\(\?([imsx-]+)\)", expression[i:])
-        if flags and i > 0:
-            out.append(f"(?{flags.group(1)}:")
-            scopes[-1].append(flags.group(1))
-            i += flags.end()
-            continue
-        if char == "[":
-            in_class = True
-            out.append(char)
-            if expression[i + 1:i + 2] == "]":
-                out.append("]")
-                i += 1
-        elif char == "(":
-            scopes.append([])
-            out.append(char)
-        elif char == ")":
-            out.append(")" * len(scopes.pop() if len(scopes) > 1 else []) + ")")
-        elif char == "|" and scopes[-1]:
-            out.append(")" * len(scopes[-1]) + "|" + "".join(f"(?{f}:" for f in scopes[-1]))
-        else:
-            out.append(char)
-        i += 1
-    out.append(")" * sum(len(level) for level in scopes))
-    return "".join(out)
 
 
 @dataclass
 class Allowlist:
-    regexes: list[re.Pattern[bytes]] = field(default_factory=list)
+    regexes: list = field(default_factory=list)  # RE2 patterns of bytes
     target: str = "secret"  # secret, match or line
-    paths: list[re.Pattern[str]] = field(default_factory=list)
+    paths: list = field(default_factory=list)  # RE2 patterns of text
     stopwords: list[bytes] = field(default_factory=list)
     commits: set[str] = field(default_factory=set)
     all_of: bool = False  # condition = "AND"
@@ -127,7 +61,7 @@ class GitleaksConfig:
     disabled: set[str] = field(default_factory=set)
     allowlists: list[Allowlist] = field(default_factory=list)
     rule_allowlists: dict[str, list[Allowlist]] = field(default_factory=dict)
-    path_rules: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    path_rules: dict = field(default_factory=dict)  # rule id -> RE2 pattern of the path
     warnings: list[str] = field(default_factory=list)
 
     def select(self, enabled: tuple[str, ...], disabled: tuple[str, ...]) -> list[Rule]:
@@ -178,11 +112,12 @@ def _allowlist(entry: dict, path: Path, where: str, warnings: list[str]) -> Allo
                       commits={str(c) for c in entry.get("commits") or ()}, rules=set(entry.get("targetRules") or ()))
     for kind, target in (("regexes", allow.regexes), ("paths", allow.paths)):
         for expression in entry.get(kind) or ():
-            try:
-                compiled = translate(str(expression))
-                target.append(re.compile(compiled.encode()) if kind == "regexes" else re.compile(compiled))
-            except (Untranslatable, re.error) as error:
-                warnings.append(f"{path.name}: an expression of {where} {kind} cannot be used in Python ({error}); it is ignored.")
+            pattern, problem = _compile(str(expression).encode() if kind == "regexes" else str(expression))
+            if problem:
+                warnings.append(f"{path.name}: an expression of {where} {kind} cannot be used "
+                                f"({problem}); it is ignored.")
+            else:
+                target.append(pattern)
     return allow
 
 
@@ -190,25 +125,32 @@ def _add_rule(config: GitleaksConfig, entry: dict, number: int) -> None:
     name = config.path.name
     rule_id = str(entry.get("id") or f"rule-{number}")
     regex, path_regex = entry.get("regex"), entry.get("path")
-    try:
-        expression = translate(str(regex)) if regex else None
-        if expression is not None:
-            re.compile(expression.encode())
-        path_pattern = re.compile(translate(str(path_regex))) if path_regex else None
-    except (Untranslatable, re.error) as error:
-        config.warnings.append(f"{name}: rule {rule_id!r} uses an expression Python cannot run ({error}); "
-                               "it is left out of this scan.")
+    expression = str(regex) if regex else r"\A[\s\S]{0,80}"  # on paths alone: the file is the finding
+    pattern, problem = _compile(expression.encode())
+    path_pattern, path_problem = _compile(str(path_regex)) if path_regex else (None, None)
+    if problem or path_problem:
+        config.warnings.append(f"{name}: rule {rule_id!r} uses an expression RE2 cannot run "
+                               f"({problem or path_problem}); it is left out of this scan.")
         return
     if path_pattern is not None:
         config.path_rules[rule_id] = path_pattern
-    if expression is None:
-        expression = r"\A[\s\S]{0,80}"  # a rule on paths alone: the file itself is the finding
     keywords = tuple(str(k).lower().encode() for k in entry.get("keywords") or ())
-    group = int(entry.get("secretGroup") or 0) or (-1 if re.compile(expression).groups else 0)
+    group = int(entry.get("secretGroup") or 0) or (-1 if pattern.groups else 0)
     config.rules.append(Rule(rule_id, str(entry.get("description") or f"{rule_id} (from {name})"),
                               expression.encode(), keywords, group, True, None, "", None, None, (),
                               float(entry.get("entropy") or 0.0), source=name,
-                              kind="path" if regex is None else "user"))
+                              kind="path" if regex is None else "user", syntax="re2"))
     lists = entry.get("allowlists") or ([entry["allowlist"]] if isinstance(entry.get("allowlist"), dict) else [])
     config.rule_allowlists[rule_id] = [_allowlist(item, config.path, f"rule {rule_id!r}", config.warnings)
                                        for item in lists]
+
+
+def _compile(expression: str | bytes) -> tuple[object, str | None]:
+    """(the RE2 pattern, None), or (None, why RE2 refuses the expression)."""
+    import re2
+
+    try:
+        return compile_re2(expression), None
+    except re2.error as error:
+        text = str(error)  # RE2's message arrives as the repr of bytes
+        return None, text[2:-1] if text[:2] in ("b'", 'b"') else text
