@@ -72,7 +72,9 @@ class Staging:
     """`read(con)` -> a relation, written to Parquet in a thread as soon as it is created."""
 
     def __init__(self, job: Job, read: Callable[[Any], Any]):
-        import duckdb  # here, not in the thread: importing it there would wait on dlt's imports
+        # imported here, not in the thread, so that two threads never import at once
+        import duckdb
+        import pyarrow.parquet  # noqa: F401  (used by `write`)
 
         self._folder = job.scratch_dir()
         self._pool = ThreadPoolExecutor(max_workers=1)
