@@ -152,3 +152,36 @@ def test_live_check_of_a_folder_and_of_a_kept_type(tmp_path):
     assert missing.status == INVALID and "the folder nope does not exist" in missing.reason
     kept = checker("hubspot")(CheckContext(project, source, {}, 5.0))
     assert (kept.status, kept.reason) == (UNKNOWN, "dango cannot check hubspot sources yet")
+
+
+def test_files_of_other_formats_and_columns_load_into_one_table(tmp_path):
+    """A CSV, a JSON Lines file with nested values and a Parquet file with columns of its own
+    (nanosecond timestamps, decimals, a name dlt must normalize) share one table: each
+    column once, NULL where a file has none."""
+    import datetime
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id,Amount (EUR)\n1,10.5\n")
+    (inbox / "b.jsonl").write_text('{"id": 2, "meta": {"k": "v"}, "tags": ["x", "y"]}\n')
+    pq.write_table(pa.table({
+        "id": [3], "Shipped At": pa.array([datetime.datetime(2026, 1, 1, 1, 2, 3)], pa.timestamp("ns")),
+        "price": pa.array([decimal.Decimal("1.25")], pa.decimal128(10, 2))}), inbox / "c.parquet")
+    result = _sync(project)
+    assert result.status == "ok", result.error
+    assert result.tables == {"files": 3}
+    columns = dict(_rows(project, "select column_name, data_type from information_schema.columns "
+                                  "where table_schema = 'raw_files' and table_name = 'files'"))
+    assert {name: columns.get(name) for name in ("id", "amount_eurx", "meta", "tags", "shipped_at", "price")} == {
+        "id": "BIGINT", "amount_eurx": "DOUBLE", "meta": "JSON", "tags": "JSON",
+        "shipped_at": "TIMESTAMP WITH TIME ZONE", "price": "DECIMAL(10,2)"}
+    rows = _rows(project, "select id, amount_eurx, meta::VARCHAR, tags::VARCHAR, "
+                          "strftime(shipped_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S'), price::VARCHAR, "
+                          "_dango_filename from raw_files.files order by id")
+    assert rows == [(1, 10.5, None, None, None, None, "a.csv"),
+                    (2, None, '{"k":"v"}', '["x","y"]', None, None, "b.jsonl"),
+                    (3, None, None, None, "2026-01-01 01:02:03", "1.25", "c.parquet")]
+    assert _staged_left(project) == []

@@ -216,35 +216,42 @@ def _with_columns(relation, info: FileInfo, loaded_at: datetime):
 
 
 def _items(job: Job, fresh: list[FileInfo], loaded_at: datetime, counts: dict[str, int]):
+    """One Parquet file of every fresh row for dlt to import (one file per table: dlt would
+    have to join files of differing columns itself, and cannot when it must rewrite them)."""
     import duckdb
 
     folder = job.scratch_dir()
     with duckdb.connect() as con:
-        for n, group in enumerate(_groups(fresh)):
-            try:  # the fast path: every file of a format in one query, read in parallel
-                staged = write(con, _read_many(con, group, loaded_at), folder, f"{n}")
-            except duckdb.Error:
-                staged = None
-            if staged is not None:
-                for name, rows in con.execute("SELECT _dango_filename, count(*) FROM read_parquet(?) "
-                                              "GROUP BY 1", [str(staged.path)]).fetchall():
-                    counts[name] = counts.get(name, 0) + rows
-                if staged.rows:
-                    yield staged.item()
-                continue
-            # one by one: to load what the joint read could not (mixed line endings), and to
-            # name the file that fails
-            for i, info in enumerate(group):
-                try:
-                    staged = write(con, _with_columns(_read(con, info), info, loaded_at), folder,
-                                   f"{n}-{i}")
-                except duckdb.Error as error:
-                    if _empty(info):
-                        continue  # an empty file or a header alone: nothing to load
-                    raise _problem(job, info, error) from None
-                if staged.rows:
-                    counts[info.name] = counts.get(info.name, 0) + staged.rows
-                    yield staged.item()
+        parts = [part for part in _parts(job, con, fresh, loaded_at, folder) if part.rows]
+        if not parts:
+            return
+        staged = parts[0] if len(parts) == 1 else write(con, con.sql(
+            "SELECT * FROM read_parquet(?, union_by_name = true)",  # columns matched by name
+            params=[[str(part.path) for part in parts]]), folder, "all")
+        for name, rows in con.execute("SELECT _dango_filename, count(*) FROM read_parquet(?) GROUP BY 1",
+                                      [str(staged.path)]).fetchall():
+            counts[name] = rows
+        yield staged.item()
+
+
+def _parts(job: Job, con, fresh: list[FileInfo], loaded_at: datetime, folder: Path):
+    """The fresh files written to Parquet: one file per format when they read together (the
+    fast path, in parallel), else one per file, which also names the file that fails."""
+    import duckdb
+
+    for n, group in enumerate(_groups(fresh)):
+        try:
+            yield write(con, _read_many(con, group, loaded_at), folder, f"{n}")
+            continue
+        except duckdb.Error:
+            pass  # mixed line endings, or a file that cannot be read: one by one
+        for i, info in enumerate(group):
+            try:
+                yield write(con, _with_columns(_read(con, info), info, loaded_at), folder, f"{n}-{i}")
+            except duckdb.Error as error:
+                if _empty(info):
+                    continue  # an empty file or a header alone: nothing to load
+                raise _problem(job, info, error) from None
 
 
 def _empty(info: FileInfo) -> bool:
