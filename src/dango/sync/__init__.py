@@ -21,7 +21,7 @@ defines:
 
 A builder that must act after the load (deleting rows it replaced) puts a callable taking
 the dlt pipeline in `job.extra["after_load"]`; the runner calls it once the load is done.
-Files on their way into dlt go in `job.scratch_dir()`, which the runner removes; builders
+Files on their way into dlt go in `job.scratch_dir()`, removed when the source is done; builders
 that read files hand DuckDB's rows to dlt through `dango.sync.staging`.
 
 `Job` lives in `dango.sync.job`; helpers for HTTP errors in `dango.sync.explain`.

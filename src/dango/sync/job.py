@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..project import Project
 from ..sources import Source
@@ -29,7 +29,8 @@ class Job:
     full_refresh: bool = False
     dry_run: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
-    scratch: list[Path] = field(default_factory=list)  # removed by the runner when the source is done
+    scratch: list[Path] = field(default_factory=list)  # folders `finish` removes
+    waits: list[Callable[[], Any]] = field(default_factory=list)  # work `finish` lets end first
 
     @property
     def name(self) -> str:
@@ -45,12 +46,22 @@ class Job:
 
     def scratch_dir(self) -> Path:
         """A new private folder (0700, a fresh name) for files on their way into dlt, inside
-        the pipelines folder the runner has checked; the runner removes it afterwards."""
+        the pipelines folder the runner has checked; removed by `finish`."""
         import tempfile
 
         path = Path(tempfile.mkdtemp(prefix=f".{self.name}-", dir=pipelines_dir(self.project)))
         self.scratch.append(path)
         return path
+
+    def finish(self) -> None:
+        """Once the source is done, loaded or failed (the runner calls it): wait for work still
+        running in the background, then remove the scratch folders."""
+        import shutil
+
+        for wait in self.waits:
+            wait()
+        for folder in self.scratch:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def http_session(self):
         """A requests session that retries 429 (honouring Retry-After) and 5xx responses."""

@@ -26,6 +26,7 @@ from .job import Job, pipelines_dir
 from .progress import Reporter
 from .. import redact, redacted_output
 
+
 @dataclass
 class SourceResult:
     name: str
@@ -146,16 +147,9 @@ def _sync_one(project: Project, resolver: Resolver, destination: Destination,
         result.traceback = redact.redact("".join(traceback.format_exception(error)))
     finally:
         if job is not None:
-            _remove(job.scratch)
+            job.finish()
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _remove(folders) -> None:
-    import shutil
-
-    for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _sentence(job: Job | None, module, error: BaseException) -> str:

@@ -80,6 +80,8 @@ class Staging:
         self._pool = ThreadPoolExecutor(max_workers=1)
         self._future: Future = self._pool.submit(self._run, duckdb, read)
         self._pool.shutdown(wait=False)
+        # blocks until the write ends, raising nothing: the folder is not removed under DuckDB
+        job.waits.append(self._future.exception)
 
     def _run(self, duckdb, read) -> StagedFile:
         with duckdb.connect() as con:
