@@ -184,7 +184,7 @@ def _database(name: str, description: str, port: int) -> SourceType:
 TYPES: dict[str, SourceType] = {t.name: t for t in (
     SourceType("csv", "a CSV file or a glob of files", (
         Field("file_path", help="a file or a glob, relative to the project or absolute"),
-        Field("delimiter", default=",", help="field delimiter"),
+        Field("delimiter", help="field delimiter (detected from the file when not set)"),
         Field("header", kind="bool", default=True, help="whether the first row names the columns"),
     ), required=(("file_path",),)),
     SourceType("local_files", "every CSV, JSON, JSONL/NDJSON or Parquet file of a folder", (

@@ -175,3 +175,54 @@ def test_a_file_duckdb_cannot_read_fails_its_source_and_leaves_no_staged_file(da
     assert "Traceback" not in result.output and "Original Line" not in result.output
     assert _scratch(project_dir) == []
     assert not (project_dir / "data" / "warehouse.duckdb").exists() or not tables(project_dir, "raw_bad")
+
+
+def test_the_dialect_is_detected_unless_set_and_mixed_line_endings_load(dango, project_dir):
+    """A European Excel export (`;`, CRLF, decimal commas) loads without a delimiter setting;
+    so does a file that mixes CRLF and LF lines, which DuckDB's sniffer alone gives up on."""
+    (project_dir / "excel.csv").write_bytes(b"id;name;price\r\n1;caf\xc3\xa9;1,50\r\n2;tea;2,00\r\n")
+    (project_dir / "mixed.csv").write_bytes(b"id,name\r\n1,a\n2,b\r\n3,c\n")
+    add(dango, "csv", "excel", "file_path=excel.csv")
+    add(dango, "csv", "mixed", "file_path=mixed.csv")
+    result = dango("sync")
+    assert result.code == 0, result
+    assert _columns(project_dir, "raw_excel.excel") == {"id": "BIGINT", "name": "VARCHAR", "price": "VARCHAR"}
+    assert count(project_dir, "raw_excel.excel") == 2
+    assert count(project_dir, "raw_mixed.mixed") == 3
+
+
+def test_a_layout_duckdb_cannot_work_out_is_one_sentence(dango, project_dir):
+    folder = project_dir / "exports"
+    folder.mkdir()
+    for name in ("a.csv", "b.csv"):  # a glob reads the files together: no second try per file
+        (folder / name).write_bytes(b"id,name\r\n1,a\n2,b\r\n3,c\n")
+    add(dango, "csv", "both", "file_path=exports/*.csv")
+    result = dango("sync")
+    assert result.code == 1, result
+    assert ("error: both: exports/*.csv ([sources.both] file_path) has no delimiter, quoting and "
+            "line endings that hold for every line; make them consistent and sync again.") in result.err
+    assert "Possible fixes" not in result.output and "Traceback" not in result.output
+
+
+def test_a_warehouse_error_is_not_blamed_on_the_file(dango, project_dir, env):
+    """DuckDB's errors while loading into the warehouse (here: another process holds it) are
+    reported as they are, never as a problem of the CSV file."""
+    import subprocess
+    import sys
+
+    shutil.copy(ORDERS, project_dir / "orders.csv")
+    add(dango, "csv", "shop", "file_path=orders.csv")
+    (project_dir / "data").mkdir(exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('ready', "
+         "flush=True); sys.stdin.read()", str(project_dir / "data" / "warehouse.duckdb")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = dango("sync")
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    assert result.code == 1, result
+    assert "error: shop: " in result.err and "lock" in result.err.lower(), result
+    assert "orders.csv (" not in result.err and "could not be read" not in result.err

@@ -52,13 +52,49 @@ def plan(job: Job) -> list[str]:
     return [table_name(job)]
 
 
+# A CSV whose line endings are mixed is read again from memory with them made uniform
+# (DuckDB's dialect sniffer gives up on it), up to this size.
+NORMALIZE_LIMIT = 256 * 1024 * 1024
+
+
+def read_csv(con, paths: list[str], **options):
+    """`paths` as one relation of DuckDB's CSV reader (`options`: its named parameters; the
+    dialect is detected for whatever is not given). A single file that mixes line endings,
+    which the sniffer gives up on, is read again from memory with them made uniform."""
+    import duckdb
+
+    named = "".join(f", {name} = ?" for name in options)  # names from code, values as parameters
+    try:
+        return con.sql(f"SELECT * FROM read_csv(?{named})", params=[paths, *options.values()])
+    except duckdb.Error:
+        data = uniform_line_endings(Path(paths[0])) if len(paths) == 1 else None
+        if data is None:
+            raise
+        import io
+
+        return con.read_csv(io.BytesIO(data), **options)
+
+
+def uniform_line_endings(path: Path) -> bytes | None:
+    """The file with every line ending made "\n", when it mixes "\r\n" and "\n"; else None."""
+    if path.stat().st_size > NORMALIZE_LIMIT:
+        return None
+    data = path.read_bytes()
+    crlf = data.count(b"\r\n")
+    if not crlf or crlf == data.count(b"\n"):
+        return None
+    return data.replace(b"\r\n", b"\n")
+
+
 def build(job: Job):
     paths = [str(p) for p in files(job)]
-    delimiter = str(job.config.get("delimiter") or ",")
-    header = bool(job.config.get("header", True))
+    options = {"header": bool(job.config.get("header", True))}
+    if job.config.get("delimiter"):  # else detected, as for `;` in a European Excel export
+        options["delimiter"] = str(job.config["delimiter"])
+    if len(paths) > 1:
+        options["union_by_name"] = True
     # DuckDB starts reading now, on its own threads, while dlt is imported
-    query = "SELECT * FROM read_csv(?, delimiter = ?, header = ?, union_by_name = ?)"
-    staging = start(job, lambda con: con.sql(query, params=[paths, delimiter, header, len(paths) > 1]))
+    staging = start(job, lambda con: read_csv(con, paths, **options))
     import dlt
 
     def rows():
@@ -68,10 +104,13 @@ def build(job: Job):
 
 
 def explain(job: Job, error: BaseException) -> str | None:
-    """A file DuckDB's CSV reader refused, named with the problem and its fix."""
+    """A file DuckDB's CSV reader refused, named with the problem and its fix (only for a
+    failure while reading: the load into a DuckDB warehouse raises DuckDB's errors too)."""
     import duckdb
 
     cause = find(error, duckdb.Error)
-    if cause is None:
+    if cause is None or getattr(error, "step", "extract") != "extract":
         return None
-    return f"{job.config.get('file_path')} ({job.key('file_path')}) {unreadable_file(cause)}."
+    found = files(job)
+    path = found[0] if len(found) == 1 else None
+    return f"{job.config.get('file_path')} ({job.key('file_path')}) {unreadable_file(cause, path)}."

@@ -7,6 +7,7 @@ builder's `explain` can look for the exception it understands.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
@@ -106,14 +107,31 @@ def generic(error: BaseException) -> str:
     return first if first.endswith(".") else f"{name}: {first}"
 
 
-def unreadable_file(error: BaseException) -> str:
-    """What is wrong with a file DuckDB's reader refused, as the end of a sentence naming it:
-    the cause and the fix, never DuckDB's sniffer report (which quotes the file's lines)."""
+def unreadable_file(error: BaseException, path: Path | None = None) -> str:
+    """What is wrong with a file DuckDB's reader refused (`path`, when one file is known),
+    as the end of a sentence naming it: the cause and the fix, never DuckDB's sniffer report
+    (which quotes the file's lines)."""
     text = str(error)
     lowered = text.lower()
-    if "unicode" in lowered or "utf-8" in lowered or "utf8" in lowered:
+    if "invalid unicode" in lowered or "not utf-8 encoded" in lowered or \
+            (path is not None and not _starts_as_utf8(path)):
         return "is not UTF-8 text; save it as UTF-8 (in Excel: CSV UTF-8) and sync again"
     if "column" in lowered and "inconsistent" in lowered:
         return "has rows with differing numbers of columns; fix those rows and sync again"
+    if "detect the csv parsing dialect" in lowered:
+        return ("has no delimiter, quoting and line endings that hold for every line; make them "
+                "consistent and sync again")
     first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
     return f"could not be read ({first[:160].rstrip('.')}); fix the file and sync again"
+
+
+def _starts_as_utf8(path: Path, size: int = 65536) -> bool:
+    """Whether the file's first `size` bytes are UTF-8 text (a character cut at the end aside)."""
+    import codecs
+
+    try:
+        with open(path, "rb") as file:
+            codecs.getincrementaldecoder("utf-8")().decode(file.read(size), final=False)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True

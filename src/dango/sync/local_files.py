@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import SyncProblem
 from ..registry import LOCAL_FILE_READERS
+from .csv_files import read_csv
 from .explain import unreadable_file
 from .job import Job
 from .staging import write
@@ -105,45 +106,19 @@ def _same(stored, mtime: datetime) -> bool:
     return stored in (mtime, mtime.replace(microsecond=0), local.replace(microsecond=0))
 
 
-# A CSV whose line endings are mixed is read again from memory with them made uniform
-# (DuckDB's dialect sniffer gives up on it), up to this size.
-NORMALIZE_LIMIT = 256 * 1024 * 1024
-
-
 def _read(con, info: FileInfo):
     reader = READERS[info.path.suffix.lower()]
     path = str(info.path)
     if reader == "parquet":
-        return con.read_parquet(path)
+        return con.sql("SELECT * FROM read_parquet(?)", params=[path])
     if reader == "json":
-        return con.read_json(path)
-    import duckdb
-
-    try:
-        return con.read_csv(path)
-    except duckdb.Error:
-        data = _uniform_line_endings(info.path)
-        if data is None:
-            raise
-        import io
-
-        return con.read_csv(io.BytesIO(data))
-
-
-def _uniform_line_endings(path: Path) -> bytes | None:
-    """The file with every line ending made "\n", when it mixes "\r\n" and "\n"; else None."""
-    if path.stat().st_size > NORMALIZE_LIMIT:
-        return None
-    data = path.read_bytes()
-    crlf = data.count(b"\r\n")
-    if not crlf or crlf == data.count(b"\n"):
-        return None
-    return data.replace(b"\r\n", b"\n")
+        return con.sql("SELECT * FROM read_json(?)", params=[path])
+    return read_csv(con, [path])
 
 
 def _problem(job: Job, info: FileInfo, error: Exception) -> SyncProblem:
     return SyncProblem(f"{info.name} in {job.config.get('directory')} ({job.key('directory')}) "
-                       f"{unreadable_file(error)}.")
+                       f"{unreadable_file(error, info.path)}.")
 
 
 def build(job: Job):
