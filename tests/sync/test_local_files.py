@@ -185,3 +185,44 @@ def test_files_of_other_formats_and_columns_load_into_one_table(tmp_path):
                     (2, None, '{"k":"v"}', '["x","y"]', None, None, "b.jsonl"),
                     (3, None, None, None, "2026-01-01 01:02:03", "1.25", "c.parquet")]
     assert _staged_left(project) == []
+
+
+def _bad_then_fixed(project, inbox):
+    (inbox / "a.csv").write_text("id,amount\n1,10\n")
+    assert _sync(project).status == "ok"
+    (inbox / "b.csv").write_text("id,amount\nabc,x\n")  # `id` no longer a number
+    failed = _sync(project)
+    assert failed.status == "failed"
+    assert _rows(project, "select id, _dango_filename from raw_files.files") == [(1, "a.csv")]
+    (inbox / "b.csv").write_text("id,amount\n2,20\n")
+    return failed
+
+
+def test_rows_the_warehouse_refuses_name_their_file_and_never_block_later_syncs(tmp_path):
+    """dlt keeps a refused load queued for a retry that fails the same way every time: the
+    package is aborted instead, so once the file is fixed the next sync loads it."""
+    project, inbox = _project(tmp_path)
+    failed = _bad_then_fixed(project, inbox)
+    assert failed.error == (
+        "the warehouse refused the rows of b.csv in inbox (ConversionException: Conversion Error: "
+        "Could not convert string 'abc' to INT64 when casting from source column id); fix the "
+        "file, or load every file into a new table with `dango sync --source files --full-refresh`.")
+    fixed = _sync(project)
+    assert fixed.status == "ok" and fixed.rows == 1, fixed.error
+    assert _rows(project, "select id, amount, _dango_filename from raw_files.files order by id") == [
+        (1, 10, "a.csv"), (2, 20, "b.csv")]
+
+
+def test_a_refused_load_an_earlier_version_left_pending_is_dropped(tmp_path, monkeypatch):
+    """A project whose pipeline still holds such a package (left by a version that retried
+    it forever) recovers on the first sync after the fix."""
+    from dango.sync import runner
+
+    project, inbox = _project(tmp_path)
+    with monkeypatch.context() as patch:
+        patch.setattr(runner, "refused", lambda error: False)  # as before: the package stays
+        _bad_then_fixed(project, inbox)
+    fixed = _sync(project)
+    assert fixed.status == "ok", fixed.error
+    assert _rows(project, "select id, _dango_filename from raw_files.files order by id") == [
+        (1, "a.csv"), (2, "b.csv")]

@@ -35,6 +35,15 @@ def find(error: BaseException, kind: type | tuple[type, ...]) -> BaseException |
     return None
 
 
+def refused(error: BaseException) -> bool:
+    """Whether the destination failed a load job for good (a value that does not fit its
+    column): dlt keeps such a job queued for a retry that would fail the same way, or has
+    aborted its package already."""
+    from dlt.load.exceptions import LoadClientJobFailed, LoadClientJobTerminalRetry
+
+    return find(error, (LoadClientJobTerminalRetry, LoadClientJobFailed)) is not None
+
+
 def http_error(error: BaseException):
     """The requests HTTPError with a response somewhere in the chain, else None."""
     for cause in root_causes(error):

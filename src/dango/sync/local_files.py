@@ -23,7 +23,7 @@ from pathlib import Path
 from ..errors import SyncProblem
 from ..registry import LOCAL_FILE_READERS
 from .csv_files import read_csv
-from .explain import unreadable_file
+from .explain import generic, refused, unreadable_file
 from .job import Job
 from .staging import write
 READERS = LOCAL_FILE_READERS
@@ -134,6 +134,7 @@ def build(job: Job):
         gone = sorted(set(loaded) - {f.name for f in found})
         counts: dict[str, int] = {}
         job.extra["after_load"] = lambda pipeline: _finish(job, pipeline, changed, gone, counts)
+        job.extra["read"] = [info.name for info in fresh]  # named by `explain` if the load fails
         yield from _items(job, fresh, loaded_at, counts)
 
     return dlt.resource(rows, name=job.name, write_disposition="append")
@@ -256,3 +257,15 @@ def _finish(job: Job, pipeline, changed: list[str], gone: list[str], counts: dic
         for name in gone:
             client.execute_sql(f"UPDATE {table} SET _dango_deleted = TRUE WHERE _dango_filename = %s",
                                name)
+
+
+def explain(job: Job, error: BaseException) -> str | None:
+    """The warehouse refusing rows of this sync (a value that no longer fits its column):
+    which files they came from, and the two ways out."""
+    read = job.extra.get("read")
+    if not read or not refused(error):
+        return None
+    names = ", ".join(read[:3]) + (f" and {len(read) - 3} more" if len(read) > 3 else "")
+    return (f"the warehouse refused the rows of {names} in {job.config.get('directory')} "
+            f"({generic(error).rstrip('.')}); fix the file, or load every file into a new "
+            f"table with `dango sync --source {job.name} --full-refresh`.")

@@ -20,7 +20,7 @@ from ..scan.own import project_secrets
 from ..sources import Source, load_sources
 from . import builder_for
 from .destination import Destination, choose
-from .explain import generic
+from .explain import generic, refused
 from ..vaults.errors import MalformedReference
 from .job import Job, pipelines_dir
 from .progress import Reporter
@@ -200,22 +200,22 @@ def _load(job: Job, data, destination: Destination, reporter: Reporter) -> dict[
     if pipeline.has_pending_data:  # a previous run that stopped half way: finish it first
         reporter.step(job.name, "loading what an earlier run left pending")
         pipeline.normalize()
-        pipeline.load()
+        try:
+            _load_or_abort(pipeline)
+        except Exception as error:
+            if not refused(error):
+                raise  # kept, to be tried again (the warehouse may be busy or unreachable)
+            # refused for good and aborted: this run reads that data again
     reporter.step(job.name, "extracting")
     try:
         pipeline.extract(data, refresh="drop_sources" if job.full_refresh else None)
     except Exception:
-        # nothing half-extracted reaches the warehouse
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # deprecated in dlt 1.30 for abort_packages
-            pipeline.drop_pending_packages()
+        pipeline.abort_packages()  # nothing half-extracted reaches the warehouse
         raise
     reporter.step(job.name, "normalizing")
     info = pipeline.normalize()
     reporter.step(job.name, "loading")
-    pipeline.load()
+    _load_or_abort(pipeline)
     finish = job.extra.get("after_load")  # a builder's step that must follow the load
     if finish is not None:
         finish(pipeline)
@@ -224,6 +224,19 @@ def _load(job: Job, data, destination: Destination, reporter: Reporter) -> dict[
         if not table.startswith("_dlt"):
             counts[table] = rows
     return counts
+
+
+def _load_or_abort(pipeline) -> None:
+    """`pipeline.load()`. A package the destination refuses for good (a value that does not
+    fit its column) is aborted, dlt's state rolled back to before it: retried, it would
+    fail every later sync, even once the data is fixed. A package that failed for a reason
+    that may pass (a busy or unreachable warehouse) is kept and loaded by the next sync."""
+    try:
+        pipeline.load()
+    except Exception as error:
+        if refused(error):
+            pipeline.abort_packages()
+        raise
 
 
 def _resources(data) -> list:
