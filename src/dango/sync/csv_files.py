@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import SyncProblem
 from .explain import find, unreadable_file
 from .job import Job
-from .staging import start
+from .staging import start, write
 
 
 def is_glob(pattern: str) -> bool:
@@ -94,7 +94,7 @@ def build(job: Job):
     if len(paths) > 1:
         options["union_by_name"] = True
     # DuckDB starts reading now, on its own threads, while dlt is imported
-    staging = start(job, lambda con: read_csv(con, paths, **options))
+    staging = start(job, lambda con, folder: write(con, read_csv(con, paths, **options), folder))
     import dlt
 
     def rows():

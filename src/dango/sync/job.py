@@ -21,6 +21,10 @@ def pipelines_dir(project: Project) -> Path:
     return project.dango_dir / "pipelines"
 
 
+def pipeline_name(source_name: str) -> str:
+    return f"dango_{source_name}"
+
+
 @dataclass
 class Job:
     project: Project
@@ -39,6 +43,11 @@ class Job:
     @property
     def dataset(self) -> str:
         return f"raw_{self.source.name}"
+
+    @property
+    def pipeline_name(self) -> str:
+        """The dlt pipeline of this source."""
+        return pipeline_name(self.source.name)
 
     def key(self, field_name: str) -> str:
         """`[sources.NAME] field`, the way messages name a stored value."""

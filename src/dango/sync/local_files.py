@@ -25,7 +25,8 @@ from ..registry import LOCAL_FILE_READERS
 from .csv_files import read_csv
 from .explain import generic, refused, unreadable_file
 from .job import Job
-from .staging import write
+from .staging import StagedFile, start, write
+
 READERS = LOCAL_FILE_READERS
 COLUMNS = ("_dango_filename", "_dango_file_mtime", "_dango_loaded_at", "_dango_deleted")
 
@@ -132,10 +133,11 @@ def build(job: Job):
         fresh = [f for f in found if not _same(loaded.get(f.name), f.mtime)]
         changed = [f.name for f in fresh if f.name in loaded]
         gone = sorted(set(loaded) - {f.name for f in found})
-        counts: dict[str, int] = {}
+        counts: dict[str, int] = {}  # file name -> rows written
         job.extra["after_load"] = lambda pipeline: _finish(job, pipeline, changed, gone, counts)
         job.extra["read"] = [info.name for info in fresh]  # named by `explain` if the load fails
-        yield from _items(job, fresh, loaded_at, counts)
+        staging = start(job, lambda con, folder: _stage(job, con, fresh, loaded_at, folder, counts))
+        yield from staging.items()
 
     return dlt.resource(rows, name=job.name, write_disposition="append")
 
@@ -191,23 +193,20 @@ def _with_columns(relation, info: FileInfo, loaded_at: datetime):
         "false AS _dango_deleted")
 
 
-def _items(job: Job, fresh: list[FileInfo], loaded_at: datetime, counts: dict[str, int]):
-    """One Parquet file of every fresh row for dlt to import (one file per table: dlt would
-    have to join files of differing columns itself, and cannot when it must rewrite them)."""
-    import duckdb
-
-    folder = job.scratch_dir()
-    with duckdb.connect() as con:
-        parts = [part for part in _parts(job, con, fresh, loaded_at, folder) if part.rows]
-        if not parts:
-            return
-        staged = parts[0] if len(parts) == 1 else write(con, con.sql(
-            "SELECT * FROM read_parquet(?, union_by_name = true)",  # columns matched by name
-            params=[[str(part.path) for part in parts]]), folder, "all")
-        for name, rows in con.execute("SELECT _dango_filename, count(*) FROM read_parquet(?) GROUP BY 1",
-                                      [str(staged.path)]).fetchall():
-            counts[name] = rows
-        yield staged.item()
+def _stage(job: Job, con, selected: list[FileInfo], loaded_at: datetime, folder: Path,
+           counts: dict[str, int]) -> StagedFile | None:
+    """One Parquet file of every row of `selected`, or None when they hold no rows (one
+    file per table: dlt would have to join files of differing columns itself, and cannot
+    when it must rewrite them); `counts` gets each file's rows."""
+    parts = [part for part in _parts(job, con, selected, loaded_at, folder) if part.rows]
+    if not parts:
+        return None
+    staged = parts[0] if len(parts) == 1 else write(con, con.sql(
+        "SELECT * FROM read_parquet(?, union_by_name = true)",  # columns matched by name
+        params=[[str(part.path) for part in parts]]), folder, "all")
+    counts.update(con.execute("SELECT _dango_filename, count(*) FROM read_parquet(?) GROUP BY 1",
+                              [str(staged.path)]).fetchall())
+    return staged
 
 
 def _parts(job: Job, con, fresh: list[FileInfo], loaded_at: datetime, folder: Path):

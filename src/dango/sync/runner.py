@@ -22,7 +22,7 @@ from . import builder_for
 from .destination import Destination, choose
 from .explain import generic, refused
 from ..vaults.errors import MalformedReference
-from .job import Job, pipelines_dir
+from .job import Job, pipeline_name, pipelines_dir
 from .progress import Reporter
 from .. import redact, redacted_output
 
@@ -96,7 +96,7 @@ def run_sync(project: Project, names: list[str] | None = None, *, full_refresh: 
     register_project(project)  # dlt, drivers and HTTP errors may echo any of them
     destination = choose(project, resolver)
     if not dry_run:
-        _prepare_dlt(project, [f"dango_{source.name}" for source in sources], destination)
+        _prepare_dlt(project, [pipeline_name(source.name) for source in sources], destination)
     run = SyncRun(destination.label, [], dry_run)
     for source in sources:
         reporter.started(source.name, source.type)
@@ -194,7 +194,7 @@ def _load(job: Job, data, destination: Destination, reporter: Reporter) -> dict[
     resources = _resources(data)
     for resource in resources:
         resource.add_map(_counter(reporter, job.name, resource.name))
-    pipeline = dlt.pipeline(pipeline_name=f"dango_{job.name}",
+    pipeline = dlt.pipeline(pipeline_name=job.pipeline_name,
                             pipelines_dir=str(pipelines_dir(job.project)),
                             destination=destination.factory(), dataset_name=job.dataset)
     if pipeline.has_pending_data:  # a previous run that stopped half way: finish it first

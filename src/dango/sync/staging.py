@@ -69,32 +69,35 @@ def write(con, relation, folder: Path, name: str = "rows") -> StagedFile:
 
 
 class Staging:
-    """`read(con)` -> a relation, written to Parquet in a thread as soon as it is created."""
+    """`work(con, folder)` -> the StagedFile written (or None), run in a thread at once."""
 
-    def __init__(self, job: Job, read: Callable[[Any], Any]):
+    def __init__(self, job: Job, work: Callable[[Any, Path], StagedFile | None]):
         # imported here, not in the thread, so that two threads never import at once
         import duckdb
         import pyarrow.parquet  # noqa: F401  (used by `write`)
 
-        self._folder = job.scratch_dir()
-        self._pool = ThreadPoolExecutor(max_workers=1)
-        self._future: Future = self._pool.submit(self._run, duckdb, read)
-        self._pool.shutdown(wait=False)
-        # blocks until the write ends, raising nothing: the folder is not removed under DuckDB
+        folder = job.scratch_dir()
+        pool = ThreadPoolExecutor(max_workers=1)
+        self._future: Future = pool.submit(self._run, duckdb, work, folder)
+        pool.shutdown(wait=False)
+        # blocks until the work ends, raising nothing: the folder is not removed under DuckDB
         job.waits.append(self._future.exception)
 
-    def _run(self, duckdb, read) -> StagedFile:
+    @staticmethod
+    def _run(duckdb, work, folder: Path) -> StagedFile | None:
         with duckdb.connect() as con:
-            return write(con, read(con), self._folder)
+            return work(con, folder)
 
     def items(self) -> Iterator:
-        """The resource's data: the file to import (nothing when it has no rows); a read error
-        is raised here, inside the extract step, like any other source's."""
+        """The resource's data: the file to import (nothing when it has no rows); an error of
+        the work is raised here, inside the extract step, like any other source's."""
         staged = self._future.result()
-        if staged.rows:
+        if staged is not None and staged.rows:
             yield staged.item()
-        staged.path.unlink(missing_ok=True)  # dlt has linked it into its package by now
+            staged.path.unlink(missing_ok=True)  # dlt has linked it into its package by now
 
 
-def start(job: Job, read: Callable[[Any], Any]) -> Staging:
-    return Staging(job, read)
+def start(job: Job, work: Callable[[Any, Path], StagedFile | None]) -> Staging:
+    """Run `work(con, folder)` in a thread now: DuckDB (`con`, in memory) writes the rows
+    to a Parquet file in `folder`, a scratch folder of the job, while the caller goes on."""
+    return Staging(job, work)
