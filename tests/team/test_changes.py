@@ -177,3 +177,31 @@ def test_a_value_removed_by_a_teammate_is_removed_on_pull(tmp_path, mates, as_us
     assert [(c.path, c.kind) for c in pulled.changes] == [("sources.crm.password", "removed")]
     assert "password" not in secrets_data(alice)["sources"]["crm"]
     assert CANARY_DB not in alice.secrets_path.read_text()
+
+
+def test_a_destination_value_removed_by_a_teammate_is_removed_on_pull(tmp_path, mates, as_user):
+    """Not only [sources]: a [destination] value a teammate removed goes on pull too (before,
+    it stayed and only `validate` showed the difference)."""
+    warehouse_pw = "wh-TEAM-pw-7a6b5c4d3e"  # dango:allow
+    alice, bob = two_clones(tmp_path, mates, as_user)
+    as_user(mates["alice"])
+    with alice.secrets_path.open("a") as f:
+        f.write(f'\n[destination.postgres.credentials]\nhost = "db.internal"\npassword = "{warehouse_pw}"\n')
+    assert [c.path for c in workflow.push(alice).changes] == [
+        "destination.postgres.credentials.host", "destination.postgres.credentials.password"]
+    sync(alice, bob)
+    as_user(mates["bob"])
+    workflow.pull(bob)
+    assert secrets_data(bob)["destination"]["postgres"]["credentials"]["password"] == warehouse_pw
+
+    text = bob.secrets_path.read_text()
+    bob.secrets_path.write_text(text.replace(f'password = "{warehouse_pw}"\n', ""))
+    assert [(c.path, c.kind) for c in workflow.push(bob).changes] == [
+        ("destination.postgres.credentials.password", "removed")]
+    sync(bob, alice)
+    as_user(mates["alice"])
+    pulled = workflow.pull(alice)
+    assert [(c.path, c.kind) for c in pulled.changes] == [("destination.postgres.credentials.password", "removed")]
+    assert secrets_data(alice)["destination"]["postgres"]["credentials"] == {"host": "db.internal"}
+    assert warehouse_pw not in alice.secrets_path.read_text()
+    assert "fingerprint_key" in secrets_data(alice)["dango"]

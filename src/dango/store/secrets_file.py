@@ -162,16 +162,21 @@ class SecretsFile:
         self._sync_from_doc()
 
     def unset(self, source: str, key_path: tuple[str, ...]) -> bool:
-        """Delete one key; empty tables it leaves behind stay (they may hold comments)."""
+        """Delete `[sources.<source>(.<table>)*] <key>`; see `unset_path`."""
+        return self.unset_path(("sources", source, *key_path))
+
+    def unset_path(self, path: tuple[str, ...]) -> bool:
+        """Delete the key at a full key path; False when there is none. Empty tables it
+        leaves behind stay (they may hold comments)."""
         self.check_writable()
-        table = self.doc.get("sources", {}).get(source)
-        for part in key_path[:-1]:
-            if table is None or part not in table:
+        table: Any = self.doc
+        for part in path[:-1]:
+            if not isinstance(table, dict) or part not in table:
                 return False
             table = table[part]
-        if table is None or key_path[-1] not in table:
+        if not isinstance(table, dict) or path[-1] not in table:
             return False
-        del table[key_path[-1]]
+        del table[path[-1]]
         self._sync_from_doc()
         return True
 

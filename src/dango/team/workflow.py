@@ -300,10 +300,10 @@ def _write_incoming(project: "Project", secrets: "SecretsFile", changes, incomin
         in_sources = path[0] == "sources" and len(path) > 2
         spec = types.get(path[1]) if in_sources else None
         if value is merge.DELETE:
-            # removed from the team file: removed here too (a [sources] value; anything else
-            # stays, and `dango validate` shows the difference)
-            if in_sources and secrets.unset(path[1], path[2:]):
-                if is_secret(path, spec):
+            # removed from the team file: removed here too, under [sources] and [destination]
+            # alike; the team's fingerprint key stays (fingerprints need one)
+            if path not in fileformat.SHARED_KEYS and secrets.unset_path(path):
+                if in_sources and is_secret(path, spec):
                     changes.removed(path[1], ".".join(path[2:]))
                 report.changes.append(Change(dotted(path), "removed", None))
                 ours.pop(path, None)
