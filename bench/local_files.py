@@ -34,6 +34,25 @@ def generate(folder: Path, rows: int, files: int) -> None:
         write_orders(folder / f"orders_{index:02d}.csv", per_file, index * per_file)
 
 
+def first_syncs(work: Path, folder: Path, env: dict[str, str], runs: int, label: str) -> float:
+    """Median time of a first `dango sync` of a local_files source reading `folder` (each run
+    in a fresh copy of the project, so every file is new)."""
+    pristine, project = work / "pristine", work / "project"
+    dango = [sys.executable, "-m", "dango"]
+    subprocess.run([*dango, "init", str(pristine)], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run([*dango, "source", "add", "local_files", "--name", "inbox", "--no-input",
+                    "--set", f"directory={folder}", "--set", "file_pattern=*.csv"],
+                   check=True, cwd=pristine, env=env, stdout=subprocess.DEVNULL)
+
+    def fresh_copy():
+        shutil.rmtree(project, ignore_errors=True)
+        shutil.copytree(pristine, project, symlinks=True)
+
+    return timed(label, lambda: subprocess.run(
+        [*dango, "sync"], check=True, cwd=project, env=env, stdout=subprocess.DEVNULL),
+        runs, before=fresh_copy)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -50,20 +69,11 @@ def main() -> int:
         print(f"generated {args.rows:,} rows in {args.files} files ({size / 1e6:.0f} MB) in "
               f"{time.perf_counter() - start:.1f}s", flush=True)
 
-        pristine, project = work / "pristine", work / "project"
-        dango = [sys.executable, "-m", "dango"]
-        subprocess.run([*dango, "init", str(pristine)], check=True, env=env, stdout=subprocess.DEVNULL)
-        subprocess.run([*dango, "source", "add", "local_files", "--name", "inbox", "--no-input",
-                        "--set", f"directory={data}", "--set", "file_pattern=*.csv"],
-                       check=True, cwd=pristine, env=env, stdout=subprocess.DEVNULL)
-
-        def fresh_copy():  # every file is new to each run
-            shutil.rmtree(project, ignore_errors=True)
-            shutil.copytree(pristine, project, symlinks=True)
-
-        dango_s = timed("dango sync (local_files)", lambda: subprocess.run(
-            [*dango, "sync"], check=True, cwd=project, env=env, stdout=subprocess.DEVNULL),
-            args.runs, before=fresh_copy)
+        one_row = work / "one_row"
+        one_row.mkdir()
+        write_orders(one_row / "orders_00.csv", 1)
+        dango_s = first_syncs(work / "many", data, env, args.runs, "dango sync (local_files)")
+        fixed_s = first_syncs(work / "one", one_row, env, args.runs, "dango sync of a folder of one one-row file")
 
         bare_db = work / "bare.duckdb"
         script = (f"import duckdb; con = duckdb.connect({str(bare_db)!r}); con.execute(\"CREATE TABLE "
@@ -73,16 +83,19 @@ def main() -> int:
             [sys.executable, "-c", script], check=True, stdout=subprocess.DEVNULL), args.runs,
             before=lambda: bare_db.unlink(missing_ok=True))
 
-        loaded = {"dango": count(project / "data" / "warehouse.duckdb", "raw_inbox.inbox"),
+        loaded = {"dango": count(work / "many" / "project" / "data" / "warehouse.duckdb", "raw_inbox.inbox"),
                   "duckdb": count(bare_db, "orders")}
         assert all(n == args.rows for n in loaded.values()), loaded
         ratio = dango_s / bare_s
         print()
         print(f"{'method':<48}{'seconds':>9}{'vs duckdb':>11}")
         print(f"{'dango sync (DuckDB -> Parquet -> dlt)':<48}{dango_s:>9.2f}{ratio:>10.1f}x")
+        print(f"{'  of which a sync of one row (one file)':<48}{fixed_s:>9.2f}{fixed_s / bare_s:>10.1f}x")
         print(f"{'bare DuckDB process':<48}{bare_s:>9.2f}{1:>10.1f}x")
         verdict = "within" if ratio <= TARGET else "ABOVE"
-        print(f"\ndango sync takes {ratio:.1f}x the bare DuckDB process: {verdict} the {TARGET:.0f}x target.")
+        print(f"\ndango sync takes {ratio:.1f}x the bare DuckDB process: {verdict} the {TARGET:.0f}x target. "
+              f"A sync of one row already takes {fixed_s:.2f}s ({fixed_s / bare_s:.1f}x); the "
+              f"{args.rows:,} rows add {dango_s - fixed_s:.2f}s to it.")
         return 0  # a benchmark reports; it does not fail on a target it misses
 
 
