@@ -226,3 +226,42 @@ def test_a_warehouse_error_is_not_blamed_on_the_file(dango, project_dir, env):
     assert result.code == 1, result
     assert "error: shop: " in result.err and "lock" in result.err.lower(), result
     assert "orders.csv (" not in result.err and "could not be read" not in result.err
+
+
+def test_a_data_file_that_links_out_of_the_project_is_not_read(dango, project_dir, tmp_path):
+    """A cloned repository can ship `data/orders.csv` as a link to the user's keys: a path
+    that names a place in the project is read only if it really is there; the project's own
+    secrets are never data. A path written outside the project is the user's choice."""
+    from tests.conftest import snapshot
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    keys = outside / "credentials.csv"
+    keys.write_text("aws_access_key_id,aws_secret_access_key\nAKIAEXAMPLE,verysecret\n")  # dango:allow
+    (project_dir / "data").mkdir(exist_ok=True)
+    (project_dir / "data" / "orders.csv").symlink_to(keys)
+    (project_dir / "data" / "env.csv").symlink_to(project_dir / ".env")
+    (project_dir / ".env").write_text("TOKEN=abc\n")
+    add(dango, "csv", "shop", "file_path=data/orders.csv")
+    add(dango, "csv", "env", "file_path=data/env.csv")
+    add(dango, "csv", "glob", "file_path=data/*.csv")
+    add(dango, "csv", "direct", f"file_path={keys}")
+    before = snapshot(project_dir)
+    result = dango("sync", "--source", "shop", "--source", "env", "--source", "glob")
+    assert result.code == 1, result
+    assert ("error: shop: data/orders.csv ([sources.shop] file_path) is a link to a file outside "
+            "the project, which dango does not read through") in result.err
+    assert ("error: env: data/env.csv ([sources.env] file_path) is one of the project's own files "
+            "(secrets, settings or state), not data; dango does not load it.") in result.err
+    assert "error: glob: data/env.csv ([sources.glob] file_path) is one of the project's own" in result.err
+    assert not (project_dir / "data" / "warehouse.duckdb").exists() or not any(
+        tables(project_dir, schema) for schema in ("raw_shop", "raw_env", "raw_glob"))
+    assert "verysecret" not in result.output
+    after = {k: v for k, v in snapshot(project_dir).items() if not k.startswith(".dango/pipelines/")}
+    assert after == before
+    dry = dango("sync", "--dry-run", "--source", "shop")
+    assert dry.code == 1 and "is a link to a file outside the project" in dry.err
+    # the same file, named where it lies: loaded
+    direct = dango("sync", "--source", "direct")
+    assert direct.code == 0, direct
+    assert count(project_dir, "raw_direct.credentials") == 1

@@ -226,3 +226,21 @@ def test_a_refused_load_an_earlier_version_left_pending_is_dropped(tmp_path, mon
     assert fixed.status == "ok", fixed.error
     assert _rows(project, "select id, _dango_filename from raw_files.files order by id") == [
         (1, "a.csv"), (2, "b.csv")]
+
+
+def test_files_that_link_out_of_the_project_or_to_its_secrets_are_not_read(tmp_path):
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id\n1\n")
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("id\n2\n")
+    (inbox / "b.csv").symlink_to(outside)
+    result = _sync(project)
+    assert result.status == "failed"
+    assert result.error == ("inbox/b.csv ([sources.files] directory) is a link to a file outside the "
+                            "project, which dango does not read through (a cloned repository could "
+                            "point one at your keys); set directory to the real path if that file is meant.")
+    (inbox / "b.csv").unlink()
+    (inbox / "c.json").symlink_to(project.root / ".dango" / "project.yml")  # any file of .dango/
+    result = _sync(project)
+    assert result.status == "failed" and "is one of the project's own files" in result.error
+    assert not (project.root / "data" / "warehouse.duckdb").exists()

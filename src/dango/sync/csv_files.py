@@ -36,7 +36,7 @@ def files(job: Job) -> list[Path]:
         what = "no file matches" if is_glob(pattern) else "there is no file"
         raise SyncProblem(f"{what} {pattern} ({job.key('file_path')} in .dango/sources.yml); "
                           "check the path, relative to the project folder.")
-    return found
+    return [job.readable(p, "file_path") for p in found]
 
 
 def table_name(job: Job) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from ..errors import SyncProblem
 from ..project import Project
 from ..sources import Source
 
@@ -53,6 +55,27 @@ class Job:
         """`[sources.NAME] field`, the way messages name a stored value."""
         return f"[sources.{self.source.name}] {field_name}"
 
+    def readable(self, path: Path, field: str) -> Path:
+        """`path`, a data file found through `field`, once it is safe to read; SyncProblem if
+        it is a link that leaves the project although the path names a place inside it (a
+        cloned repository could point `data/orders.csv` at the user's keys), or one of the
+        project's own files (.dlt/, .dango/, .env): those are secrets and state, never data.
+        A path that names a place outside the project is the user's explicit choice."""
+        root = self.project.root
+        real_root, real = root.resolve(), path.resolve()
+        named = Path(os.path.normpath(path if path.is_absolute() else root / path))
+        if (_within(named, root) or _within(named, real_root)) and not _within(real, real_root):
+            raise SyncProblem(
+                f"{self.project.relative(path)} ({self.key(field)}) is a link to a file outside "
+                "the project, which dango does not read through (a cloned repository could point "
+                f"one at your keys); set {field} to the real path if that file is meant.")
+        private = any(_within(real, place.resolve()) for place in (self.project.dlt_dir, self.project.dango_dir))
+        if private or (real.parent == real_root and (real.name == ".env" or real.name.startswith(".env."))):
+            raise SyncProblem(
+                f"{self.project.relative(path)} ({self.key(field)}) is one of the project's own "
+                "files (secrets, settings or state), not data; dango does not load it.")
+        return path
+
     def scratch_dir(self) -> Path:
         """A new private folder (0700, a fresh name) for files on their way into dlt, inside
         the pipelines folder the runner has checked; removed by `finish`."""
@@ -81,3 +104,7 @@ class Job:
                         request_max_retry_delay=HTTP_MAX_DELAY, respect_retry_after_header=True,
                         raise_for_status=False)  # dlt's REST client raises itself
         return client.session
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents

@@ -61,6 +61,7 @@ def files(job: Job) -> list[FileInfo]:
         path = Path(name)
         if not path.is_file() or path.suffix.lower() not in READERS:
             continue
+        job.readable(path, "directory")
         if path.name in found:
             raise SyncProblem(f"two files named {path.name} match {pattern} in {base.name}/; rows "
                               "are tracked by file name, so rename one of them.")
