@@ -1,8 +1,9 @@
 """`google_sheets` sources: the Sheets API v4 values endpoint through dlt's REST API source.
 
 One table per sheet (or per configured range in `range_names`), named as upstream Dango
-named it (`table_for`); the first row holds the column names. Before loading, the OAuth access token is refreshed when it
-expires within five minutes, and the new one is written back (`oauth.lifecycle.ensure_fresh`).
+named it (`table_for`); the first row holds the column names. Before loading, the OAuth
+access token is refreshed when it expires within five minutes, and the new one is written
+back (`oauth.lifecycle.ensure_fresh`).
 The API's address can be pointed elsewhere like the OAuth endpoints:
 `DANGO_GOOGLE_SHEETS_API_URL` (environment, then .env) or `oauth.google.sheets_api_url`
 in `.dango/project.yml`. Each sync replaces the tables.
@@ -104,11 +105,13 @@ def build(job: Job):
 
     sheet_id = spreadsheet_id(job)
     ranges = configured_ranges(job)
-    tables(job, ranges)  # a clash is refused before the token is refreshed or used
+    names = tables(job, ranges)  # a clash is refused before the token is refreshed or used
     token = ensure_fresh(job.project, job.name)["access_token"]
     base = f"{api_url(job)}/v4/spreadsheets/{sheet_id}/"
     session = job.http_session()
-    ranges = ranges or _sheet_titles(session, base, token)
+    if not ranges:
+        ranges = _sheet_titles(session, base, token)
+        names = tables(job, ranges)
     if not ranges:
         raise SyncProblem(f"The spreadsheet of source {job.name!r} has no sheets to load.")
     config = {
@@ -117,7 +120,7 @@ def build(job: Job):
         "resource_defaults": {"write_disposition": "replace", "endpoint": {"data_selector": "$"}},
         "resources": [{"name": table, "endpoint": {
             "path": "values/" + quote(r, safe=""), "params": {"majorDimension": "ROWS"}}}
-            for table, r in zip(tables(job, ranges), ranges)],
+            for table, r in zip(names, ranges)],
     }
     resources = rest_api_resources(config)
     for resource in resources:
