@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sync_csv import count, timed  # the sibling benchmark's helpers (bench/ is on sys.path)
+from sync_csv import count, new_project, timed, timed_syncs  # the sibling benchmark's helpers
 from sync_csv import generate as write_orders  # the same order rows, a range of them per file
 
 TARGET = 2.0
@@ -38,19 +38,14 @@ def first_syncs(work: Path, folder: Path, env: dict[str, str], runs: int, label:
     """Median time of a first `dango sync` of a local_files source reading `folder` (each run
     in a fresh copy of the project, so every file is new)."""
     pristine, project = work / "pristine", work / "project"
-    dango = [sys.executable, "-m", "dango"]
-    subprocess.run([*dango, "init", str(pristine)], check=True, env=env, stdout=subprocess.DEVNULL)
-    subprocess.run([*dango, "source", "add", "local_files", "--name", "inbox", "--no-input",
-                    "--set", f"directory={folder}", "--set", "file_pattern=*.csv"],
-                   check=True, cwd=pristine, env=env, stdout=subprocess.DEVNULL)
+    new_project(pristine, env, "local_files", "--name", "inbox", "--set", f"directory={folder}",
+                "--set", "file_pattern=*.csv")
 
     def fresh_copy():
         shutil.rmtree(project, ignore_errors=True)
         shutil.copytree(pristine, project, symlinks=True)
 
-    return timed(label, lambda: subprocess.run(
-        [*dango, "sync"], check=True, cwd=project, env=env, stdout=subprocess.DEVNULL),
-        runs, before=fresh_copy)
+    return timed_syncs(project, env, runs, label, before=fresh_copy)
 
 
 def main() -> int:

@@ -62,15 +62,25 @@ def count(db: Path, table: str) -> int:
         return con.execute(f"select count(*) from {table}").fetchall()[0][0]
 
 
-def run_dango(project: Path, data: Path, env: dict[str, str], runs: int, label: str) -> float:
-    """`dango sync` of a csv source reading `data` (each run replaces the table)."""
+def new_project(project: Path, env: dict[str, str], *source: str) -> None:
+    """`dango init project`, then `dango source add *source --no-input` in it."""
     dango = [sys.executable, "-m", "dango"]
     subprocess.run([*dango, "init", str(project)], check=True, env=env, stdout=subprocess.DEVNULL)
-    subprocess.run([*dango, "source", "add", "csv", "--name", "bench", "--no-input",
-                    "--set", f"file_path={data}"], check=True, cwd=project, env=env,
-                   stdout=subprocess.DEVNULL)
-    return timed(label, lambda: subprocess.run(
-        [*dango, "sync"], check=True, cwd=project, env=env, stdout=subprocess.DEVNULL), runs)
+    subprocess.run([*dango, "source", "add", *source, "--no-input"], check=True, cwd=project,
+                   env=env, stdout=subprocess.DEVNULL)
+
+
+def timed_syncs(project: Path, env: dict[str, str], runs: int, label: str, before=None) -> float:
+    """Median time of `dango sync` in `project`, run as a user runs it (a subprocess)."""
+    return timed(label, lambda: subprocess.run([sys.executable, "-m", "dango", "sync"], check=True,
+                                               cwd=project, env=env, stdout=subprocess.DEVNULL),
+                 runs, before)
+
+
+def run_dango(project: Path, data: Path, env: dict[str, str], runs: int, label: str) -> float:
+    """`dango sync` of a csv source reading `data` (each run replaces the table)."""
+    new_project(project, env, "csv", "--name", "bench", "--set", f"file_path={data}")
+    return timed_syncs(project, env, runs, label)
 
 
 def run_plain_dlt(work: Path, data: Path) -> Path:
