@@ -205,3 +205,21 @@ def test_a_destination_value_removed_by_a_teammate_is_removed_on_pull(tmp_path, 
     assert secrets_data(alice)["destination"]["postgres"]["credentials"] == {"host": "db.internal"}
     assert warehouse_pw not in alice.secrets_path.read_text()
     assert "fingerprint_key" in secrets_data(alice)["dango"]
+
+
+def test_numbers_keep_their_type_on_the_way_through_sops(tmp_path, mates, as_user):
+    """SOPS keeps a value's type in its metadata but prints the float 5.0 as 5: pull gives
+    back 5.0, and a second push sees no change."""
+    alice, bob = two_clones(tmp_path, mates, as_user)
+    as_user(mates["alice"])
+    with alice.secrets_path.open("a") as f:
+        f.write("\n[destination.postgres.credentials]\nport = 5432\nconnect_timeout = 5.0\nratio = 0.25\n")
+    workflow.push(alice)
+    sync(alice, bob)
+    as_user(mates["bob"])
+    workflow.pull(bob)
+    pulled = secrets_data(bob)["destination"]["postgres"]["credentials"]
+    assert pulled == {"port": 5432, "connect_timeout": 5.0, "ratio": 0.25}
+    assert [type(pulled[k]).__name__ for k in ("port", "connect_timeout")] == ["int", "float"]
+    assert "connect_timeout = 5.0" in bob.secrets_path.read_text()
+    assert workflow.push(bob).changes == []

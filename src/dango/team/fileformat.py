@@ -100,7 +100,34 @@ def read(ciphertext: bytes, decrypt: Callable[[bytes], bytes]) -> dict[Path_, An
     unknown = sorted(set(document) - set(TOPS) - {path[0] for path in SHARED_KEYS})
     if unknown:
         raise BadTeamFile(f"it has a top-level key dango does not share ({unknown[0]})")
-    return shared_values(document)
+    values = shared_values(document)
+    for path in _float_paths(ciphertext):
+        if type(values.get(path)) is int:  # sops prints the float 5.0 as 5
+            values[path] = float(values[path])
+    return values
+
+
+def _float_paths(ciphertext: bytes) -> set[Path_]:
+    """The key paths whose encrypted value SOPS marks `type:float`: its metadata keeps a
+    value's type, but its decrypted output writes a whole float without its `.0`."""
+    from ..yaml_io import parse_yaml
+
+    try:
+        document = parse_yaml(PATH, ciphertext.decode("utf-8"))
+    except Exception:  # read() above decrypted it: a parse failure here only loses the types
+        return set()
+    found: set[Path_] = set()
+
+    def walk(node: Any, path: Path_) -> None:
+        for key, value in node.items():
+            if isinstance(value, dict):
+                walk(value, (*path, str(key)))
+            elif isinstance(value, str) and value.startswith("ENC[") and value.endswith(",type:float]"):
+                found.add((*path, str(key)))
+
+    if isinstance(document, dict):
+        walk({k: v for k, v in document.items() if k != "sops"}, ())
+    return found
 
 
 def recipients(ciphertext: bytes) -> list[str]:
