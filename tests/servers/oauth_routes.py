@@ -13,7 +13,9 @@ import html
 import json
 import secrets
 import time
-from urllib.parse import unquote, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tests.servers import sheets_api as sheets
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -93,20 +95,8 @@ def sheets_api(server, handler, path, uri, headers) -> None:
         return
     rest = path[len("/sheets/v4/spreadsheets/"):]
     sheet_id, _, tail = rest.partition("/")
-    book = server.sheets.get(sheet_id)
-    if book is None:
-        handler._send(404, {"error": {"code": 404, "status": "NOT_FOUND"}})
-    elif not tail:
-        handler._send(200, {"spreadsheetId": sheet_id,
-                            "sheets": [{"properties": {"title": title}} for title in book]})
-    elif tail.startswith("values/"):
-        name = unquote(tail[len("values/"):]).split("!")[0].strip("'")
-        if name not in book:
-            handler._send(400, {"error": {"code": 400, "status": "INVALID_ARGUMENT"}})
-            return
-        handler._send(200, {"range": f"{name}!A1:Z100", "majorDimension": "ROWS", "values": book[name]})
-    else:
-        handler._send(404, {"error": {"code": 404}})
+    params = parse_qs(urlsplit(uri).query)
+    handler._send(*sheets.answer(sheet_id, server.sheets.get(sheet_id), tail, params))
 
 
 def _fb_error(handler, status: int, message: str, code: int = 190) -> None:

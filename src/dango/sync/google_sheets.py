@@ -1,25 +1,30 @@
-"""`google_sheets` sources: the Sheets API v4 values endpoint through dlt's REST API source.
+"""`google_sheets` sources: the Sheets API v4, read as upstream Dango read it.
 
 One table per sheet (or per configured range in `range_names`), named as upstream Dango
-named it (`table_for`); the first row holds the column names. Before loading, the OAuth
-access token is refreshed when it expires within five minutes, and the new one is written
-back (`oauth.lifecycle.ensure_fresh`).
+named it (`table_for`), with the columns and types upstream gave it (`sheet_ranges`):
+numbers stay numbers and date cells become dates. Like upstream, a `spreadsheet_info`
+table lists each range read (merged on `spreadsheet_id`). Three requests per sync: the
+sheet titles, the values of every range (`values:batchGet`), and the format of each
+range's first two rows (which says which columns hold dates).
+
+Before loading, the OAuth access token is refreshed when it expires within five minutes,
+and the new one is written back (`oauth.lifecycle.ensure_fresh`).
 The API's address can be pointed elsewhere like the OAuth endpoints:
 `DANGO_GOOGLE_SHEETS_API_URL` (environment, then .env) or `oauth.google.sheets_api_url`
-in `.dango/project.yml`. Each sync replaces the tables.
+in `.dango/project.yml`. Each sync replaces the range tables.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
-from urllib.parse import quote
+from typing import Any
 
 from ..errors import SyncProblem
 from .explain import http_error, http_sentence
 from .job import Job
 
 DEFAULT_API_URL = "https://sheets.googleapis.com"
+INFO_TABLE = "spreadsheet_info"  # one row per range read, as upstream Dango wrote it
 _ID_IN_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 
 
@@ -46,10 +51,15 @@ def table_for(range_name: str) -> str:
 
 
 def tables(job: Job, ranges: list[str]) -> list[str]:
-    """The table of each range; two ranges that would fill one table are refused."""
+    """The table of each range; two ranges that would fill one table are refused, and so is
+    a range that would fill the table listing the ranges."""
     seen: dict[str, str] = {}
     for range_name in ranges:
         table = table_for(range_name)
+        if table == INFO_TABLE:
+            raise SyncProblem(f"range {range_name!r} of source {job.name!r} would load into table "
+                              f"{INFO_TABLE}, which lists the ranges read; rename the sheet or name "
+                              "the range by its cells (Sheet!A1:D100) in .dango/sources.yml.")
         if table in seen:
             raise SyncProblem(f"range_names of source {job.name!r} lists {seen[table]!r} and "
                               f"{range_name!r}, which would both load into table {table}; "
@@ -79,61 +89,80 @@ def configured_ranges(job: Job) -> list[str]:
 def plan(job: Job) -> list[str]:
     spreadsheet_id(job)
     ranges = configured_ranges(job)
-    return tables(job, ranges) if ranges else ["(every sheet of the spreadsheet)"]
-
-
-def rows(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """A values response as records: the first row names the columns."""
-    values = body.get("values") or []
-    if not values:
-        return
-    header = [str(h).strip() or f"column_{i + 1}" for i, h in enumerate(values[0])]
-    for row in values[1:]:
-        if not any(cell not in ("", None) for cell in row):
-            continue
-        padded = list(row) + [None] * (len(header) - len(row))
-        record = dict(zip(header, padded))
-        for i, extra in enumerate(padded[len(header):], len(header) + 1):
-            record[f"column_{i}"] = extra
-        yield record
+    return [*tables(job, ranges), INFO_TABLE] if ranges else ["(every sheet of the spreadsheet)", INFO_TABLE]
 
 
 def build(job: Job):
-    from dlt.sources.rest_api import rest_api_resources
+    import dlt
+    from dlt.common.normalizers.naming.snake_case import NamingConvention
 
     from ..oauth.lifecycle import ensure_fresh
+    from .sheet_ranges import Range, column_types, headers, records, trim
 
     sheet_id = spreadsheet_id(job)
     ranges = configured_ranges(job)
     names = tables(job, ranges)  # a clash is refused before the token is refreshed or used
     token = ensure_fresh(job.project, job.name)["access_token"]
-    base = f"{api_url(job)}/v4/spreadsheets/{sheet_id}/"
     session = job.http_session()
+    base = f"{api_url(job)}/v4/spreadsheets/{sheet_id}"
+
+    def get(path: str, **params) -> dict[str, Any]:
+        response = session.get(base + path, params=params, headers={"Authorization": f"Bearer {token}"})
+        response.raise_for_status()
+        return response.json()
+
+    book = get("", fields="properties.title,sheets.properties.title")
     if not ranges:
-        ranges = _sheet_titles(session, base, token)
+        ranges = [s["properties"]["title"] for s in book.get("sheets", [])
+                  if s.get("properties", {}).get("title")]
         names = tables(job, ranges)
     if not ranges:
         raise SyncProblem(f"The spreadsheet of source {job.name!r} has no sheets to load.")
-    config = {
-        "client": {"base_url": base, "session": session, "auth": {"type": "bearer", "token": token},
-                   "paginator": "single_page"},
-        "resource_defaults": {"write_disposition": "replace", "endpoint": {"data_selector": "$"}},
-        "resources": [{"name": table, "endpoint": {
-            "path": "values/" + quote(r, safe=""), "params": {"majorDimension": "ROWS"}}}
-            for table, r in zip(names, ranges)],
-    }
-    resources = rest_api_resources(config)
-    for resource in resources:
-        resource.add_yield_map(rows)
+    answers = get("/values:batchGet", ranges=ranges, majorDimension="ROWS",
+                  valueRenderOption="UNFORMATTED_VALUE", dateTimeRenderOption="SERIAL_NUMBER")
+    answers = answers.get("valueRanges") or []
+    if len(answers) != len(ranges):
+        raise SyncProblem(f"The Google Sheets API answered {len(answers)} of the {len(ranges)} ranges "
+                          f"of source {job.name!r}; try again later.")
+
+    info, read = [], []
+    for range_name, table, answer in zip(ranges, names, answers):
+        where, values = Range.parse(answer.get("range", "")), answer.get("values") or []
+        if values:
+            where, values = trim(where, values)
+        skipped = len(values) < 2  # nothing, or a header without rows: the table is emptied
+        info.append({"spreadsheet_id": sheet_id, "title": book.get("properties", {}).get("title"),
+                     "range_name": range_name, "range": str(where), "range_parsed": where._asdict(),
+                     "skipped": skipped})
+        read.append((table, where, values, skipped))
+
+    formats: dict[str, list[dict]] = {}  # per sheet, the blocks in the order they were asked for
+    wanted = [where.first_rows().a1() for _, where, _, skipped in read if not skipped]
+    if wanted:
+        grid = get("", ranges=wanted, includeGridData="true", fields=(
+            "sheets(properties.title,data.rowData.values"
+            "(formattedValue,effectiveValue,effectiveFormat.numberFormat.type))"))
+        for sheet in grid.get("sheets", []):
+            formats[sheet.get("properties", {}).get("title")] = list(sheet.get("data") or [])
+
+    normalize = NamingConvention().normalize_identifier
+    resources = []
+    for table, where, values, skipped in read:
+        rows: Any = []
+        if not skipped:
+            block = formats.get(where.sheet_name) or [{}]
+            row_data = [row.get("values") or [] for row in block.pop(0).get("rowData") or []] + [[], []]
+            width = max(len(row) for row in values)
+            names_ = headers(row_data[0], normalize, width)
+            if names_ is None:  # no usable header row: every column is col_<n>, every row data
+                names_ = [f"col_{i + 1}" for i in range(width)]
+                rows = records(values, names_, column_types(row_data[0]))
+            else:
+                rows = records(values[1:], names_, column_types(row_data[1]))
+        resources.append(dlt.resource(rows, name=table, write_disposition="replace"))
+    resources.append(dlt.resource(info, name=INFO_TABLE, write_disposition="merge",
+                                  merge_key="spreadsheet_id"))
     return resources
-
-
-def _sheet_titles(session, base: str, token: str) -> list[str]:
-    response = session.get(base.rstrip("/"), params={"fields": "sheets.properties.title"},
-                           headers={"Authorization": f"Bearer {token}"})
-    response.raise_for_status()
-    return [s["properties"]["title"] for s in response.json().get("sheets", [])
-            if s.get("properties", {}).get("title")]
 
 
 def explain(job: Job, error: BaseException) -> str | None:
@@ -143,6 +172,10 @@ def explain(job: Job, error: BaseException) -> str | None:
         return (f"Google refused the OAuth token in [sources.{job.name}.credentials] (HTTP {status}); "
                 f"run `dango auth {job.name}` to connect the source again, and check that the "
                 "signed-in account can open the spreadsheet.")
+    if status == 400:
+        return (f"Google could not read the ranges of source {job.name!r} (HTTP 400); each of "
+                "range_names must be a sheet of the spreadsheet or a range of one such as "
+                "Orders!A1:D100; check them in .dango/sources.yml.")
     if status == 404:
         return (f"Google found no spreadsheet {spreadsheet_id(job)!r} (HTTP 404); check "
                 f"spreadsheet_url_or_id of source {job.name!r} in .dango/sources.yml.")
