@@ -40,6 +40,12 @@ How text is masked (SPEC sections 3 and 8):
 - The password of any URL (`scheme://user:password@host`) is masked even when unknown. A
   secret that is such a URL (a `credentials` connection URL) is known by its password:
   the host, port, user and database it names are not secret and stay readable.
+- Dango's own vocabulary is never masked on its own: a match that is exactly one of the
+  words handed to `declare_words` (field names, source types, the key names of the
+  project's secrets.toml) and stands as a whole token stays, unless that word is itself a
+  known secret. So with the password `a-long-database-password`, `Stored crm_db.password.`
+  and a `database` row stay readable, while `database-password` (17 characters of it) is
+  masked.
 - Text is redacted before it is shortened, and again after the cut (`shorten`): a cut must
   neither keep most of a secret nor turn a word holding a short secret into a token.
 
@@ -127,6 +133,12 @@ class Redactor:
         self._short: tuple[str, ...] = ()  # forms shorter than RUN: masked as whole tokens
         self._windows: set[str] = set()  # every RUN-character window of the longer forms
         self._probes: set[str] = set()  # every _PROBE-character window of the same
+        self._words: frozenset[str] = frozenset()  # names dango prints as structure
+
+    def declare_words(self, words: Any) -> None:
+        """Names that are structure, not secrets (field names, key names): a match that is
+        exactly one of them, as a whole token, is left readable (see the module docstring)."""
+        self._words = self._words | {str(word) for word in words if len(str(word)) >= SHORTEST}
 
     def register(self, value: Any) -> Any:
         """Make `value` (a string, or every string in a nesting of dicts and lists) known as
@@ -175,9 +187,18 @@ class Redactor:
             text = _url_password().sub(_mask_url_password, text)
         runs = self._runs(text) if self._probes else []
         tokens = [span for form in self._short for span in _tokens(text, form)]
+        if self._words and (runs or tokens):
+            runs = [span for span in runs if not self._is_vocabulary(text, *span)]
+            tokens = [span for span in tokens if not self._is_vocabulary(text, *span)]
         if runs or tokens:
             text = _masked(text, runs, tokens)
         return text
+
+    def _is_vocabulary(self, text: str, start: int, end: int) -> bool:
+        word = text[start:end]
+        return (word in self._words and word not in self._known
+                and (start == 0 or not _is_word(text[start - 1]))
+                and (end == len(text) or not _is_word(text[end])))
 
     def shorten(self, text: Any, limit: int, start: int = 0) -> str:
         """`text` redacted, then cut to at most `limit` characters from `start` (each cut
@@ -284,6 +305,11 @@ def register(value: Any) -> Any:
     secret to the process's redaction layer; returns `value`. The caller decides what is
     secret (`secrecy.py`): everything handed in here is masked."""
     return _default.register(value)
+
+
+def declare_words(words: Any) -> None:
+    """Names the process prints as structure (field and key names): never masked on their own."""
+    _default.declare_words(words)
 
 
 def redact(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Callable, Iterable
 
-from .redact import redact, register
+from .redact import declare_words, redact, register
 
 
 class RedactingStream:
@@ -123,9 +123,11 @@ _installed = False
 
 
 def install(argv: list[str] | None = None, *,
-            secrets: Callable[[list[str]], Iterable[str]] | None = None) -> None:
+            secrets: Callable[[list[str]], Iterable[str]] | None = None,
+            words: Callable[[list[str]], Iterable[str]] | None = None) -> None:
     """Wrap stdout/stderr, logging and warnings, and register what `secrets(argv)` returns:
-    the caller says what is secret (dango's CLI passes `secrecy.startup_secrets`)."""
+    the caller says what is secret (dango's CLI passes `secrecy.startup_secrets`) and which
+    names are structure, never masked on their own (`secrecy.startup_words`)."""
     global _installed
     if _installed:
         return
@@ -136,6 +138,11 @@ def install(argv: list[str] | None = None, *,
             for value in secrets(argv):
                 register(value)
         except Exception:  # never let a broken file stop the command: it reports that itself
+            pass
+    if words is not None:
+        try:
+            declare_words(words(argv))
+        except Exception:
             pass
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)

@@ -16,7 +16,7 @@ import os
 from typing import Any, Iterator, Sequence
 
 from .crypto import looks_encrypted  # the rule alone: the package imports nothing heavy
-from .registry import DANGO_SECRET_KEYS, MIN_LENGTH, NOT_SECRET_KEYS, SourceType
+from .registry import DANGO_SECRET_KEYS, MIN_LENGTH, NOT_SECRET_KEYS, TYPES, SourceType
 
 PREVIOUS = "__previous"  # a rotated-out value kept beside its field (`password__previous`)
 # Variables that hold a secret whatever their value: the encryption key, OAuth client secrets.
@@ -78,17 +78,45 @@ def startup_secrets(argv: Sequence[str]) -> list[str]:
     the project's secrets.toml that `is_secret` calls secret (read with tomllib: cheap; the
     source types come later, with the values the resolver registers)."""
     found = [value for value in _environment_secrets() if is_literal(value)]
+    found += [value for _, value in secret_leaves(_secrets_data(argv)) if is_literal(value)]
+    return found
+
+
+def startup_words(argv: Sequence[str]) -> set[str]:
+    """What Dango prints as structure, never a secret on its own (`redact.declare_words`): the
+    names of source types and of their fields, the keys that describe a grant or locate a
+    database, and every key name of the project's secrets.toml (source names included)."""
+    words = set(TYPES) | NOT_SECRET_KEYS | DANGO_SECRET_KEYS | {"sources", "destination", "credentials"}
+    for source_type in TYPES.values():
+        for field in source_type.fields:
+            words.update((field.name, *field.aliases))
+
+    def keys(table: Any) -> None:
+        if isinstance(table, dict):
+            for key, item in table.items():
+                words.add(str(key))
+                keys(item)
+
+    keys(_secrets_data(argv))
+    return words
+
+
+_STARTUP_DATA: dict[str, Any] = {}  # the project's secrets.toml, parsed once per process
+
+
+def _secrets_data(argv: Sequence[str]) -> dict[str, Any]:
     root = _project_root(argv)
-    if root is not None:
+    if root is None:
+        return {}
+    if root not in _STARTUP_DATA:
         try:
             import tomllib
 
             with open(os.path.join(root, ".dlt", "secrets.toml"), "rb") as handle:
-                data = tomllib.load(handle)
+                _STARTUP_DATA[root] = tomllib.load(handle)
         except (OSError, ValueError):  # missing or malformed: the command reports it itself
-            data = {}
-        found += [value for _, value in secret_leaves(data) if is_literal(value)]
-    return found
+            _STARTUP_DATA[root] = {}
+    return _STARTUP_DATA[root]
 
 
 def _environment_secrets() -> Iterator[str]:

@@ -104,11 +104,11 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     from .. import redact, redacted_output
-    from ..secrecy import startup_secrets
+    from ..secrecy import startup_secrets, startup_words
 
     # Before any command runs: every printed line passes through it, and it knows the
     # secrets that secrecy.py finds in the environment and the project's secrets.toml.
-    redacted_output.install(argv, secrets=startup_secrets)
+    redacted_output.install(argv, secrets=startup_secrets, words=startup_words)
     from ..store.atomic import safe_umask
 
     safe_umask()  # nothing created from here on (dlt's and DuckDB's files too) is writable by others
