@@ -239,6 +239,16 @@ class SyncProblem(DangoError):
     exit_code = 1
 
 
+class SyncRunning(DangoError):
+    """Another `dango sync` of the project is loading: two at once would load rows twice."""
+
+    exit_code = 1
+
+    def __init__(self, lock: str):
+        super().__init__(f"another `dango sync` of this project is running (it holds {lock}); "
+                         "wait for it to finish and run the command again.")
+
+
 class CheckFailed(DangoError):
     """A live test said no: the command ran and found a problem."""
 

@@ -124,8 +124,11 @@ def main(argv: list[str] | None = None) -> None:
 
             traceback.print_exc()
         sys.exit(err.exit_code)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+    except click.exceptions.Abort as err:
+        if isinstance(err.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+        click.echo("Aborted.", err=True)  # end of input at a prompt
         sys.exit(2)
     except click.ClickException as err:
         err.show()

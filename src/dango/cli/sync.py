@@ -37,6 +37,8 @@ def sync_command(ctx: click.Context, names: tuple[str, ...], full_refresh: bool,
         reporter = RichReporter()
     else:
         reporter = PlainReporter()
+    if (ctx.find_root().obj or {}).get("debug"):
+        os.environ["RUNTIME__LOG_LEVEL"] = "WARNING"  # dlt's own log lines, redacted like all output
     with reporter:
         run = run_sync(project, list(names) or None, full_refresh=full_refresh, dry_run=dry_run,
                        reporter=reporter)

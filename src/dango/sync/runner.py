@@ -8,23 +8,27 @@ next source runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from ..credentials import Resolver
-from ..errors import DangoError, DecryptionFailed, KeyUnavailable, SourceNotFound
+from ..errors import DangoError, DecryptionFailed, KeyUnavailable, SourceNotFound, SyncRunning
 from ..project import Project
 from ..scan.own import project_secrets
 from ..sources import Source, load_sources
 from . import builder_for
 from .destination import Destination, choose
-from .explain import generic, refused
+from .explain import find, generic, refused
 from ..vaults.errors import MalformedReference
 from .job import Job, pipeline_name, pipelines_dir
 from .progress import Reporter
 from .. import redact, redacted_output
+
+SYNC_LOCK = ".sync.lock"  # in the pipelines folder: held while a sync loads
+SYNC_LOCK_SHOWN = ".dango/pipelines/" + SYNC_LOCK
 
 
 @dataclass
@@ -95,16 +99,41 @@ def run_sync(project: Project, names: list[str] | None = None, *, full_refresh: 
     _decryptable(resolver, sources)
     register_project(project)  # dlt, drivers and HTTP errors may echo any of them
     destination = choose(project, resolver)
+    run = SyncRun(destination.label, [], dry_run)
     if not dry_run:
         _prepare_dlt(project, [pipeline_name(source.name) for source in sources], destination)
-    run = SyncRun(destination.label, [], dry_run)
-    for source in sources:
-        reporter.started(source.name, source.type)
-        result = _sync_one(project, resolver, destination, source,
-                           full_refresh=full_refresh, dry_run=dry_run, reporter=reporter)
-        reporter.finished(result)
-        run.results.append(result)
+    with contextlib.nullcontext() if dry_run else _one_sync_at_a_time(project):
+        for source in sources:
+            reporter.started(source.name, source.type)
+            result = _sync_one(project, resolver, destination, source,
+                               full_refresh=full_refresh, dry_run=dry_run, reporter=reporter)
+            reporter.finished(result)
+            run.results.append(result)
     return run
+
+
+@contextlib.contextmanager
+def _one_sync_at_a_time(project: Project) -> Iterator[None]:
+    """Hold the project's sync lock: a second `dango sync` started meanwhile stops at once
+    (SyncRunning) rather than read the same files and load their rows a second time."""
+    from filelock import FileLock, Timeout
+
+    from ..errors import UnsafePath
+    from ..store.atomic import write_target
+
+    path = write_target(pipelines_dir(project) / SYNC_LOCK, project.root)
+    if path.is_symlink():
+        raise UnsafePath(f"{path} is a symlink; Dango will not lock through it. Delete the link "
+                         "and run the command again.")
+    lock = FileLock(str(path), mode=0o600)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise SyncRunning(SYNC_LOCK_SHOWN) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _decryptable(resolver: Resolver, sources: list[Source]) -> None:
@@ -140,6 +169,8 @@ def _sync_one(project: Project, resolver: Resolver, destination: Destination,
         else:
             result.tables = _load(job, module.build(job), destination, reporter)
     except Exception as error:  # one source's failure never stops the others
+        if find(error, KeyboardInterrupt) is not None:  # Ctrl-C, wrapped by dlt: stop the run
+            raise KeyboardInterrupt from None
         result.status = "failed"
         result.error = redact.redact(_sentence(job, module, error))
         import traceback
@@ -183,6 +214,11 @@ def _prepare_dlt(project: Project, pipelines: list[str], destination: Destinatio
     create_exclusive(write_target(folder / ".gitignore", project.root),
                      b"# dlt pipeline state of `dango sync`: local, never committed\n*\n", 0o644)
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    # a failure is one sentence per source; dlt's own log lines (tracebacks, paths) are for
+    # `dango sync --debug`, which sets RUNTIME__LOG_LEVEL itself
+    os.environ.setdefault("RUNTIME__LOG_LEVEL", "CRITICAL")
+    # a loaded package's job files are copies of the data: dlt deletes them once loaded
+    os.environ.setdefault("LOAD__DELETE_COMPLETED_JOBS", "true")
     os.environ["DLT_DATA_DIR"] = str(folder)
     os.environ["DLT_PROJECT_DIR"] = str(project.root)
     redacted_output.install_logging()  # dlt's log records pass through the redaction layer
@@ -209,7 +245,7 @@ def _load(job: Job, data, destination: Destination, reporter: Reporter) -> dict[
     reporter.step(job.name, "extracting")
     try:
         pipeline.extract(data, refresh="drop_sources" if job.full_refresh else None)
-    except Exception:
+    except BaseException:  # Ctrl-C too
         pipeline.abort_packages()  # nothing half-extracted reaches the warehouse
         raise
     reporter.step(job.name, "normalizing")

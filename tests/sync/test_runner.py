@@ -1,0 +1,105 @@
+"""The run around the sources: one sync at a time, Ctrl-C stops the run, dlt's own log
+lines stay out of the output, and no copy of loaded data is left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.conftest import snapshot
+from tests.sync.helpers import ORDERS, add, count, tables
+
+
+def test_a_second_sync_while_one_runs_stops_at_once_and_changes_nothing(dango, project_dir):
+    from filelock import FileLock
+
+    add(dango, "csv", "shop", f"file_path={ORDERS}")
+    assert dango("sync").code == 0
+    before = snapshot(project_dir)
+    with FileLock(str(project_dir / ".dango" / "pipelines" / ".sync.lock")):  # a sync that is loading
+        result = dango("sync")
+    assert result.code == 1, result
+    assert result.err.strip() == ("error: another `dango sync` of this project is running (it holds "
+                                  ".dango/pipelines/.sync.lock); wait for it to finish and run the "
+                                  "command again."), result.err
+    assert snapshot(project_dir) == before
+    assert dango("sync", "--dry-run").code == 0  # a dry run loads nothing: it needs no lock
+
+
+def test_a_refused_load_is_one_sentence_without_dlts_log_lines(dango, project_dir):
+    inbox = project_dir / "data" / "in"
+    inbox.mkdir(parents=True)
+    (inbox / "a.csv").write_text("id,amount\n1,10\n")
+    add(dango, "local_files", "lf", "directory=data/in")
+    assert dango("sync").code == 0
+    (inbox / "a.csv").write_text("id,amount\n1,ten\n")
+    result = dango("sync")
+    assert result.code == 1, result
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: lf: the warehouse refused the rows of a.csv"), \
+        lines[:5]
+    debug = dango("sync", "--debug")
+    assert "[ERROR]" in debug.err or "Traceback" in debug.err  # --debug still shows the details
+
+
+def test_loaded_data_leaves_no_copy_in_dlts_folders(dango, project_dir):
+    add(dango, "csv", "shop", f"file_path={ORDERS}")
+    for _ in range(2):
+        assert dango("sync").code == 0
+    left = [p.relative_to(project_dir).as_posix() for p in (project_dir / ".dango" / "pipelines").rglob("*")
+            if p.is_file() and "_jobs" in p.parent.name]
+    assert left == []
+    assert count(project_dir, "raw_shop.orders") == 500
+
+
+class Interrupting(BaseHTTPRequestHandler):
+    """Answers after sending Ctrl-C (SIGINT) to the process that asked: the user pressed it
+    while the sync was reading."""
+
+    target_pid = 0
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):  # noqa: N802
+        os.kill(type(self).target_pid, signal.SIGINT)
+        data = json.dumps([{"id": 1}]).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture
+def interrupting_api():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Interrupting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_ctrl_c_stops_the_whole_run_and_the_next_sync_works(dango, project_dir, env, interrupting_api):
+    add(dango, "rest_api", "api", f"base_url={interrupting_api}", "resources=items", "auth_type=none")
+    add(dango, "csv", "shop", f"file_path={ORDERS}")
+    proc = subprocess.Popen([sys.executable, "-m", "dango", "sync"], cwd=project_dir, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
+    Interrupting.target_pid = proc.pid
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (out, err)
+    assert err.strip().splitlines()[-1] == "Interrupted.", err
+    assert "KeyboardInterrupt" not in err and "error: api" not in err
+    warehouse = project_dir / "data" / "warehouse.duckdb"
+    assert not warehouse.exists() or tables(project_dir, "raw_shop") == set()  # the run stopped
+    assert dango("sync", "--source", "shop").code == 0
+    assert count(project_dir, "raw_shop.orders") == 500
