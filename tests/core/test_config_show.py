@@ -118,3 +118,15 @@ def test_optional_fields_that_are_not_set_are_optional_not_missing(dango, projec
     assert "stripe_secret_key  (not set)" in out and "missing" in out  # required: missing
     every = dango("config", "show", "--all").out
     assert "start_date" in every and "(optional, not set)" in every
+
+
+def test_columns_are_laid_out_after_masking_so_padding_gives_no_length_away(dango):
+    """A 5-character password that is also the database name: both cells are masked, and the
+    next column starts where it would after any 15-star mask."""
+    assert dango("source", "add", "postgres", "--name", "pg", "--set", "host=db", "--set", "database=Cx7Q9",
+                 "--set", "username=postgres", "--no-input").code == 0
+    assert dango("secrets", "set", "pg.password", input="Cx7Q9").code == 0  # dango:allow
+    shown = dango("config", "show", "--source", "pg")
+    assert shown.code == 0, shown
+    assert "database  ***************  secrets" in shown.out, shown.out
+    assert "password  ***************  secrets" in shown.out, shown.out

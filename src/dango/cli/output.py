@@ -54,17 +54,22 @@ def is_terminal() -> bool:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
-    """A table: rich on a terminal, aligned plain text (never truncated) otherwise."""
+    """A table: rich on a terminal, aligned plain text (never truncated) otherwise. Cells are
+    redacted before the columns are laid out: padding computed on the unmasked text would
+    give away the length of a secret that the mask then hides."""
+    from ..redact import redact
+
+    rows = [["" if cell is None else redact(str(cell)) for cell in row] for row in rows]
     if is_terminal():
         from rich.console import Console
         from rich.table import Table
 
         rich_table = Table(*headers, title=title, title_justify="left")
         for row in rows:
-            rich_table.add_row(*("" if cell is None else str(cell) for cell in row))
+            rich_table.add_row(*row)
         Console(soft_wrap=True).print(rich_table)
         return
-    cells = [[str(h).upper() for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    cells = [[str(h).upper() for h in headers]] + rows
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = [title] if title else []
     lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells]
