@@ -275,7 +275,9 @@ def _gitignore_text_problems(project: Project, candidates: list[Path]) -> list[P
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess | None:
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+        from .scan.gitio import command
+
+        return subprocess.run(command(*args), cwd=cwd, capture_output=True, text=True,
                               env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"}, timeout=20)
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return None

@@ -15,6 +15,15 @@ from typing import Iterable, Iterator
 from ..errors import DangoError
 
 MAX_BLOB = 32 * 1024 * 1024  # larger blobs are data dumps or binaries, not text to scan
+# A repository's own .git/config can name programs for git to run (core.fsmonitor runs on
+# every status, ls-files and check-ignore): a copied or unpacked repository must not run
+# code when Dango only reads it.
+SAFE_OPTIONS = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat")
+
+
+def command(*args: str) -> list[str]:
+    """`git` with the repository's program-running settings turned off, then `args`."""
+    return ["git", *SAFE_OPTIONS, *args]
 
 
 class GitError(DangoError):
@@ -23,7 +32,7 @@ class GitError(DangoError):
 
 def git(root: Path, *args: str, check: bool = True) -> bytes:
     try:
-        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
+        proc = subprocess.run(command("-C", str(root), *args), capture_output=True,
                               env=_env(), stdin=subprocess.DEVNULL)
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH); install it and run the scan again.") from None
@@ -43,7 +52,7 @@ def _env() -> dict[str, str]:
 def git_root(path: Path) -> Path | None:
     """The top of the git work tree holding `path`; None outside one (or without git)."""
     try:
-        proc = subprocess.run(["git", "-C", str(path), "rev-parse", "--show-toplevel"],
+        proc = subprocess.run(command("-C", str(path), "rev-parse", "--show-toplevel"),
                               capture_output=True, env=_env(), stdin=subprocess.DEVNULL)
     except FileNotFoundError:
         return None
@@ -58,7 +67,7 @@ def zsplit(output: bytes) -> list[str]:
 
 def read_blobs(root: Path, blob_ids: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
     """(blob id, content) for each id, in order; content None for a binary or huge blob."""
-    proc = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"], stdin=subprocess.PIPE,
+    proc = subprocess.Popen(command("-C", str(root), "cat-file", "--batch"), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env(),
                             bufsize=1 << 20)
     ids = list(blob_ids)
@@ -123,8 +132,8 @@ def commits_introducing(root: Path, wanted: set[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     if not wanted:
         return result
-    proc = subprocess.Popen(["git", "-C", str(root), "log", "--all", "--raw", "--no-abbrev",
-                             "--no-renames", "--format=%x00%H"],
+    proc = subprocess.Popen(command("-C", str(root), "log", "--all", "--raw", "--no-abbrev",
+                             "--no-renames", "--format=%x00%H"),
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
     commit = None
     for line in proc.stdout:
@@ -154,6 +163,6 @@ def ever_committed(root: Path, rel: str) -> bool:
 
 
 def ignored(root: Path, rel: str) -> bool:
-    proc = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", "--", rel],
+    proc = subprocess.run(command("-C", str(root), "check-ignore", "-q", "--", rel),
                           capture_output=True, env=_env(), stdin=subprocess.DEVNULL)
     return proc.returncode == 0
