@@ -18,7 +18,7 @@ MAX_BLOB = 32 * 1024 * 1024  # larger blobs are data dumps or binaries, not text
 # A repository's own .git/config can name programs for git to run (core.fsmonitor runs on
 # every status, ls-files and check-ignore): a copied or unpacked repository must not run
 # code when Dango only reads it.
-SAFE_OPTIONS = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat")
+SAFE_OPTIONS = ("-c", "core.fsmonitor=false", "-c", "core.pager=cat")  # (the commands used run no hooks)
 
 
 def command(*args: str) -> list[str]:
