@@ -109,12 +109,27 @@ def _url_secrets_of(value: str) -> list[str] | None:
             "+", "").replace("-", "").replace(".", "").isalnum()) or any(c.isspace() for c in value):
         return None
     parts = []
-    userinfo = rest.split("/", 1)[0].split("?", 1)[0].rpartition("@")[0]
-    if ":" in userinfo:
-        parts.append(userinfo.split(":", 1)[1])
+    # Parsers disagree where the user's part ends when the password holds `/`, `?` or `@`:
+    # up to the first `/` (urllib: the rest of the password becomes a port in its error), up
+    # to the last `@`, up to the first `@` (SQLAlchemy: the rest becomes the host). Each
+    # reading's password is masked, and so is each piece of it such a parser would print.
+    readings = {rest.split("/", 1)[0].split("?", 1)[0].rpartition("@")[0], rest.rpartition("@")[0],
+                rest.partition("@")[0] if "@" in rest else ""}
+    for userinfo in readings:
+        if ":" in userinfo:
+            password = userinfo.split(":", 1)[1]
+            parts.append(password)
+            parts.extend(_url_pieces(password))
     query = rest.partition("?")[2].partition("#")[0]
     parts.extend(pair.partition("=")[2] for pair in query.split("&"))
     return [part for part in parts if part]
+
+
+def _url_pieces(password: str) -> list[str]:
+    """The pieces of a password between the characters a URL parser may cut it at."""
+    for separator in "@/?#:":
+        password = password.replace(separator, "\0")
+    return password.split("\0")
 
 
 def _is_word(char: str) -> bool:
