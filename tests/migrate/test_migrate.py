@@ -218,3 +218,20 @@ def test_a_source_name_this_dango_cannot_address_stops_before_any_write(tmp_path
     with pytest.raises(InvalidSourceName, match="'status' cannot be a source name"):
         migrate.apply(root)
     assert [c for c in changes_between(before, tree_state(root)) if ".dango/.lock" not in c] == []
+
+
+def test_a_sources_table_upstream_already_had_is_kept_and_merged(tmp_path):
+    root = upstream_project(tmp_path)
+    with open(root / ".dlt/secrets.toml", "a") as handle:
+        handle.write('\n[sources.shop_db]\ncredentials = "postgresql://u:OwnTablePass01@h/db"  # dango:allow\n'
+                     'sslmode = "require"\n\n[sources.stripe_payments]\nsslmode = "off"\n')
+    plan = "\n".join(line for _, line in migrate.pending(root, move_secrets=True).lines)
+    assert "[sources.shop_db] credentials = " in plan and "kept as .dlt/secrets.toml had it" in plan
+    assert "[sources.shop_db] sslmode = ***************: kept as .dlt/secrets.toml had it" in plan
+    assert "OwnTablePass01" not in plan
+    migrate.apply(root, move_secrets=True)
+    secrets = tomllib.loads((root / ".dlt/secrets.toml").read_text())
+    assert secrets["sources"]["shop_db"] == {"credentials": "postgresql://u:OwnTablePass01@h/db",  # dango:allow
+                                             "sslmode": "require"}
+    assert secrets["sources"]["stripe_payments"] == {"sslmode": "off", "stripe_secret_key": STRIPE_KEY}
+    assert PG_URL in (root / ".env").read_text()  # not moved, so it stays where it was

@@ -69,8 +69,15 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
             continue
         section = out.setdefault(done.name, {})
         stored = (up.secrets.get("sources") or {}).get(done.type) or {}
+        named = (up.secrets.get("sources") or {}).get(done.name)
+        named = named if isinstance(named, dict) and done.name != done.type else {}
         for field_name, variable in done.env_fields.items():
             value = up.env.get(variable)
+            if field_name in named:  # the value upstream's secrets.toml holds for this source
+                plan.say("secrets", f"[sources.{done.name}] {_shown(field_name, named[field_name])}: "
+                         f"kept as .dlt/secrets.toml had it (not replaced by ${{{variable}}}; "
+                         f"{variable} stays in .env)")
+                continue
             if variable not in up.env and isinstance(stored, dict) and stored.get(field_name):
                 continue  # upstream stored the value itself: the oauth step moves it
             if plan.move_secrets and value:
@@ -162,7 +169,8 @@ def _secrets_file(up: Upstream, plan: Plan) -> None:
             sources[key] = value
             plan.say("secrets", f"[sources.{key}] kept as it was")
     for name, table in plan.secrets_out.items():
-        sources[name] = table
+        old = (up.secrets.get("sources") or {}).get(name)
+        sources[name] = _merge(old, table, f"sources.{name}", plan) if isinstance(old, dict) else table
     if len(sources):
         doc["sources"] = sources
     text = SECRETS_HEADER + tomlkit.dumps(doc) + "\n" + dango_section()
@@ -180,6 +188,24 @@ def _secrets_file(up: Upstream, plan: Plan) -> None:
         plan.say("secrets", "[dango.oauth.*] -> account, created_at and scopes of each source's "
                  "[sources.<name>.credentials]; the records themselves are kept as they were")
     plan.say("secrets", "[dango] fingerprint_key: a new key for credential fingerprints")
+
+
+def _merge(old: dict, new: dict, where: str, plan: Plan) -> dict:
+    """Upstream's own table `old` with migrate's `new` added: a value already there is
+    never dropped nor replaced, and the plan says which were kept."""
+    out = dict(old)
+    for key, value in new.items():
+        if key not in out:
+            out[key] = value
+        elif isinstance(out[key], dict) and isinstance(value, dict):
+            out[key] = _merge(out[key], value, f"{where}.{key}", plan)
+    said = {text.split(":")[0].split(" = ")[0] for _, text in plan.lines}
+    for key in old:
+        if f"[{where}] {key}" in said:
+            continue
+        if not isinstance(old[key], dict) and (key not in new or new[key] != old[key]):
+            plan.say("secrets", f"[{where}] {_shown(key, old[key])}: kept as .dlt/secrets.toml had it")
+    return out
 
 
 def _project_file(up: Upstream, plan: Plan) -> None:
