@@ -235,3 +235,31 @@ def test_a_sources_table_upstream_already_had_is_kept_and_merged(tmp_path):
                                              "sslmode": "require"}
     assert secrets["sources"]["stripe_payments"] == {"sslmode": "off", "stripe_secret_key": STRIPE_KEY}
     assert PG_URL in (root / ".env").read_text()  # not moved, so it stays where it was
+
+
+def test_move_secrets_removes_a_multi_line_value_whole(tmp_path):
+    root = upstream_project(tmp_path)
+    env_path = root / ".env"
+    text = env_path.read_text().replace(f"SHOP_DB_URL={PG_URL}\n",
+                                        'SHOP_DB_URL="postgresql://loader:UPSTREAMmultiLine01\n'  # dango:allow
+                                        'TAILofTheSecret0000000001@db/shop"\nAFTER=1\n')  # dango:allow
+    env_path.write_text(text)
+    migrate.apply(root, move_secrets=True)
+    env = env_path.read_text()
+    assert "UPSTREAMmultiLine01" not in env and "TAILofTheSecret" not in env
+    assert "AFTER=1\n" in env and f"HUBSPOT_API_KEY={HUBSPOT_KEY}" in env
+    stored = tomllib.loads((root / ".dlt/secrets.toml").read_text())["sources"]["shop_db"]["credentials"]
+    assert stored.endswith("TAILofTheSecret0000000001@db/shop")
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"STRIPE_API_KEY=sk_test_caf\xe9\n", ".env:1: is not UTF-8 text; save it as UTF-8"),
+    (b"# ok\nSTRIPE_API_KEY=x\nthis is not a setting\n", ".env:3: is not a NAME=value line; fix or remove")])
+def test_an_env_that_cannot_be_read_is_one_sentence_and_nothing_written(tmp_path, env, content, problem):
+    root = upstream_project(tmp_path)
+    (root / ".env").write_bytes(content)
+    before = tree_state(root)
+    result = run_dango("migrate", "--yes", cwd=root, env=env)
+    assert result.code == 2 and problem in result.err, result
+    assert "Traceback" not in result.err and "UnicodeDecodeError" not in result.err
+    assert changes_between(before, tree_state(root)) == []

@@ -244,9 +244,8 @@ def _env_file(up: Upstream, plan: Plan) -> None:
     moved = set(plan.moved.values())
     still_used = {v for done in plan.converted if done.kept for v in env_names(done.entry)}
     remove = moved - still_used
-    lines = [line for line in up.env_text.splitlines(keepends=True)
-             if line.split("=", 1)[0].strip().removeprefix("export ").strip() not in remove]
-    plan.later[".env"] = ("".join(lines).encode(), SECRET_MODE)
+    kept = "".join(text for variable, text in up.env_parts if variable not in remove)
+    plan.later[".env"] = (kept.encode(), SECRET_MODE)  # a multi-line value goes whole
     for variable in sorted(remove):
         plan.say("env", f".env: {variable} removed once .dlt/secrets.toml is written and read back")
     for variable in sorted(moved & still_used):
