@@ -14,6 +14,8 @@ from .convert import Converted, convert, plain
 from .upstream import Upstream, env_names, mode_of
 
 BACKUP_DIR = ".dango/backup"
+# secrets upstream kept inside a type's OAuth token table that are source fields here
+SOURCE_SECRETS_IN_TOKENS = ("dev_token",)
 GITIGNORE_EXTRA = (".dango/backup/", ".dango/pipelines/")
 
 
@@ -49,6 +51,8 @@ def _sources(up: Upstream, plan: Plan) -> None:
     for entry in up.sources:
         check_source_name(str(entry.get("name")))  # a name this Dango cannot address stops here
         done = convert(entry)
+        if not done.kept:
+            _settings_from_tokens(up, done)
         plan.converted.append(done)
         entries.append(done.entry)
         plan.say("sources", f"{done.name} ({entry.get('type')} -> {done.type})"
@@ -59,6 +63,23 @@ def _sources(up: Upstream, plan: Plan) -> None:
               "# Converted from Dango 1.0 by `dango migrate`.\n")
     text = header + dump_round_trip({"sources": entries})
     plan.writes[".dango/sources.yml"] = (text.encode(), 0o644)
+
+
+def _settings_from_tokens(up: Upstream, done) -> None:
+    """Settings upstream kept beside the type's OAuth tokens (google_ads' customer_id) that
+    are source settings here: copied into the source's entry."""
+    from ..registry import get_type
+
+    typed = (up.secrets.get("sources") or {}).get(done.type)
+    if not isinstance(typed, dict):
+        return
+    spec = get_type(done.type)
+    record = typed.get("credentials") if isinstance(typed.get("credentials"), dict) else {}
+    for key, value in {**record, **typed}.items():
+        if (key != "credentials" and key not in done.entry and spec.has_field(key)
+                and not spec.field(key).secret and not isinstance(value, dict)):
+            done.entry[key] = str(value)
+            done.lines.append(f"[sources.{done.type}] {key} -> {key}: {str(value)!r}")
 
 
 def _secret_values(up: Upstream, plan: Plan) -> None:
@@ -109,7 +130,11 @@ def _oauth(up: Upstream, plan: Plan) -> None:
         leftovers = False
         for key, value in table.items():
             if key == "credentials" and isinstance(value, dict):
-                section["credentials"] = _with_records(dict(value), meta.get(done.type) or {})
+                record = dict(value)
+                for inner in list(record):  # google_ads' dev_token: a field of the source here
+                    if inner in SOURCE_SECRETS_IN_TOKENS and spec.has_field(inner):
+                        section.setdefault(inner, record.pop(inner))
+                section["credentials"] = _with_records(record, meta.get(done.type) or {})
             elif spec.has_field(key) and (key not in section or _unset_reference(section[key], up)):
                 section[key] = value  # the token upstream stored wins over an unset ${VAR}
             else:
