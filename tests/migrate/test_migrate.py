@@ -263,3 +263,22 @@ def test_an_env_that_cannot_be_read_is_one_sentence_and_nothing_written(tmp_path
     assert result.code == 2 and problem in result.err, result
     assert "Traceback" not in result.err and "UnicodeDecodeError" not in result.err
     assert changes_between(before, tree_state(root)) == []
+
+
+def test_tokens_of_a_type_with_no_source_are_kept_where_validate_accepts_them(tmp_path, env):
+    root = upstream_project(tmp_path)
+    with open(root / ".dlt/secrets.toml", "a") as handle:
+        handle.write('\n[sources.hubspot]\napi_key = "pat-na1-UPSTREAMcanaryHubspotTok01"  # dango:allow\n'
+                     '\n[sources.google_analytics.credentials]\n'
+                     'refresh_token = "1//UPSTREAMcanaryGaRefresh00001"  # dango:allow\n')
+    plan = "\n".join(line for _, line in migrate.pending(root).lines)
+    assert "[sources.hubspot] matches no source this Dango loads: kept whole, unused, as " \
+           "[dango.upstream.sources.hubspot]" in plan
+    migrate.apply(root)
+    secrets = tomllib.loads((root / ".dlt/secrets.toml").read_text())
+    kept = secrets["dango"]["upstream"]["sources"]
+    assert kept["hubspot"]["api_key"] == "pat-na1-UPSTREAMcanaryHubspotTok01"  # dango:allow
+    assert kept["google_analytics"]["credentials"]["refresh_token"] == "1//UPSTREAMcanaryGaRefresh00001"  # dango:allow
+    assert "hubspot" not in secrets["sources"] and "google_analytics" not in secrets["sources"]
+    result = run_dango("validate", cwd=root, env=env)
+    assert result.code == 0 and "matches no source" not in result.output, result

@@ -187,10 +187,15 @@ def _secrets_file(up: Upstream, plan: Plan) -> None:
         doc[key] = value
     sources = tomlkit.table(is_super_table=True)
     names = {done.name for done in plan.converted}
+    orphans = {}
     for key, value in (up.secrets.get("sources") or {}).items():
         if key in moved_types and key not in names:
             continue  # moved to each source of that type
-        if key not in plan.secrets_out:
+        if key not in names:  # tokens of a type with no source here, or of a type kept
+            orphans[key] = value
+            plan.say("secrets", f"[sources.{key}] matches no source this Dango loads: kept whole, "
+                     f"unused, as [dango.upstream.sources.{key}] (delete it once you no longer need it)")
+        elif key not in plan.secrets_out:
             sources[key] = value
             plan.say("secrets", f"[sources.{key}] kept as it was")
     for name, table in plan.secrets_out.items():
@@ -205,6 +210,11 @@ def _secrets_file(up: Upstream, plan: Plan) -> None:
         kept["dango"] = {"oauth": oauth}
         extra = tomlkit.dumps(kept)
         text += "\n# Dango 1.0's OAuth records, kept by `dango migrate`\n" + extra.replace("[dango]\n", "", 1)
+    if orphans:
+        kept = tomlkit.document()
+        kept["dango"] = {"upstream": {"sources": orphans}}
+        text += ("\n# Dango 1.0's tokens of types with no source here, kept by `dango migrate`\n"
+                 + tomlkit.dumps(kept).replace("[dango]\n", "", 1))
     plan.writes[".dlt/secrets.toml"] = (text.encode(), SECRET_MODE)
     import tomllib
 
