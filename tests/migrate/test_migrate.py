@@ -105,9 +105,10 @@ def test_move_secrets_puts_values_in_secrets_toml_and_removes_them_from_env(tmp_
 
 
 def test_undo_restores_every_file_byte_for_byte(tmp_path):
+    """... with modes never looser than migrate sets: secrets 0600, .dlt/ 0700."""
     root = upstream_project(tmp_path)
     before = snapshot(root)
-    modes = {rel: _mode(root / rel) for rel in (".dlt", ".dlt/secrets.toml", ".env")}
+    modes = {".dlt": 0o700, ".dlt/secrets.toml": 0o600, ".env": 0o600}
     migrate.apply(root, move_secrets=True)
     assert snapshot(root) != before
     name, restored = migrate.undo(root)
@@ -140,10 +141,8 @@ def test_a_write_failing_part_way_leaves_the_project_as_it_was(tmp_path, monkeyp
         migrate.apply(root, move_secrets=True)
     monkeypatch.setattr(os, "replace", real)
     assert calls[0] >= fail_on
-    after = tree_state(root)
-    changed = [line for line in changes_between(before, after) if ".dango/.lock" not in line]
-    assert [c for c in changed if "(mtime)" not in c] == []
-    assert not (root / ".dango/backup").exists() or not any((root / ".dango/backup").iterdir())
+    after = tree_state(root)  # no backup (a plaintext copy of the secrets), no lock file left
+    assert [c for c in changes_between(before, after) if "(mtime)" not in c] == []
 
 
 def test_cli_apply_validates_clean_lists_why_and_prints_no_secret(tmp_path, env):
@@ -219,3 +218,67 @@ def test_a_source_name_this_dango_cannot_address_stops_before_any_write(tmp_path
     with pytest.raises(InvalidSourceName, match="'status' cannot be a source name"):
         migrate.apply(root)
     assert [c for c in changes_between(before, tree_state(root)) if ".dango/.lock" not in c] == []
+
+
+def test_a_sources_table_upstream_already_had_is_kept_and_merged(tmp_path):
+    root = upstream_project(tmp_path)
+    with open(root / ".dlt/secrets.toml", "a") as handle:
+        handle.write('\n[sources.shop_db]\ncredentials = "postgresql://u:OwnTablePass01@h/db"  # dango:allow\n'
+                     'sslmode = "require"\n\n[sources.stripe_payments]\nsslmode = "off"\n')
+    plan = "\n".join(line for _, line in migrate.pending(root, move_secrets=True).lines)
+    assert "[sources.shop_db] credentials = " in plan and "kept as .dlt/secrets.toml had it" in plan
+    assert "[sources.shop_db] sslmode = ***************: kept as .dlt/secrets.toml had it" in plan
+    assert "OwnTablePass01" not in plan
+    migrate.apply(root, move_secrets=True)
+    secrets = tomllib.loads((root / ".dlt/secrets.toml").read_text())
+    assert secrets["sources"]["shop_db"] == {"credentials": "postgresql://u:OwnTablePass01@h/db",  # dango:allow
+                                             "sslmode": "require"}
+    assert secrets["sources"]["stripe_payments"] == {"sslmode": "off", "stripe_secret_key": STRIPE_KEY}
+    assert PG_URL in (root / ".env").read_text()  # not moved, so it stays where it was
+
+
+def test_move_secrets_removes_a_multi_line_value_whole(tmp_path):
+    root = upstream_project(tmp_path)
+    env_path = root / ".env"
+    text = env_path.read_text().replace(f"SHOP_DB_URL={PG_URL}\n",
+                                        'SHOP_DB_URL="postgresql://loader:UPSTREAMmultiLine01\n'  # dango:allow
+                                        'TAILofTheSecret0000000001@db/shop"\nAFTER=1\n')  # dango:allow
+    env_path.write_text(text)
+    migrate.apply(root, move_secrets=True)
+    env = env_path.read_text()
+    assert "UPSTREAMmultiLine01" not in env and "TAILofTheSecret" not in env
+    assert "AFTER=1\n" in env and f"HUBSPOT_API_KEY={HUBSPOT_KEY}" in env
+    stored = tomllib.loads((root / ".dlt/secrets.toml").read_text())["sources"]["shop_db"]["credentials"]
+    assert stored.endswith("TAILofTheSecret0000000001@db/shop")
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"STRIPE_API_KEY=sk_test_caf\xe9\n", ".env:1: is not UTF-8 text; save it as UTF-8"),
+    (b"# ok\nSTRIPE_API_KEY=x\nthis is not a setting\n", ".env:3: is not a NAME=value line; fix or remove")])
+def test_an_env_that_cannot_be_read_is_one_sentence_and_nothing_written(tmp_path, env, content, problem):
+    root = upstream_project(tmp_path)
+    (root / ".env").write_bytes(content)
+    before = tree_state(root)
+    result = run_dango("migrate", "--yes", cwd=root, env=env)
+    assert result.code == 2 and problem in result.err, result
+    assert "Traceback" not in result.err and "UnicodeDecodeError" not in result.err
+    assert changes_between(before, tree_state(root)) == []
+
+
+def test_tokens_of_a_type_with_no_source_are_kept_where_validate_accepts_them(tmp_path, env):
+    root = upstream_project(tmp_path)
+    with open(root / ".dlt/secrets.toml", "a") as handle:
+        handle.write('\n[sources.hubspot]\napi_key = "pat-na1-UPSTREAMcanaryHubspotTok01"  # dango:allow\n'
+                     '\n[sources.google_analytics.credentials]\n'
+                     'refresh_token = "1//UPSTREAMcanaryGaRefresh00001"  # dango:allow\n')
+    plan = "\n".join(line for _, line in migrate.pending(root).lines)
+    assert "[sources.hubspot] matches no source this Dango loads: kept whole, unused, as " \
+           "[dango.upstream.sources.hubspot]" in plan
+    migrate.apply(root)
+    secrets = tomllib.loads((root / ".dlt/secrets.toml").read_text())
+    kept = secrets["dango"]["upstream"]["sources"]
+    assert kept["hubspot"]["api_key"] == "pat-na1-UPSTREAMcanaryHubspotTok01"  # dango:allow
+    assert kept["google_analytics"]["credentials"]["refresh_token"] == "1//UPSTREAMcanaryGaRefresh00001"  # dango:allow
+    assert "hubspot" not in secrets["sources"] and "google_analytics" not in secrets["sources"]
+    result = run_dango("validate", cwd=root, env=env)
+    assert result.code == 0 and "matches no source" not in result.output, result

@@ -51,12 +51,15 @@ def migrate_command(ctx: click.Context, dry_run: bool, move_secrets: bool, undo:
 
     root = _root(ctx)
     if undo and dry_run:
-        name, files = migrate.undo_plan(root)
+        name, files, changed = migrate.undo_plan(root)
         say(f"Would restore {len(files)} file(s) from .dango/backup/{name}: {', '.join(files)}.")
+        if changed:
+            say(f"Changed since the migration (undo discards that work; it needs --yes): "
+                f"{', '.join(changed)}.")
         say("Dry run: nothing was written.")
         return
     if undo:
-        name, restored = migrate.undo(root)
+        name, restored = migrate.undo(root, discard_changes=yes)
         say(f"Restored {len(restored)} file(s) from .dango/backup/{name}: {', '.join(restored)}.")
         return
     from ..migrate.errors import NotUpstream

@@ -10,6 +10,13 @@ from typing import Any
 
 from ..registry import KEPT_KEY, TYPES
 
+# every source type upstream Dango 1.0.13 knows (its SourceType enum)
+UPSTREAM_TYPES = (
+    "csv", "local_files", "rest_api", "dlt_native", "filesystem", "facebook_ads", "google_ads",
+    "google_analytics", "google_sheets", "matomo", "mux", "airtable", "hubspot", "salesforce",
+    "pipedrive", "freshdesk", "zendesk", "asana", "jira", "workable", "shopify", "stripe", "notion",
+    "inbox", "mongodb", "postgres", "mysql", "sql_database", "kafka", "kinesis", "github", "slack",
+    "chess", "strapi", "personio")
 # upstream fields that never move (upstream's own behaviour settings, no meaning here)
 IGNORED = ("empty_sync_policy", "lookback_days")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -50,9 +57,9 @@ def convert(entry: dict[str, Any]) -> Converted:
     for key in ("description", "tags"):
         if entry.get(key):
             out.entry[key] = entry[key]
-    maker = CONVERTERS.get(kind)
-    if maker is None or target not in TYPES:
+    if target not in TYPES:
         return _kept(entry, out, kind)
+    maker = CONVERTERS.get(kind, _generic)  # a type of ours is never kept: always loadable
     maker(block, out)
     for key in block:
         out.lines.append(f"{kind}.{key}: kept in .dango/project.yml under upstream (no equivalent)")
@@ -149,6 +156,18 @@ def _rest_api(block: dict, out: Converted) -> None:
             block.pop("endpoints")
             out.entry["resources"] = paths
             out.lines.append(f"endpoints -> resources: {paths!r}")
+
+
+def _generic(block: dict, out: Converted) -> None:
+    """A type of ours without a converter of its own (google_ads): each upstream key that
+    names one of its fields moves, `<field>_env` becomes a `${VAR}`; the rest is kept under
+    upstream."""
+    spec = TYPES[out.type]
+    for key in list(block):
+        if key.endswith("_env") and spec.has_field(key[:-4]):
+            _env(block, out, key, key[:-4])
+        elif spec.has_field(key) and not spec.field(key).secret:
+            _move(block, out, key, key)
 
 
 CONVERTERS = {

@@ -24,3 +24,39 @@ class MigrationFailed(DangoError):
     def __init__(self, step: str, problem: str):
         super().__init__(f"dango migrate stopped in step {step}: {problem}; the project was "
                          "restored exactly as it was, fix that and run `dango migrate` again.")
+
+
+class UnsafeTarget(DangoError):
+    """A file migrate would change is a symlink or not a regular file: refused up front."""
+
+    def __init__(self, rel: str, what: str):
+        super().__init__(f"{rel} is {what}, and dango migrate never writes through one; replace "
+                         "it with a regular file and run `dango migrate` again (nothing was written).")
+
+
+class RollbackIncomplete(DangoError):
+    def __init__(self, problem: str, failed: list[str], backup: str):
+        super().__init__(f"dango migrate stopped ({problem}) and could not put back "
+                         f"{', '.join(failed)}; the files as they were are kept in {backup}/files/, "
+                         "copy those back by hand (every other file was restored).")
+
+
+class UntrustedBackup(DangoError):
+    def __init__(self, name: str, reason: str):
+        super().__init__(f"dango migrate --undo will not use .dango/backup/{name}: {reason}; "
+                         "nothing was written.")
+
+
+class ChangedSinceMigration(DangoError):
+    def __init__(self, name: str, changed: list[str]):
+        what = (f"{', '.join(changed)} changed after the migration" if changed else
+                "the migration that made it did not finish, so later changes cannot be told apart")
+        super().__init__(f"Undoing from .dango/backup/{name} would discard work: {what}; run "
+                         "`dango migrate --undo --yes` to restore the backup anyway.")
+
+
+class UndoIncomplete(DangoError):
+    def __init__(self, name: str, failed: list[str]):
+        super().__init__(f"dango migrate --undo could not put back {', '.join(failed)} from "
+                         f".dango/backup/{name} (every other file was restored); the backup is "
+                         "kept: fix that file's permissions and run `dango migrate --undo` again.")

@@ -1,31 +1,33 @@
 """Previewing, applying and undoing a migration.
 
 `pending` reads and plans, writing nothing (`dango migrate --dry-run`). `apply` holds the
-project lock, copies every file it will change to `.dango/backup/<timestamp>/` (folder
-0700, files 0600) with a manifest, then writes the plan through one atomic batch; with
---move-secrets, `.env` loses the moved variables only after `.dlt/secrets.toml` has been
-written and read back. Any failure after the backup restores it, so the project is left
-exactly as it was. `undo` restores the newest backup byte for byte.
+project lock and, inside one rollback, copies every file it will change to
+`.dango/backup/<timestamp>/` (backup.py), then writes the plan through one atomic batch;
+with --move-secrets, `.env` loses the moved variables only after `.dlt/secrets.toml` has
+been written and read back. Any failure puts back every file it changed and removes the
+backup (and the lock file when migrate created it): the project is left as it was. `undo`
+restores the newest backup once it is checked to be migrate's own.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
+import stat
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import DangoError
+from ..errors import DangoError, FileProblem, os_problem
 from ..project import Project, is_old_format
-from ..store.atomic import SECRET_MODE, atomic_write, commit_pending, write_target
-from .errors import MigrationFailed, NoBackup, NotUpstream
-from .steps import BACKUP_DIR, Plan, build
-from .upstream import mode_of, read, read_bytes
-
-MANIFEST = "manifest.json"
+from ..store.atomic import atomic_write, commit_pending, write_target
+from .backup import (BACKUP_DIR, FILES, FOLDERS, STAMP, Snapshot, changed_since, check,
+                     from_manifest, restore, write_files, write_manifest)
+from .errors import (ChangedSinceMigration, MigrationFailed, NoBackup, NotUpstream,
+                     RollbackIncomplete, UndoIncomplete, UnsafeTarget)
+from .steps import Plan, build
+from .upstream import read
 
 
 @dataclass
@@ -36,19 +38,38 @@ class Applied:
 
 def pending(root: Path, *, move_secrets: bool = False) -> Plan:
     """The migration of the upstream project in `root`, planned in memory; nothing written."""
+    check_targets(root)
     up = read(root)
     if not is_old_format(up.settings):
         raise NotUpstream(str(root))
     return build(up, move_secrets=move_secrets)
 
 
+def check_targets(root: Path) -> None:
+    """Refuse, before reading or writing anything, a file or folder migrate may change that
+    is a symlink (migrate never follows one) or a file that is not a regular file."""
+    for rel in (*FOLDERS, ".dango", *FILES):
+        path = root / rel
+        if os.path.islink(path):
+            raise UnsafeTarget(rel, "a symlink")
+        if rel in FILES and os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
+            raise UnsafeTarget(rel, "not a regular file")
+
+
 def apply(root: Path, *, move_secrets: bool = False) -> Applied:
     project = Project(root=root)
+    lock_existed = os.path.lexists(project.lock_path)
+    base = root / BACKUP_DIR
+    base_existed = os.path.lexists(base)
     with project.lock():
-        plan = pending(root, move_secrets=move_secrets)
-        backup = _backup(root, plan)
+        snap: Snapshot | None = None
+        folder: Path | None = None
         try:
-            _make_folders(root, plan, backup)
+            plan = pending(root, move_secrets=move_secrets)
+            snap = Snapshot.take(root, sorted({*plan.writes, *plan.later}), sorted(plan.chmods))
+            folder = _new_backup(root)
+            write_files(folder, snap)
+            _make_folders(root, plan, snap)
             for rel, (data, mode) in plan.writes.items():
                 atomic_write(root / rel, data, root=root, mode=mode)
             commit_pending()
@@ -60,27 +81,62 @@ def apply(root: Path, *, move_secrets: bool = False) -> Applied:
                 for rel, (data, mode) in plan.later.items():
                     atomic_write(root / rel, data, root=root, mode=mode)
                 commit_pending()
+            snap.record_after(root)
+            write_manifest(folder, snap)
         except BaseException as err:
-            _restore(root, backup)
-            shutil.rmtree(backup, ignore_errors=True)
-            with contextlib.suppress(OSError):  # the folder too, when this backup was its first
-                backup.parent.rmdir()
-            if isinstance(err, DangoError):
-                raise MigrationFailed("apply", str(err).rstrip(".")) from None
-            raise
-    return Applied(plan, str(backup.relative_to(root)))
+            failed = restore(root, snap) if snap is not None else []
+            problem = _describe(err, root)
+            if failed and folder is not None:
+                raise RollbackIncomplete(problem, failed, str(folder.relative_to(root))) from None
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            if not base_existed:
+                shutil.rmtree(base, ignore_errors=True)
+            if not lock_existed:
+                with contextlib.suppress(OSError):
+                    project.lock_path.unlink()
+            if isinstance(err, (NotUpstream, UnsafeTarget)) or not isinstance(err, (OSError, DangoError)):
+                raise
+            if isinstance(err, DangoError) and snap is None:
+                raise  # planning refused: already one sentence, nothing was written
+            raise MigrationFailed("apply", problem) from None
+    return Applied(plan, str(folder.relative_to(root)))
 
 
-def _make_folders(root: Path, plan: Plan, backup: Path) -> None:
+def _describe(err: BaseException, root: Path) -> str:
+    """What failed, in words: the file and the operating system's reason, never raw text."""
+    def shown(path) -> str:
+        with contextlib.suppress(ValueError, TypeError):
+            return str(Path(path).absolute().relative_to(root.absolute()))
+        return str(path)
+
+    if isinstance(err, FileProblem):
+        return f"could not write {shown(err.path)}: {os_problem(err.code)[0]}"
+    if isinstance(err, OSError):
+        where = f" {shown(err.filename)}" if err.filename else " a project file"
+        return f"could not write{where}: {os_problem(err.errno)[0]}"
+    if isinstance(err, DangoError):
+        return str(err).split("; ")[0].split(". ")[0].rstrip(".")
+    return "it was interrupted"
+
+
+def _new_backup(root: Path) -> Path:
+    base = root / BACKUP_DIR
+    if not base.is_dir():
+        base.mkdir(mode=0o700, parents=True)
+    os.chmod(base, 0o700)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return base / stamp
+
+
+def _make_folders(root: Path, plan: Plan, snap: Snapshot) -> None:
     """Folders the plan writes into that upstream never made (.dlt/), recorded for undo."""
-    manifest = json.loads((backup / MANIFEST).read_text())
     for rel in sorted({*plan.writes, *plan.later}):
         parent = (root / rel).parent
         if not parent.is_dir():
             write_target(parent, root)
             parent.mkdir(mode=0o700)
-            manifest.setdefault("folders", []).append(str(parent.relative_to(root)))
-            (backup / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+            snap.folders.append(str(parent.relative_to(root)))
 
 
 def _read_back(root: Path, plan: Plan) -> None:
@@ -96,77 +152,44 @@ def _read_back(root: Path, plan: Plan) -> None:
                              ".dlt/secrets.toml as written, so .env was left holding it")
 
 
-def _backup(root: Path, plan: Plan) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    base = write_target(root / BACKUP_DIR, root)
-    base.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(base, 0o700)
-    folder = base / stamp
-    folder.mkdir(mode=0o700)
-    manifest: dict[str, dict] = {"files": {}, "modes": {}}
-    for rel in sorted({*plan.writes, *plan.later}):
-        data = read_bytes(root, rel)
-        manifest["files"][rel] = {"existed": data is not None, "mode": mode_of(root / rel)}
-        if data is not None:
-            target = folder / "files" / rel
-            for parent in reversed(target.relative_to(folder).parents):
-                (folder / parent).mkdir(mode=0o700, exist_ok=True)
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SECRET_MODE)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-    for rel in plan.chmods:
-        manifest["modes"][rel] = mode_of(root / rel)
-    fd = os.open(folder / MANIFEST, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SECRET_MODE)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(manifest, handle, indent=1, sort_keys=True)
-    return folder
-
-
-def _restore(root: Path, folder: Path) -> list[str]:
-    manifest = json.loads((folder / MANIFEST).read_text())
-    restored = []
-    for rel, info in manifest["files"].items():
-        path = write_target(root / rel, root)
-        if info["existed"]:
-            data = (folder / "files" / rel).read_bytes()
-            atomic_write(path, data, root=root, mode=info["mode"])
-            commit_pending()
-            os.chmod(path, info["mode"])
-        elif path.exists():
-            path.unlink()
-        restored.append(rel)
-    for rel in reversed(manifest.get("folders", [])):
-        with contextlib.suppress(OSError):
-            (root / rel).rmdir()
-    for rel, mode in manifest["modes"].items():
-        if mode is not None and (root / rel).exists():
-            os.chmod(write_target(root / rel, root), mode)
-    return restored
-
-
 def latest_backup(root: Path) -> Path | None:
     base = root / BACKUP_DIR
-    found = sorted(p for p in base.iterdir() if (p / MANIFEST).is_file()) if base.is_dir() else []
+    if not os.path.lexists(base):
+        return None
+    if os.path.islink(base) or not base.is_dir():
+        return base  # check() refuses it by name
+    found = sorted(p for p in base.iterdir() if STAMP.fullmatch(p.name))
     return found[-1] if found else None
 
 
-def undo_plan(root: Path) -> tuple[str, list[str]]:
-    """What `undo` would restore (the newest backup's name and files); nothing written."""
+def undo_plan(root: Path) -> tuple[str, list[str], list[str]]:
+    """What `undo` would restore: the newest backup's name, its files and those changed
+    since the migration (work undo would discard); nothing written."""
     folder = latest_backup(root)
     if folder is None:
         raise NoBackup(str(root))
-    return folder.name, sorted(json.loads((folder / MANIFEST).read_text())["files"])
+    manifest = check(root, folder)
+    files = sorted({*manifest["files"], *(m for m in manifest.get("modes", {}) if m not in FOLDERS)})
+    return folder.name, files, changed_since(root, folder, manifest)
 
 
-def undo(root: Path) -> tuple[str, list[str]]:
-    """Restore the newest backup byte for byte (then remove it): (its name, files restored)."""
+def undo(root: Path, *, discard_changes: bool = False) -> tuple[str, list[str]]:
+    """Restore the newest backup (then remove it): (its name, files restored). A backup
+    that is not migrate's own is refused whole; files changed since the migration need
+    `discard_changes`; a file that cannot be put back is named and the backup kept."""
     project = Project(root=root)
     with project.lock():
         folder = latest_backup(root)
         if folder is None:
             raise NoBackup(str(root))
-        restored = _restore(root, folder)
+        manifest = check(root, folder)
+        changed = changed_since(root, folder, manifest)
+        if (changed or manifest.get("after") is None) and not discard_changes:
+            raise ChangedSinceMigration(folder.name, changed)
+        failed = restore(root, from_manifest(folder, manifest))
+        if failed:
+            raise UndoIncomplete(folder.name, failed)
         shutil.rmtree(folder)
         with contextlib.suppress(OSError):  # .dango/backup/ itself, once empty
             folder.parent.rmdir()
-    return folder.name, restored
+    return folder.name, sorted(manifest["files"])

@@ -14,6 +14,8 @@ from .convert import Converted, convert, plain
 from .upstream import Upstream, env_names, mode_of
 
 BACKUP_DIR = ".dango/backup"
+# secrets upstream kept inside a type's OAuth token table that are source fields here
+SOURCE_SECRETS_IN_TOKENS = ("dev_token",)
 GITIGNORE_EXTRA = (".dango/backup/", ".dango/pipelines/")
 
 
@@ -49,6 +51,8 @@ def _sources(up: Upstream, plan: Plan) -> None:
     for entry in up.sources:
         check_source_name(str(entry.get("name")))  # a name this Dango cannot address stops here
         done = convert(entry)
+        if not done.kept:
+            _settings_from_tokens(up, done)
         plan.converted.append(done)
         entries.append(done.entry)
         plan.say("sources", f"{done.name} ({entry.get('type')} -> {done.type})"
@@ -61,6 +65,23 @@ def _sources(up: Upstream, plan: Plan) -> None:
     plan.writes[".dango/sources.yml"] = (text.encode(), 0o644)
 
 
+def _settings_from_tokens(up: Upstream, done) -> None:
+    """Settings upstream kept beside the type's OAuth tokens (google_ads' customer_id) that
+    are source settings here: copied into the source's entry."""
+    from ..registry import get_type
+
+    typed = (up.secrets.get("sources") or {}).get(done.type)
+    if not isinstance(typed, dict):
+        return
+    spec = get_type(done.type)
+    record = typed.get("credentials") if isinstance(typed.get("credentials"), dict) else {}
+    for key, value in {**record, **typed}.items():
+        if (key != "credentials" and key not in done.entry and spec.has_field(key)
+                and not spec.field(key).secret and not isinstance(value, dict)):
+            done.entry[key] = str(value)
+            done.lines.append(f"[sources.{done.type}] {key} -> {key}: {str(value)!r}")
+
+
 def _secret_values(up: Upstream, plan: Plan) -> None:
     """`*_env` fields become `${VAR}`; with --move-secrets the value itself (from .env)."""
     out: dict[str, Any] = plan.secrets_out
@@ -69,8 +90,15 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
             continue
         section = out.setdefault(done.name, {})
         stored = (up.secrets.get("sources") or {}).get(done.type) or {}
+        named = (up.secrets.get("sources") or {}).get(done.name)
+        named = named if isinstance(named, dict) and done.name != done.type else {}
         for field_name, variable in done.env_fields.items():
             value = up.env.get(variable)
+            if field_name in named:  # the value upstream's secrets.toml holds for this source
+                plan.say("secrets", f"[sources.{done.name}] {_shown(field_name, named[field_name])}: "
+                         f"kept as .dlt/secrets.toml had it (not replaced by ${{{variable}}}; "
+                         f"{variable} stays in .env)")
+                continue
             if variable not in up.env and isinstance(stored, dict) and stored.get(field_name):
                 continue  # upstream stored the value itself: the oauth step moves it
             if plan.move_secrets and value:
@@ -102,7 +130,11 @@ def _oauth(up: Upstream, plan: Plan) -> None:
         leftovers = False
         for key, value in table.items():
             if key == "credentials" and isinstance(value, dict):
-                section["credentials"] = _with_records(dict(value), meta.get(done.type) or {})
+                record = dict(value)
+                for inner in list(record):  # google_ads' dev_token: a field of the source here
+                    if inner in SOURCE_SECRETS_IN_TOKENS and spec.has_field(inner):
+                        section.setdefault(inner, record.pop(inner))
+                section["credentials"] = _with_records(record, meta.get(done.type) or {})
             elif spec.has_field(key) and (key not in section or _unset_reference(section[key], up)):
                 section[key] = value  # the token upstream stored wins over an unset ${VAR}
             else:
@@ -155,14 +187,20 @@ def _secrets_file(up: Upstream, plan: Plan) -> None:
         doc[key] = value
     sources = tomlkit.table(is_super_table=True)
     names = {done.name for done in plan.converted}
+    orphans = {}
     for key, value in (up.secrets.get("sources") or {}).items():
         if key in moved_types and key not in names:
             continue  # moved to each source of that type
-        if key not in plan.secrets_out:
+        if key not in names:  # tokens of a type with no source here, or of a type kept
+            orphans[key] = value
+            plan.say("secrets", f"[sources.{key}] matches no source this Dango loads: kept whole, "
+                     f"unused, as [dango.upstream.sources.{key}] (delete it once you no longer need it)")
+        elif key not in plan.secrets_out:
             sources[key] = value
             plan.say("secrets", f"[sources.{key}] kept as it was")
     for name, table in plan.secrets_out.items():
-        sources[name] = table
+        old = (up.secrets.get("sources") or {}).get(name)
+        sources[name] = _merge(old, table, f"sources.{name}", plan) if isinstance(old, dict) else table
     if len(sources):
         doc["sources"] = sources
     text = SECRETS_HEADER + tomlkit.dumps(doc) + "\n" + dango_section()
@@ -172,6 +210,11 @@ def _secrets_file(up: Upstream, plan: Plan) -> None:
         kept["dango"] = {"oauth": oauth}
         extra = tomlkit.dumps(kept)
         text += "\n# Dango 1.0's OAuth records, kept by `dango migrate`\n" + extra.replace("[dango]\n", "", 1)
+    if orphans:
+        kept = tomlkit.document()
+        kept["dango"] = {"upstream": {"sources": orphans}}
+        text += ("\n# Dango 1.0's tokens of types with no source here, kept by `dango migrate`\n"
+                 + tomlkit.dumps(kept).replace("[dango]\n", "", 1))
     plan.writes[".dlt/secrets.toml"] = (text.encode(), SECRET_MODE)
     import tomllib
 
@@ -180,6 +223,24 @@ def _secrets_file(up: Upstream, plan: Plan) -> None:
         plan.say("secrets", "[dango.oauth.*] -> account, created_at and scopes of each source's "
                  "[sources.<name>.credentials]; the records themselves are kept as they were")
     plan.say("secrets", "[dango] fingerprint_key: a new key for credential fingerprints")
+
+
+def _merge(old: dict, new: dict, where: str, plan: Plan) -> dict:
+    """Upstream's own table `old` with migrate's `new` added: a value already there is
+    never dropped nor replaced, and the plan says which were kept."""
+    out = dict(old)
+    for key, value in new.items():
+        if key not in out:
+            out[key] = value
+        elif isinstance(out[key], dict) and isinstance(value, dict):
+            out[key] = _merge(out[key], value, f"{where}.{key}", plan)
+    said = {text.split(":")[0].split(" = ")[0] for _, text in plan.lines}
+    for key in old:
+        if f"[{where}] {key}" in said:
+            continue
+        if not isinstance(old[key], dict) and (key not in new or new[key] != old[key]):
+            plan.say("secrets", f"[{where}] {_shown(key, old[key])}: kept as .dlt/secrets.toml had it")
+    return out
 
 
 def _project_file(up: Upstream, plan: Plan) -> None:
@@ -218,9 +279,8 @@ def _env_file(up: Upstream, plan: Plan) -> None:
     moved = set(plan.moved.values())
     still_used = {v for done in plan.converted if done.kept for v in env_names(done.entry)}
     remove = moved - still_used
-    lines = [line for line in up.env_text.splitlines(keepends=True)
-             if line.split("=", 1)[0].strip().removeprefix("export ").strip() not in remove]
-    plan.later[".env"] = ("".join(lines).encode(), SECRET_MODE)
+    kept = "".join(text for variable, text in up.env_parts if variable not in remove)
+    plan.later[".env"] = (kept.encode(), SECRET_MODE)  # a multi-line value goes whole
     for variable in sorted(remove):
         plan.say("env", f".env: {variable} removed once .dlt/secrets.toml is written and read back")
     for variable in sorted(moved & still_used):

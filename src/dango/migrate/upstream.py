@@ -25,6 +25,7 @@ class Upstream:
     env_text: str | None
     secrets: dict[str, Any]  # .dlt/secrets.toml, parsed (values registered with redact)
     texts: dict[str, bytes | None] = field(default_factory=dict)  # relative path -> bytes
+    env_parts: list[tuple[str | None, str]] = field(default_factory=list)  # (variable, its text)
 
     @property
     def sources(self) -> list[dict[str, Any]]:
@@ -74,13 +75,10 @@ def read(root: Path) -> Upstream:
     sources_doc = _yaml(root, ".dango/sources.yml", texts[".dango/sources.yml"])
     env: dict[str, str] = {}
     env_text = None
+    env_parts: list[tuple[str | None, str]] = []
     if texts[".env"] is not None:
-        import io
-
-        from dotenv import dotenv_values
-
-        env_text = texts[".env"].decode("utf-8-sig")
-        env = {k: v for k, v in dotenv_values(stream=io.StringIO(env_text)).items() if v is not None}
+        env_text, env_parts = _env_file(root, texts[".env"])
+        env = {key: value for key, value in _env_values(env_text).items() if value is not None}
         named = env_names(sources_doc)
         _register([value for key, value in env.items() if key in named])
     secrets: dict[str, Any] = {}
@@ -95,7 +93,39 @@ def read(root: Path) -> Upstream:
         from ..secrecy import secret_leaves
 
         _register([value for _, value in secret_leaves(secrets.get("sources") or {}, ("sources",))])
-    return Upstream(root, settings, sources_doc, env, env_text, secrets, texts)
+    return Upstream(root, settings, sources_doc, env, env_text, secrets, texts, env_parts)
+
+
+def _env_file(root: Path, data: bytes) -> tuple[str, list[tuple[str | None, str]]]:
+    """.env as text and as python-dotenv parses it: each variable (None for a comment or a
+    blank line) with its whole text, a multi-line quoted value included. A file that is not
+    UTF-8, or a line python-dotenv cannot parse, is one sentence naming the line."""
+    import io
+
+    from dotenv.parser import parse_stream
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise MalformedFile(root / ".env", "is not UTF-8 text", data[: err.start].count(b"\n") + 1,
+                            fix="save it as UTF-8 and run `dango migrate` again (nothing was "
+                                "written)") from None
+    parts = []
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            raise MalformedFile(root / ".env", "is not a NAME=value line", binding.original.line,
+                                fix="fix or remove that line and run `dango migrate` again "
+                                    "(nothing was written)")
+        parts.append((binding.key, binding.original.string))
+    return text, parts
+
+
+def _env_values(text: str) -> dict[str, str | None]:
+    import io
+
+    from dotenv import dotenv_values
+
+    return dict(dotenv_values(stream=io.StringIO(text)))
 
 
 def env_names(value: Any) -> set[str]:
