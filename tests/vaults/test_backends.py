@@ -226,3 +226,16 @@ class TestFile(VaultContract):
             assert KEY_PATH in str(caught.value)
             assert VALUE not in str(caught.value)
         assert os.path.exists(outside)
+
+
+def test_a_keyring_reference_cannot_read_dangos_own_encryption_keys(project, plaintext_keyring):
+    """A cloned project naming another project's key (its ids are committed in project.yml)."""
+    from dango.crypto.keyring_io import SERVICE
+    from dango.vaults.errors import AccessDenied
+    from dango.vaults.keyring import DANGO_SERVICE
+
+    assert DANGO_SERVICE == SERVICE
+    plaintext_keyring.set_password(SERVICE, "other-project:key1", "k" * 44)
+    with pytest.raises(AccessDenied) as caught:
+        TestKeyring().resolve(project, f"ref+keyring://{SERVICE}/other-project:key1")
+    assert "Dango's own encryption keys" in str(caught.value) and "k" * 44 not in str(caught.value)

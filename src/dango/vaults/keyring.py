@@ -1,11 +1,17 @@
 """`ref+keyring://SERVICE/USERNAME`: an entry of the OS keyring (or whichever backend the
-keyring library is configured with), read with a deadline."""
+keyring library is configured with), read with a deadline.
+
+The service `dango` is refused: it holds the encryption keys of every encrypted project on
+the machine (crypto/keyring_io.py), and a cloned project could otherwise name another
+project's key (its ids are in that project's committed project.yml) and send it to an API."""
 
 from __future__ import annotations
 
 from ..store.references import VaultReference
 from . import Context, with_deadline
-from .errors import BackendMissing, EntryNotFound, VaultError
+from .errors import AccessDenied, BackendMissing, EntryNotFound, VaultError
+
+DANGO_SERVICE = "dango"  # crypto.keyring_io.SERVICE (a floor above: not imported here)
 
 
 def fetch(reference: VaultReference, context: Context) -> str:
@@ -16,6 +22,10 @@ def fetch(reference: VaultReference, context: Context) -> str:
     if not service or not username:
         raise context.error(EntryNotFound, "names no keyring entry (it needs SERVICE/USERNAME)",
                             "write it as ref+keyring://SERVICE/USERNAME")
+    if service == DANGO_SERVICE:
+        raise context.error(AccessDenied, "names an entry of Dango's own encryption keys, which "
+                            "references may not read", "store the value under a service of its own "
+                            "(`keyring set SERVICE USERNAME`) and name that")
     try:
         value = with_deadline(context, keyring.get_password, service, username)
     except keyring.errors.NoKeyringError:
