@@ -58,6 +58,30 @@ def is_literal(value: Any) -> bool:
             and not looks_encrypted(value))
 
 
+def written_secrets(value: Any) -> list[str]:
+    """The secret text a stored value holds as written: a literal is one; a value with
+    `${VAR}` references holds its defaults and, unless it is a connection URL (whose
+    literal parts are a scheme, a user and a host), the literal text around them."""
+    if is_literal(value):
+        return [value]
+    if not isinstance(value, str) or "${" not in value:
+        return []
+    from .store.references import references, written_parts
+
+    if "://" in value:
+        parts = [reference.default or "" for reference in _references(value, references)]
+    else:
+        parts = written_parts(value)
+    return [part for part in parts if len(part) >= MIN_LENGTH]
+
+
+def _references(value: str, parse) -> list:
+    try:
+        return parse(value)
+    except ValueError:
+        return []
+
+
 def secret_leaves(table: Any, path: tuple[str, ...] = (),
                   source_type: SourceType | None = None) -> Iterator[tuple[tuple[str, ...], str]]:
     """(full key path, value) for every secret string under `table` (at `path`): the items of
@@ -78,7 +102,7 @@ def startup_secrets(argv: Sequence[str]) -> list[str]:
     the project's secrets.toml that `is_secret` calls secret (read with tomllib: cheap; the
     source types come later, with the values the resolver registers)."""
     found = [value for value in _environment_secrets() if is_literal(value)]
-    found += [value for _, value in secret_leaves(_secrets_data(argv)) if is_literal(value)]
+    found += [part for _, value in secret_leaves(_secrets_data(argv)) for part in written_secrets(value)]
     return found
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..redact import encodings
 from ..registry import SCAN_MIN_LENGTH, SourceType
-from ..secrecy import is_literal, secret_leaves
+from ..secrecy import is_literal, secret_leaves, written_secrets
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,10 @@ def project_secrets(project, *, fetch: bool = True) -> tuple[list[OwnSecret], li
         if next(secret_leaves(raw, path, spec), None) is None:
             return  # nothing secret is stored there (a host, upstream's [dango.oauth] notes)
         key_path = ".".join(path)
+        for _, leaf in secret_leaves(raw, path, spec):  # a ${VAR:-default}'s default, as written
+            for part in written_secrets(leaf):
+                if part != leaf:
+                    found.setdefault(part, OwnSecret(credential, part))
         try:
             value = resolver.resolve_stored(raw, key_path)
         except DangoError as err:

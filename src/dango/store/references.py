@@ -75,6 +75,26 @@ def interpolate(value: str, lookup: Callable[[str], str | None],
     return _TOKEN.sub(replace, value)
 
 
+def written_parts(value: str) -> list[str]:
+    """What a value with references holds as written: each default (`${VAR:-default}`) and
+    each run of literal text between references (`$${` read as `${`); [] for a stray `${`."""
+    parts, cursor, text = [], 0, ""
+    for match in _TOKEN.finditer(value):
+        if match["stray"]:
+            return []
+        text += value[cursor:match.start()]
+        cursor = match.end()
+        if match["escape"]:
+            text += "${"
+            continue
+        parts.append(text)
+        text = ""
+        if match["default"]:
+            parts.append(match["default"])
+    parts.append(text + value[cursor:])
+    return [part for part in parts if part]
+
+
 def escape(literal: str) -> str:
     """A literal to store so that it reads back unchanged (`${` becomes `$${`)."""
     return literal.replace("${", "$${")

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import MalformedFile
 from .atomic import SECRET_MODE, atomic_write, current_text, in_change, keep_line_endings
-from .references import is_reference
+from .references import is_reference, is_vault_reference, references
 from .toml_text import headers, key_lines, with_key_added, with_table_added, without_tables
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -269,7 +269,7 @@ def example_text(data: dict[str, Any]) -> str:
                 placeholders(value, sub)
                 into[key] = sub
             else:
-                into[key] = value if is_reference(value) else f"<{key}>"
+                into[key] = _example_value(key, value)
 
     doc = tomlkit.document()
     # a fixed order (dango's own table last), so the example changes only when a key does
@@ -279,5 +279,16 @@ def example_text(data: dict[str, Any]) -> str:
             placeholders(value, top)
             doc[key] = top
         else:
-            doc[key] = value if is_reference(value) else f"<{key}>"
+            doc[key] = _example_value(key, value)
     return EXAMPLE_HEADER + tomlkit.dumps(doc)
+
+
+def _example_value(key: str, value: Any) -> Any:
+    """A reference names where the value comes from: it is kept, but only the variables of a
+    `${VAR}` one (a default or the text around them may be the secret itself); anything
+    else is a placeholder."""
+    if not is_reference(value):
+        return f"<{key}>"
+    if is_vault_reference(value):
+        return value
+    return "".join("${" + reference.name + "}" for reference in references(value))
