@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DangoError, MalformedFile, OldProjectFormat, ProjectNotFound
+from .errors import DangoError, MalformedFile, OldProjectFormat, ProjectNotFound, UnsafePath
 from .store.atomic import SECRET_MODE, atomic_write, create_exclusive, write_target
 
 GITIGNORE_ENTRIES = (
@@ -164,9 +164,34 @@ def is_old_format(settings: object) -> bool:
             and isinstance(settings.get("project"), dict))
 
 
+# What every command reads from the project: none of it may be a link that leads out of
+# the project (as git refuses a symlinked .gitattributes): a cloned repository could ship
+# `.dlt -> ~/.dlt` and have `dango source test` send dlt's global secrets to its own API.
+READ_FROM_PROJECT = (".dango", ".dango/project.yml", ".dango/sources.yml", ".dlt", ".dlt/secrets.toml",
+                     ".dlt/config.toml", ".env")
+
+
+def check_links(root: Path) -> None:
+    """Refuse (UnsafePath) a file or folder of READ_FROM_PROJECT that is a link leading out
+    of `root`; links that stay inside are fine."""
+    real_root = None
+    for rel in READ_FROM_PROJECT:
+        path = root / rel
+        if not os.path.islink(path):
+            continue
+        real_root = real_root or root.resolve()
+        target = path.resolve()
+        if target != real_root and real_root not in target.parents:
+            raise UnsafePath(f"{rel} is a link to a place outside the project; Dango reads the "
+                             "project's settings and secrets only from the project itself (a "
+                             "cloned repository can ship such a link). Replace the link with the "
+                             "file or folder it points to.")
+
+
 def load_project(root: Path) -> Project:
     from .yaml_io import load_yaml
 
+    check_links(root)
     path = root / ".dango" / "project.yml"
     data = load_yaml(path) or {}
     if not isinstance(data, dict):
