@@ -10,10 +10,12 @@ from __future__ import annotations
 import glob
 import re
 from pathlib import Path
+from typing import Callable
 
 from ..errors import SyncProblem
 from .explain import find, unreadable_file
 from .job import Job
+from .literal import exact_all
 from .staging import start, write
 
 
@@ -21,19 +23,34 @@ def is_glob(pattern: str) -> bool:
     return any(char in pattern for char in "*?[")
 
 
-def files(job: Job) -> list[Path]:
+def _configured(job: Job) -> tuple[str, Path]:
     pattern = str(job.config.get("file_path") or "")
     if not pattern:
         raise SyncProblem(f"{job.key('file_path')} is not set; add it in .dango/sources.yml.")
     path = Path(pattern).expanduser()
-    if not path.is_absolute():
-        path = job.project.root / path
+    return pattern, path if path.is_absolute() else job.project.root / path
+
+
+def _matches(job: Job) -> tuple[list[Path], bool]:
+    """The files file_path names, and whether it names one file (a table named after it):
+    a path without pattern characters is that file; a pattern is matched first, and when it
+    matches nothing but is the exact name of a file (`report[1].csv`), it is that file."""
+    pattern, path = _configured(job)
     if is_glob(pattern):
-        found = sorted(Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file())
-    else:
-        found = [path] if path.is_file() else []
+        # the project folder as it is named (brackets in it are no pattern)
+        where = str(path) if Path(pattern).expanduser().is_absolute() else \
+            glob.escape(str(job.project.root)) + "/" + pattern
+        found = sorted(Path(p) for p in glob.glob(where, recursive=True) if Path(p).is_file())
+        if found or not path.is_file():
+            return found, False
+    return ([path] if path.is_file() else []), True
+
+
+def files(job: Job) -> list[Path]:
+    pattern, _ = _configured(job)
+    found, _ = _matches(job)
     if not found:
-        what = "no file matches" if is_glob(pattern) else "there is no file"
+        what = "there is no file" if not is_glob(pattern) else "no file matches"
         raise SyncProblem(f"{what} {pattern} ({job.key('file_path')} in .dango/sources.yml); "
                           "check the path, relative to the project folder.")
     return [job.readable(p, "file_path") for p in found]
@@ -41,7 +58,7 @@ def files(job: Job) -> list[Path]:
 
 def table_name(job: Job) -> str:
     pattern = str(job.config.get("file_path") or "")
-    if is_glob(pattern):
+    if not _matches(job)[1]:
         return job.name
     stem = re.sub(r"[^0-9a-zA-Z_]+", "_", Path(pattern).stem).strip("_").lower()
     return stem or job.name
@@ -57,17 +74,19 @@ def plan(job: Job) -> list[str]:
 NORMALIZE_LIMIT = 256 * 1024 * 1024
 
 
-def read_csv(con, paths: list[str], **options):
+def read_csv(con, paths: list[Path], where: Callable[[Path], str], **options):
     """`paths` as one relation of DuckDB's CSV reader (`options`: its named parameters; the
-    dialect is detected for whatever is not given). A single file that mixes line endings,
-    which the sniffer gives up on, is read again from memory with them made uniform."""
+    dialect is detected for whatever is not given), each path read as that file alone
+    (`literal`; `where(path)` names a file in a message). A single file that mixes line
+    endings, which the sniffer gives up on, is read again from memory with them made uniform."""
     import duckdb
 
     named = "".join(f", {name} = ?" for name in options)  # names from code, values as parameters
+    exact = exact_all(con, paths, where)
     try:
-        return con.sql(f"SELECT * FROM read_csv(?{named})", params=[paths, *options.values()])
+        return con.sql(f"SELECT * FROM read_csv(?{named})", params=[exact, *options.values()])
     except duckdb.Error:
-        data = uniform_line_endings(Path(paths[0])) if len(paths) == 1 else None
+        data = uniform_line_endings(paths[0]) if len(paths) == 1 else None
         if data is None:
             raise
         import io
@@ -87,14 +106,18 @@ def uniform_line_endings(path: Path) -> bytes | None:
 
 
 def build(job: Job):
-    paths = [str(p) for p in files(job)]
+    paths = files(job)
     options = {"header": bool(job.config.get("header", True))}
     if job.config.get("delimiter"):  # else detected, as for `;` in a European Excel export
         options["delimiter"] = str(job.config["delimiter"])
     if len(paths) > 1:
         options["union_by_name"] = True
+
+    def where(path: Path) -> str:
+        return f"{job.project.relative(path)} ({job.key('file_path')})"
+
     # DuckDB starts reading now, on its own threads, while dlt is imported
-    staging = start(job, lambda con, folder: write(con, read_csv(con, paths, **options), folder))
+    staging = start(job, lambda con, folder: write(con, read_csv(con, paths, where, **options), folder))
     import dlt
 
     def rows():

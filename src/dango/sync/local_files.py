@@ -25,6 +25,7 @@ from ..registry import LOCAL_FILE_READERS
 from .csv_files import read_csv
 from .explain import generic, refused, unreadable_file
 from .job import Job
+from .literal import exact, exact_all
 from .staging import StagedFile, start, write
 
 READERS = LOCAL_FILE_READERS
@@ -56,9 +57,14 @@ def files(job: Job) -> list[FileInfo]:
         raise SyncProblem(f"the folder {job.config.get('directory')} ({job.key('directory')} in "
                           ".dango/sources.yml) does not exist; create it or fix the path.")
     pattern = str(job.config.get("file_pattern") or "*")
+    if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+        raise SyncProblem(f"{job.key('file_pattern')} {pattern} reaches outside the folder "
+                          f"{job.config.get('directory')}; a pattern names files inside it, so "
+                          "remove the .. or the leading /.")
     found: dict[str, FileInfo] = {}
-    for name in sorted(glob.glob(str(base / pattern), recursive=True)):
-        path = Path(name)
+    # the folder as it is named (brackets in its name are no pattern), the pattern as written
+    for name in sorted(glob.glob(pattern, root_dir=base, recursive=True)):
+        path = base / name
         if not path.is_file() or path.suffix.lower() not in READERS:
             continue
         job.readable(path, "directory")
@@ -108,14 +114,19 @@ def _same(stored, mtime: datetime) -> bool:
     return stored in (mtime, mtime.replace(microsecond=0), local.replace(microsecond=0))
 
 
-def _read(con, info: FileInfo):
+def _where(job: Job):
+    """How a message names a file of the folder."""
+    return lambda path: f"{path.name} in {job.config.get('directory')} ({job.key('directory')})"
+
+
+def _read(job: Job, con, info: FileInfo):
     reader = READERS[info.path.suffix.lower()]
-    path = str(info.path)
+    path = exact(con, info.path, _where(job)(info.path))
     if reader == "parquet":
         return con.sql("SELECT * FROM read_parquet(?)", params=[path])
     if reader == "json":
         return con.sql("SELECT * FROM read_json(?)", params=[path])
-    return read_csv(con, [path])
+    return read_csv(con, [info.path], _where(job))
 
 
 def _problem(job: Job, info: FileInfo, error: Exception) -> SyncProblem:
@@ -153,11 +164,11 @@ def _groups(fresh: list[FileInfo]) -> list[list[FileInfo]]:
     return list(by_reader.values())
 
 
-def _read_many(con, group: list[FileInfo], loaded_at: datetime):
+def _read_many(job: Job, con, group: list[FileInfo], loaded_at: datetime):
     """Every file of `group` (one format) in one relation, with the four `_dango_*` columns
     computed by DuckDB (a CASE on the path: as fast as the bare read, unlike a join)."""
     reader = READERS[group[0].path.suffix.lower()]
-    paths = [str(info.path) for info in group]
+    paths = exact_all(con, [info.path for info in group], _where(job))
     # SQL rather than con.read_csv(...): the same reader, bound in a third of the time
     if reader == "parquet":
         query = f"SELECT * FROM read_parquet(?, filename = '{PATH_COLUMN}', union_by_name = true)"
@@ -204,9 +215,9 @@ def _stage(job: Job, con, selected: list[FileInfo], loaded_at: datetime, folder:
         return None
     staged = parts[0] if len(parts) == 1 else write(con, con.sql(
         "SELECT * FROM read_parquet(?, union_by_name = true)",  # columns matched by name
-        params=[[str(part.path) for part in parts]]), folder, "all")
+        params=[[exact(con, part.path, part.path.name) for part in parts]]), folder, "all")
     counts.update(con.execute("SELECT _dango_filename, count(*) FROM read_parquet(?) GROUP BY 1",
-                              [str(staged.path)]).fetchall())
+                              [exact(con, staged.path, staged.path.name)]).fetchall())
     return staged
 
 
@@ -217,13 +228,13 @@ def _parts(job: Job, con, fresh: list[FileInfo], loaded_at: datetime, folder: Pa
 
     for n, group in enumerate(_groups(fresh)):
         try:
-            yield write(con, _read_many(con, group, loaded_at), folder, f"{n}")
+            yield write(con, _read_many(job, con, group, loaded_at), folder, f"{n}")
             continue
         except duckdb.Error:
             pass  # mixed line endings, or a file that cannot be read: one by one
         for i, info in enumerate(group):
             try:
-                yield write(con, _with_columns(_read(con, info), info, loaded_at), folder, f"{n}-{i}")
+                yield write(con, _with_columns(_read(job, con, info), info, loaded_at), folder, f"{n}-{i}")
             except duckdb.Error as error:
                 if _empty(info):
                     continue  # an empty file or a header alone: nothing to load
