@@ -244,3 +244,25 @@ def test_files_that_link_out_of_the_project_or_to_its_secrets_are_not_read(tmp_p
     result = _sync(project)
     assert result.status == "failed" and "is one of the project's own files" in result.error
     assert not (project.root / "data" / "warehouse.duckdb").exists()
+
+
+def test_a_file_with_a_column_named_like_dangos_own_is_refused(tmp_path):
+    """The four `_dango_*` columns always say where a row came from: a file cannot set them
+    (it would be read again on every sync, its rows multiplying)."""
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id\n1\n")
+    assert _sync(project).status == "ok"
+    before = _rows(project, "select * from raw_files.files")
+    (inbox / "e.csv").write_text("id,_dango_filename,_Dango_Deleted\n2,evil.csv,true\n")
+    for _ in range(2):
+        result = _sync(project)
+        assert result.status == "failed"
+        assert result.error == (
+            "e.csv in inbox ([sources.files] directory) has a column _dango_filename, a name dango "
+            "keeps for its own columns of every row; rename that column in the file and sync again.")
+        assert _rows(project, "select * from raw_files.files") == before
+    (inbox / "e.csv").write_text("id,origin_file\n2,evil.csv\n")
+    assert _sync(project).status == "ok"
+    assert _rows(project, "select id, _dango_filename, _dango_deleted from raw_files.files "
+                          "order by id") == [(1, "a.csv", False), (2, "e.csv", False)]
+    assert _staged_left(project) == []

@@ -10,12 +10,15 @@ are deleted and the rows of a file that is gone are marked `_dango_deleted = tru
 
 Files are read by DuckDB's readers, written by DuckDB for dlt to import (`staging`, as `csv`
 does). A file DuckDB cannot read fails the source with one sentence naming it; nothing of
-that sync is loaded.
+that sync is loaded. So does a file with a column of one of the four names (once
+normalized, as `_Dango_Deleted`): those columns always say where a row came from and when, so
+a file cannot set them; rename the file's column.
 """
 
 from __future__ import annotations
 
 import glob
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -177,6 +180,8 @@ def _read_many(job: Job, con, group: list[FileInfo], loaded_at: datetime):
     else:
         query = f"SELECT * FROM read_csv(?, filename = '{PATH_COLUMN}', union_by_name = true)"
     relation = con.sql(query, params=[paths])
+    if _reserved(relation.columns):
+        raise Reserved  # which file holds it: one by one
 
     mtimes = " ".join(f"WHEN {_text(str(info.path))} THEN TIMESTAMP {_text(info.mtime.isoformat(sep=' '))}"
                       for info in group)
@@ -196,8 +201,23 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _with_columns(relation, info: FileInfo, loaded_at: datetime):
-    """One file's relation with the four `_dango_*` columns (the one-by-one path)."""
+class Reserved(Exception):
+    """A file of a group has a column named like one of dango's own."""
+
+
+def _reserved(columns: list[str]) -> list[str]:
+    """The columns that would take the name of one of dango's four once normalized."""
+    return [c for c in columns if re.sub(r"[^0-9a-z]+", "_", c.strip().lower()) in COLUMNS]
+
+
+def _with_columns(job: Job, relation, info: FileInfo, loaded_at: datetime):
+    """One file's relation with the four `_dango_*` columns (the one-by-one path); a file
+    with a column of that name is refused: those four always say where a row came from."""
+    reserved = _reserved(relation.columns)
+    if reserved:
+        raise SyncProblem(f"{info.name} in {job.config.get('directory')} ({job.key('directory')}) "
+                          f"has a column {reserved[0]}, a name dango keeps for its own columns of "
+                          "every row; rename that column in the file and sync again.")
     return relation.project(
         f"*, {_text(info.name)} AS _dango_filename, "
         f"TIMESTAMP {_text(info.mtime.isoformat(sep=' '))} AS _dango_file_mtime, "
@@ -230,11 +250,11 @@ def _parts(job: Job, con, fresh: list[FileInfo], loaded_at: datetime, folder: Pa
         try:
             yield write(con, _read_many(job, con, group, loaded_at), folder, f"{n}")
             continue
-        except duckdb.Error:
-            pass  # mixed line endings, or a file that cannot be read: one by one
+        except (duckdb.Error, Reserved):
+            pass  # mixed line endings, a file that cannot be read, a reserved name: one by one
         for i, info in enumerate(group):
             try:
-                yield write(con, _with_columns(_read(job, con, info), info, loaded_at), folder, f"{n}-{i}")
+                yield write(con, _with_columns(job, _read(job, con, info), info, loaded_at), folder, f"{n}-{i}")
             except duckdb.Error as error:
                 if _empty(info):
                     continue  # an empty file or a header alone: nothing to load
