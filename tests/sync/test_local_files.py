@@ -266,3 +266,24 @@ def test_a_file_with_a_column_named_like_dangos_own_is_refused(tmp_path):
     assert _rows(project, "select id, _dango_filename, _dango_deleted from raw_files.files "
                           "order by id") == [(1, "a.csv", False), (2, "e.csv", False)]
     assert _staged_left(project) == []
+
+
+def test_a_file_deleted_and_restored_replaces_all_its_earlier_rows(tmp_path):
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id\n1\n2\n")
+    (inbox / "b.csv").write_text("id\n3\n")
+    assert _sync(project).status == "ok"
+    kept = tmp_path / "a.csv"
+    for _ in range(2):
+        (inbox / "a.csv").rename(kept)
+        gone = _sync(project)
+        assert gone.status == "ok" and gone.rows == 0, gone.error
+        assert _rows(project, "select id, _dango_deleted from raw_files.files where "
+                              "_dango_filename = 'a.csv' order by id") == [(1, True), (2, True)]
+        kept.rename(inbox / "a.csv")
+        back = _sync(project)
+        assert back.status == "ok" and back.rows == 2, back.error
+        assert _rows(project, "select id, _dango_filename, _dango_deleted from raw_files.files "
+                              "order by id") == [(1, "a.csv", False), (2, "a.csv", False),
+                                                 (3, "b.csv", False)]
+    assert _sync(project).rows == 0  # nothing changed: nothing read again

@@ -85,8 +85,9 @@ def plan(job: Job) -> list[str]:
     return [job.name]
 
 
-def _loaded(job: Job) -> dict[str, datetime]:
-    """File name -> newest mtime of its live rows, read from the destination's table."""
+def _loaded(job: Job) -> dict[str, datetime | None]:
+    """File name -> newest mtime of its live rows (None when all its rows are marked deleted:
+    a file that was gone), read from the destination's table."""
     if job.full_refresh:
         return {}
     import dlt
@@ -96,8 +97,8 @@ def _loaded(job: Job) -> dict[str, datetime]:
         with pipeline.sql_client() as client:
             table = client.make_qualified_table_name(job.name)
             rows = client.execute_sql(
-                f"SELECT _dango_filename, max(_dango_file_mtime) FROM {table} "
-                "WHERE _dango_deleted IS NOT TRUE GROUP BY 1")
+                "SELECT _dango_filename, max(_dango_file_mtime) FILTER "
+                f"(WHERE _dango_deleted IS NOT TRUE) FROM {table} GROUP BY 1")
     except Exception:  # no dataset or table yet: everything is new
         return {}
     return {str(name): mtime for name, mtime in rows or []}
@@ -146,8 +147,10 @@ def build(job: Job):
     def rows():
         loaded = _loaded(job)
         fresh = [f for f in found if not _same(loaded.get(f.name), f.mtime)]
+        # a file with rows already (a restored file's are all deleted) has them replaced
         changed = [f.name for f in fresh if f.name in loaded]
-        gone = sorted(set(loaded) - {f.name for f in found})
+        gone = sorted({name for name, mtime in loaded.items() if mtime is not None}
+                      - {f.name for f in found})
         counts: dict[str, int] = {}  # file name -> rows written
         job.extra["after_load"] = lambda pipeline: _finish(job, pipeline, changed, gone, counts)
         job.extra["read"] = [info.name for info in fresh]  # named by `explain` if the load fails
@@ -271,8 +274,8 @@ def _empty(info: FileInfo) -> bool:
 
 
 def _finish(job: Job, pipeline, changed: list[str], gone: list[str], counts: dict[str, int]) -> None:
-    """After the load: drop a changed file's older rows (all of them when it now has none),
-    mark a gone file's rows deleted."""
+    """After the load: drop a changed or restored file's older rows, deleted ones included
+    (all of them when it now has none), mark a gone file's rows deleted."""
     if not changed and not gone:
         return
     with pipeline.sql_client() as client:
