@@ -14,9 +14,10 @@ from typing import Callable
 
 from ..errors import SyncProblem
 from .explain import find, unreadable_file
+from . import ragged
 from .job import Job
 from .literal import exact_all
-from .staging import start, write
+from .staging import StagedFile, start, write
 
 
 def is_glob(pattern: str) -> bool:
@@ -74,24 +75,64 @@ def plan(job: Job) -> list[str]:
 NORMALIZE_LIMIT = 256 * 1024 * 1024
 
 
+# How a CSV is read again when DuckDB's first reading fails or looks garbled (its sniffer
+# took a file with a short or long row for one text column, or for headerless rows): a
+# short row gets NULL in the fields it lacks. Not the first reading: DuckDB's parallel reader
+# cannot pad rows in a file with quoted line breaks, and the serial one is slower.
+PADDED = {"null_padding": True, "parallel": False}
+
+
 def read_csv(con, paths: list[Path], where: Callable[[Path], str], **options):
     """`paths` as one relation of DuckDB's CSV reader (`options`: its named parameters; the
     dialect is detected for whatever is not given), each path read as that file alone
-    (`literal`; `where(path)` names a file in a message). A single file that mixes line
-    endings, which the sniffer gives up on, is read again from memory with them made uniform."""
+    (`literal`; `where(path)` names a file in a message). Read again `PADDED` when that
+    fails or looks garbled; a single file that mixes line endings, which the sniffer gives up
+    on, is read again from memory with them made uniform. A row with more fields than the
+    header fails the read, naming file and line (`ragged`)."""
     import duckdb
 
-    named = "".join(f", {name} = ?" for name in options)  # names from code, values as parameters
     exact = exact_all(con, paths, where)
+    header = options.get("header", True)
     try:
-        return con.sql(f"SELECT * FROM read_csv(?{named})", params=[exact, *options.values()])
-    except duckdb.Error:
-        data = uniform_line_endings(paths[0]) if len(paths) == 1 else None
-        if data is None:
-            raise
-        import io
+        relation = _relation(con, exact, options)
+        if header and ragged.garbled(relation.columns):
+            relation = _relation(con, exact, {**options, **PADDED})
+    except duckdb.Error as error:
+        try:
+            relation = _relation(con, exact, {**options, **PADDED})
+        except duckdb.Error:
+            data = uniform_line_endings(paths[0]) if len(paths) == 1 else None
+            if data is None:
+                raise error from None
+            import io
 
-        return con.read_csv(io.BytesIO(data), **options)
+            relation = con.read_csv(io.BytesIO(data), **options)
+    if header and ragged.maybe_ragged(relation.columns):
+        for path, literal in zip(paths, exact):
+            long = ragged.first_long_row(con, path, literal, options)
+            if long:
+                raise SyncProblem(ragged.sentence(where(path), *long))
+    return relation
+
+
+def _relation(con, exact: list[str], options: dict):
+    named = "".join(f", {name} = ?" for name in options)  # names from code, values as parameters
+    return con.sql(f"SELECT * FROM read_csv(?{named})", params=[exact, *options.values()])
+
+
+def write_csv(con, paths: list[Path], where: Callable[[Path], str], folder: Path, name: str,
+              **options) -> StagedFile:
+    """`read_csv` written for dlt (`staging.write`); read again `PADDED` when the reading
+    fails only once under way (a short row far into the file), raising the first error."""
+    import duckdb
+
+    try:
+        return write(con, read_csv(con, paths, where, **options), folder, name)
+    except duckdb.Error as error:
+        try:
+            return write(con, read_csv(con, paths, where, **options, **PADDED), folder, name)
+        except duckdb.Error:
+            raise error from None
 
 
 def uniform_line_endings(path: Path) -> bytes | None:
@@ -117,7 +158,7 @@ def build(job: Job):
         return f"{job.project.relative(path)} ({job.key('file_path')})"
 
     # DuckDB starts reading now, on its own threads, while dlt is imported
-    staging = start(job, lambda con, folder: write(con, read_csv(con, paths, where, **options), folder))
+    staging = start(job, lambda con, folder: write_csv(con, paths, where, folder, "rows", **options))
     import dlt
 
     def rows():

@@ -25,10 +25,11 @@ from pathlib import Path
 
 from ..errors import SyncProblem
 from ..registry import LOCAL_FILE_READERS
-from .csv_files import read_csv
+from .csv_files import PADDED, read_csv
 from .explain import generic, refused, unreadable_file
 from .job import Job
 from .literal import exact, exact_all
+from .ragged import garbled, maybe_ragged
 from .staging import StagedFile, start, write
 
 READERS = LOCAL_FILE_READERS
@@ -123,14 +124,14 @@ def _where(job: Job):
     return lambda path: f"{path.name} in {job.config.get('directory')} ({job.key('directory')})"
 
 
-def _read(job: Job, con, info: FileInfo):
+def _read(job: Job, con, info: FileInfo, **options):
     reader = READERS[info.path.suffix.lower()]
     path = exact(con, info.path, _where(job)(info.path))
     if reader == "parquet":
         return con.sql("SELECT * FROM read_parquet(?)", params=[path])
     if reader == "json":
         return con.sql("SELECT * FROM read_json(?)", params=[path])
-    return read_csv(con, [info.path], _where(job))
+    return read_csv(con, [info.path], _where(job), **options)
 
 
 def _problem(job: Job, info: FileInfo, error: Exception) -> SyncProblem:
@@ -183,8 +184,9 @@ def _read_many(job: Job, con, group: list[FileInfo], loaded_at: datetime):
     else:
         query = f"SELECT * FROM read_csv(?, filename = '{PATH_COLUMN}', union_by_name = true)"
     relation = con.sql(query, params=[paths])
-    if _reserved(relation.columns):
-        raise Reserved  # which file holds it: one by one
+    columns = [column for column in relation.columns if column != PATH_COLUMN]
+    if _reserved(columns) or reader == "csv" and (garbled(columns) or maybe_ragged(columns)):
+        raise OneByOne  # which file has that column, or short or long rows
 
     mtimes = " ".join(f"WHEN {_text(str(info.path))} THEN TIMESTAMP {_text(info.mtime.isoformat(sep=' '))}"
                       for info in group)
@@ -204,8 +206,9 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-class Reserved(Exception):
-    """A file of a group has a column named like one of dango's own."""
+class OneByOne(Exception):
+    """A file of a group must be read alone: a column named like one of dango's own, or one
+    DuckDB named itself (maybe a row with too many fields)."""
 
 
 def _reserved(columns: list[str]) -> list[str]:
@@ -253,15 +256,30 @@ def _parts(job: Job, con, fresh: list[FileInfo], loaded_at: datetime, folder: Pa
         try:
             yield write(con, _read_many(job, con, group, loaded_at), folder, f"{n}")
             continue
-        except (duckdb.Error, Reserved):
+        except (duckdb.Error, OneByOne):
             pass  # mixed line endings, a file that cannot be read, a reserved name: one by one
         for i, info in enumerate(group):
-            try:
-                yield write(con, _with_columns(job, _read(job, con, info), info, loaded_at), folder, f"{n}-{i}")
-            except duckdb.Error as error:
-                if _empty(info):
-                    continue  # an empty file or a header alone: nothing to load
-                raise _problem(job, info, error) from None
+            staged = _one(job, con, info, loaded_at, folder, f"{n}-{i}")
+            if staged is not None:
+                yield staged
+
+
+def _one(job: Job, con, info: FileInfo, loaded_at: datetime, folder: Path, name: str):
+    """One file written to Parquet (a CSV read again `PADDED` if it fails under way), None
+    when it is empty or a header alone; a file that cannot be read fails in one sentence."""
+    import duckdb
+
+    csv = READERS[info.path.suffix.lower()] == "csv"
+    first = None
+    for options in ({}, PADDED) if csv else ({},):
+        try:
+            return write(con, _with_columns(job, _read(job, con, info, **options), info, loaded_at),
+                         folder, name)
+        except duckdb.Error as error:
+            first = first or error
+    if _empty(info):
+        return None  # nothing to load
+    raise _problem(job, info, first)
 
 
 def _empty(info: FileInfo) -> bool:
