@@ -76,3 +76,25 @@ def test_a_row_with_too_many_fields_fails_naming_the_file_and_line(tmp_path):
     assert c.status == "failed"
     assert c.error.startswith("in/long.csv ([sources.c] file_path) has 4 fields on line 21 where")
     assert ("raw_c", "long") not in _tables(project)
+
+
+def test_a_header_longer_than_any_buffer_is_not_taken_for_an_empty_file(tmp_path):
+    """A Latin-1 file with a 75 KB header fails as a narrow one does, and its rows of
+    the sync before stay as they were (never skipped as a header alone, and marked gone)."""
+    project = _project(tmp_path, "wide.csv")
+    wide = project.root / "in" / "wide.csv"
+    header = ",".join(f"a_rather_long_column_name_{i:04}" for i in range(2500))
+    assert len(header) > 65536
+    wide.write_text(header + "\n" + ",".join(["cafe"] + [str(i) for i in range(1, 2500)]) + "\n")
+    assert _sync(project, "lf").status == "ok"
+    before = _rows(project, "select a_rather_long_column_name_0000, a_rather_long_column_name_2499, "
+                              "_dango_deleted from raw_lf.lf")
+    assert before == [("cafe", 2499, False)]
+    wide.write_bytes((header + "\n" + ",".join(["caf\xe9"] + [str(i) for i in range(1, 2500)])
+                      + "\n").encode("latin-1"))
+    result = _sync(project, "lf")
+    assert result.status == "failed"
+    assert result.error.startswith("wide.csv in in ([sources.lf] directory) is not UTF-8 text; "
+                                   "save it as UTF-8"), result.error
+    assert _rows(project, "select a_rather_long_column_name_0000, a_rather_long_column_name_2499, "
+                              "_dango_deleted from raw_lf.lf") == before

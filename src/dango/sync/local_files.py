@@ -28,6 +28,7 @@ from ..registry import LOCAL_FILE_READERS
 from .csv_files import PADDED, read_csv
 from .explain import generic, refused, unreadable_file
 from .job import Job
+from . import sniff
 from .literal import exact, exact_all
 from .ragged import garbled, maybe_ragged
 from .staging import StagedFile, start, write
@@ -283,12 +284,8 @@ def _one(job: Job, con, info: FileInfo, loaded_at: datetime, folder: Path, name:
 
 
 def _empty(info: FileInfo) -> bool:
-    try:
-        text = info.path.read_bytes()[:65536]
-    except OSError:
-        return False
-    return len([line for line in text.splitlines() if line.strip()]) <= 1 and \
-        info.path.suffix.lower() == ".csv" or not text.strip()
+    """Whether the file has nothing to load: blank, or a CSV header alone."""
+    return sniff.lines_at_most(info.path, 1 if READERS[info.path.suffix.lower()] == "csv" else 0)
 
 
 def _finish(job: Job, pipeline, changed: list[str], gone: list[str], counts: dict[str, int]) -> None:
