@@ -98,3 +98,20 @@ def test_a_header_longer_than_any_buffer_is_not_taken_for_an_empty_file(tmp_path
                                    "save it as UTF-8"), result.error
     assert _rows(project, "select a_rather_long_column_name_0000, a_rather_long_column_name_2499, "
                               "_dango_deleted from raw_lf.lf") == before
+
+
+def test_excels_sep_line_and_a_json_array_after_a_byte_order_mark_load(tmp_path):
+    project = _project(tmp_path, "excel.csv")
+    inbox = project.root / "in"
+    (inbox / "excel.csv").write_bytes(b"\xef\xbb\xbfsep=;\r\nid;name\r\n1;a\r\n2;b\r\n")
+    (inbox / "plain.csv").write_text("id,name\n3,c\n")
+    (inbox / "bom.json").write_bytes(b'\xef\xbb\xbf[{"id": 4, "name": "d"}]')
+    (inbox / "lines.json").write_text('{"id": 5, "name": "e"}\n')
+    lf = _sync(project, "lf")
+    assert lf.status == "ok", lf.error
+    assert _rows(project, "select id, name, _dango_filename from raw_lf.lf order by id") == [
+        (1, "a", "excel.csv"), (2, "b", "excel.csv"), (3, "c", "plain.csv"), (4, "d", "bom.json"),
+        (5, "e", "lines.json")]
+    c = _sync(project, "c")
+    assert c.status == "ok", c.error
+    assert _rows(project, "select id, name from raw_c.excel order by id") == [(1, "a"), (2, "b")]

@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..errors import SyncProblem
 from .explain import find, unreadable_file
-from . import ragged
+from . import ragged, sniff
 from .job import Job
 from .literal import exact_all
 from .staging import StagedFile, start, write
@@ -87,11 +87,19 @@ def read_csv(con, paths: list[Path], where: Callable[[Path], str], **options):
     dialect is detected for whatever is not given), each path read as that file alone
     (`literal`; `where(path)` names a file in a message). Read again `PADDED` when that
     fails or looks garbled; a single file that mixes line endings, which the sniffer gives up
-    on, is read again from memory with them made uniform. A row with more fields than the
+    on, is read again from memory with them made uniform. Excel's first line `sep=;` sets
+    the delimiter (unless `options` has one) and is skipped. A row with more fields than the
     header fails the read, naming file and line (`ragged`)."""
     import duckdb
 
     exact = exact_all(con, paths, where)
+    separators = {path: sniff.excel_separator(path) for path in paths}
+    if any(separators.values()):  # Excel's first line `sep=;`: that delimiter, the line skipped
+        if len(set(separators.values())) > 1:
+            odd = next(path for path, separator in separators.items() if separator)
+            raise SyncProblem(f"{where(odd)} starts with Excel's line sep={separators[odd]} and "
+                              "other files read with it do not; save them alike and sync again.")
+        options = {"delimiter": separators[paths[0]], **options, "skip": 1}
     header = options.get("header", True)
     try:
         relation = _relation(con, exact, options)

@@ -131,7 +131,9 @@ def _read(job: Job, con, info: FileInfo, **options):
     if reader == "parquet":
         return con.sql("SELECT * FROM read_parquet(?)", params=[path])
     if reader == "json":
-        return con.sql("SELECT * FROM read_json(?)", params=[path])
+        array = sniff.json_array_after_bom(info.path)  # else read as one value, `json`
+        return con.sql("SELECT * FROM read_json(?" + (", format = 'array')" if array else ")"),
+                       params=[path])
     return read_csv(con, [info.path], _where(job), **options)
 
 
@@ -186,8 +188,9 @@ def _read_many(job: Job, con, group: list[FileInfo], loaded_at: datetime):
         query = f"SELECT * FROM read_csv(?, filename = '{PATH_COLUMN}', union_by_name = true)"
     relation = con.sql(query, params=[paths])
     columns = [column for column in relation.columns if column != PATH_COLUMN]
-    if _reserved(columns) or reader == "csv" and (garbled(columns) or maybe_ragged(columns)):
-        raise OneByOne  # which file has that column, or short or long rows
+    if _reserved(columns) or reader == "csv" and (garbled(columns) or maybe_ragged(columns)) or \
+            any(_alone(reader, info.path) for info in group):
+        raise OneByOne  # which file has that column; short or long rows; a first line of its own
 
     mtimes = " ".join(f"WHEN {_text(str(info.path))} THEN TIMESTAMP {_text(info.mtime.isoformat(sep=' '))}"
                       for info in group)
@@ -205,6 +208,13 @@ def _read_many(job: Job, con, group: list[FileInfo], loaded_at: datetime):
 def _text(value: str) -> str:
     """`value` as a SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
+
+
+def _alone(reader: str, path: Path) -> bool:
+    """Whether a file must be read with options of its own (`sniff`)."""
+    if reader == "csv":
+        return sniff.excel_separator(path) is not None
+    return reader == "json" and sniff.json_array_after_bom(path)
 
 
 class OneByOne(Exception):
