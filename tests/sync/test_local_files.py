@@ -117,6 +117,7 @@ def test_real_world_files_load(tmp_path):
 
 @pytest.mark.parametrize("name, data, problem", [
     ("latin1.csv", b"id,name\n7,caf\xe9\n", "is not UTF-8 text; save it as UTF-8"),
+    ("cut.parquet", b"PAR1\x15\x04\x15\xa0\x01\x00", "is not a Parquet file DuckDB can read ("),
 ])
 def test_a_file_that_cannot_load_is_named_in_one_sentence(tmp_path, name, data, problem):
     project, inbox = _project(tmp_path)
