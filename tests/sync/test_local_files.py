@@ -117,6 +117,7 @@ def test_real_world_files_load(tmp_path):
 
 @pytest.mark.parametrize("name, data, problem", [
     ("latin1.csv", b"id,name\n7,caf\xe9\n", "is not UTF-8 text; save it as UTF-8"),
+    ("cut.parquet", b"PAR1\x15\x04\x15\xa0\x01\x00", "is not a Parquet file DuckDB can read ("),
 ])
 def test_a_file_that_cannot_load_is_named_in_one_sentence(tmp_path, name, data, problem):
     project, inbox = _project(tmp_path)
@@ -244,3 +245,46 @@ def test_files_that_link_out_of_the_project_or_to_its_secrets_are_not_read(tmp_p
     result = _sync(project)
     assert result.status == "failed" and "is one of the project's own files" in result.error
     assert not (project.root / "data" / "warehouse.duckdb").exists()
+
+
+def test_a_file_with_a_column_named_like_dangos_own_is_refused(tmp_path):
+    """The four `_dango_*` columns always say where a row came from: a file cannot set them
+    (it would be read again on every sync, its rows multiplying)."""
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id\n1\n")
+    assert _sync(project).status == "ok"
+    before = _rows(project, "select * from raw_files.files")
+    (inbox / "e.csv").write_text("id,_dango_filename,_Dango_Deleted\n2,evil.csv,true\n")
+    for _ in range(2):
+        result = _sync(project)
+        assert result.status == "failed"
+        assert result.error == (
+            "e.csv in inbox ([sources.files] directory) has a column _dango_filename, a name dango "
+            "keeps for its own columns of every row; rename that column in the file and sync again.")
+        assert _rows(project, "select * from raw_files.files") == before
+    (inbox / "e.csv").write_text("id,origin_file\n2,evil.csv\n")
+    assert _sync(project).status == "ok"
+    assert _rows(project, "select id, _dango_filename, _dango_deleted from raw_files.files "
+                          "order by id") == [(1, "a.csv", False), (2, "e.csv", False)]
+    assert _staged_left(project) == []
+
+
+def test_a_file_deleted_and_restored_replaces_all_its_earlier_rows(tmp_path):
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id\n1\n2\n")
+    (inbox / "b.csv").write_text("id\n3\n")
+    assert _sync(project).status == "ok"
+    kept = tmp_path / "a.csv"
+    for _ in range(2):
+        (inbox / "a.csv").rename(kept)
+        gone = _sync(project)
+        assert gone.status == "ok" and gone.rows == 0, gone.error
+        assert _rows(project, "select id, _dango_deleted from raw_files.files where "
+                              "_dango_filename = 'a.csv' order by id") == [(1, True), (2, True)]
+        kept.rename(inbox / "a.csv")
+        back = _sync(project)
+        assert back.status == "ok" and back.rows == 2, back.error
+        assert _rows(project, "select id, _dango_filename, _dango_deleted from raw_files.files "
+                              "order by id") == [(1, "a.csv", False), (2, "a.csv", False),
+                                                 (3, "b.csv", False)]
+    assert _sync(project).rows == 0  # nothing changed: nothing read again

@@ -10,30 +10,48 @@ from __future__ import annotations
 import glob
 import re
 from pathlib import Path
+from typing import Callable
 
 from ..errors import SyncProblem
 from .explain import find, unreadable_file
+from . import ragged, sniff
 from .job import Job
-from .staging import start, write
+from .literal import exact_all
+from .staging import StagedFile, start, write
 
 
 def is_glob(pattern: str) -> bool:
     return any(char in pattern for char in "*?[")
 
 
-def files(job: Job) -> list[Path]:
+def _configured(job: Job) -> tuple[str, Path]:
     pattern = str(job.config.get("file_path") or "")
     if not pattern:
         raise SyncProblem(f"{job.key('file_path')} is not set; add it in .dango/sources.yml.")
     path = Path(pattern).expanduser()
-    if not path.is_absolute():
-        path = job.project.root / path
+    return pattern, path if path.is_absolute() else job.project.root / path
+
+
+def _matches(job: Job) -> tuple[list[Path], bool]:
+    """The files file_path names, and whether it names one file (a table named after it):
+    a path without pattern characters is that file; a pattern is matched first, and when it
+    matches nothing but is the exact name of a file (`report[1].csv`), it is that file."""
+    pattern, path = _configured(job)
     if is_glob(pattern):
-        found = sorted(Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file())
-    else:
-        found = [path] if path.is_file() else []
+        # the project folder as it is named (brackets in it are no pattern)
+        where = str(path) if Path(pattern).expanduser().is_absolute() else \
+            glob.escape(str(job.project.root)) + "/" + pattern
+        found = sorted(Path(p) for p in glob.glob(where, recursive=True) if Path(p).is_file())
+        if found or not path.is_file():
+            return found, False
+    return ([path] if path.is_file() else []), True
+
+
+def files(job: Job) -> list[Path]:
+    pattern, _ = _configured(job)
+    found, _ = _matches(job)
     if not found:
-        what = "no file matches" if is_glob(pattern) else "there is no file"
+        what = "there is no file" if not is_glob(pattern) else "no file matches"
         raise SyncProblem(f"{what} {pattern} ({job.key('file_path')} in .dango/sources.yml); "
                           "check the path, relative to the project folder.")
     return [job.readable(p, "file_path") for p in found]
@@ -41,7 +59,7 @@ def files(job: Job) -> list[Path]:
 
 def table_name(job: Job) -> str:
     pattern = str(job.config.get("file_path") or "")
-    if is_glob(pattern):
+    if not _matches(job)[1]:
         return job.name
     stem = re.sub(r"[^0-9a-zA-Z_]+", "_", Path(pattern).stem).strip("_").lower()
     return stem or job.name
@@ -57,22 +75,72 @@ def plan(job: Job) -> list[str]:
 NORMALIZE_LIMIT = 256 * 1024 * 1024
 
 
-def read_csv(con, paths: list[str], **options):
+# How a CSV is read again when DuckDB's first reading fails or looks garbled (its sniffer
+# took a file with a short or long row for one text column, or for headerless rows): a
+# short row gets NULL in the fields it lacks. Not the first reading: DuckDB's parallel reader
+# cannot pad rows in a file with quoted line breaks, and the serial one is slower.
+PADDED = {"null_padding": True, "parallel": False}
+
+
+def read_csv(con, paths: list[Path], where: Callable[[Path], str], **options):
     """`paths` as one relation of DuckDB's CSV reader (`options`: its named parameters; the
-    dialect is detected for whatever is not given). A single file that mixes line endings,
-    which the sniffer gives up on, is read again from memory with them made uniform."""
+    dialect is detected for whatever is not given), each path read as that file alone
+    (`literal`; `where(path)` names a file in a message). Read again `PADDED` when that
+    fails or looks garbled; a single file that mixes line endings, which the sniffer gives up
+    on, is read again from memory with them made uniform. Excel's first line `sep=;` sets
+    the delimiter (unless `options` has one) and is skipped. A row with more fields than the
+    header fails the read, naming file and line (`ragged`)."""
     import duckdb
 
-    named = "".join(f", {name} = ?" for name in options)  # names from code, values as parameters
+    exact = exact_all(con, paths, where)
+    separators = {path: sniff.excel_separator(path) for path in paths}
+    if any(separators.values()):  # Excel's first line `sep=;`: that delimiter, the line skipped
+        if len(set(separators.values())) > 1:
+            odd = next(path for path, separator in separators.items() if separator)
+            raise SyncProblem(f"{where(odd)} starts with Excel's line sep={separators[odd]} and "
+                              "other files read with it do not; save them alike and sync again.")
+        options = {"delimiter": separators[paths[0]], **options, "skip": 1}
+    header = options.get("header", True)
     try:
-        return con.sql(f"SELECT * FROM read_csv(?{named})", params=[paths, *options.values()])
-    except duckdb.Error:
-        data = uniform_line_endings(Path(paths[0])) if len(paths) == 1 else None
-        if data is None:
-            raise
-        import io
+        relation = _relation(con, exact, options)
+        if header and ragged.garbled(relation.columns):
+            relation = _relation(con, exact, {**options, **PADDED})
+    except duckdb.Error as error:
+        try:
+            relation = _relation(con, exact, {**options, **PADDED})
+        except duckdb.Error:
+            data = uniform_line_endings(paths[0]) if len(paths) == 1 else None
+            if data is None:
+                raise error from None
+            import io
 
-        return con.read_csv(io.BytesIO(data), **options)
+            relation = con.read_csv(io.BytesIO(data), **options)
+    if header and ragged.maybe_ragged(relation.columns):
+        for path, literal in zip(paths, exact):
+            long = ragged.first_long_row(con, path, literal, options)
+            if long:
+                raise SyncProblem(ragged.sentence(where(path), *long))
+    return relation
+
+
+def _relation(con, exact: list[str], options: dict):
+    named = "".join(f", {name} = ?" for name in options)  # names from code, values as parameters
+    return con.sql(f"SELECT * FROM read_csv(?{named})", params=[exact, *options.values()])
+
+
+def write_csv(con, paths: list[Path], where: Callable[[Path], str], folder: Path, name: str,
+              **options) -> StagedFile:
+    """`read_csv` written for dlt (`staging.write`); read again `PADDED` when the reading
+    fails only once under way (a short row far into the file), raising the first error."""
+    import duckdb
+
+    try:
+        return write(con, read_csv(con, paths, where, **options), folder, name)
+    except duckdb.Error as error:
+        try:
+            return write(con, read_csv(con, paths, where, **options, **PADDED), folder, name)
+        except duckdb.Error:
+            raise error from None
 
 
 def uniform_line_endings(path: Path) -> bytes | None:
@@ -87,14 +155,18 @@ def uniform_line_endings(path: Path) -> bytes | None:
 
 
 def build(job: Job):
-    paths = [str(p) for p in files(job)]
+    paths = files(job)
     options = {"header": bool(job.config.get("header", True))}
     if job.config.get("delimiter"):  # else detected, as for `;` in a European Excel export
         options["delimiter"] = str(job.config["delimiter"])
     if len(paths) > 1:
         options["union_by_name"] = True
+
+    def where(path: Path) -> str:
+        return f"{job.project.relative(path)} ({job.key('file_path')})"
+
     # DuckDB starts reading now, on its own threads, while dlt is imported
-    staging = start(job, lambda con, folder: write(con, read_csv(con, paths, **options), folder))
+    staging = start(job, lambda con, folder: write_csv(con, paths, where, folder, "rows", **options))
     import dlt
 
     def rows():

@@ -122,6 +122,10 @@ def unreadable_file(error: BaseException, path: Path | None = None) -> str:
     (which quotes the file's lines)."""
     text = str(error)
     lowered = text.lower()
+    if path is not None and path.suffix.lower() == ".parquet":  # binary: never a text encoding
+        first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+        return (f"is not a Parquet file DuckDB can read ({first[:160].rstrip('.')}); write it "
+                "again and sync again")
     if "invalid unicode" in lowered or "not utf-8 encoded" in lowered or \
             (path is not None and not _starts_as_utf8(path)):
         return "is not UTF-8 text; save it as UTF-8 (in Excel: CSV UTF-8) and sync again"

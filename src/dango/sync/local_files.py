@@ -10,21 +10,27 @@ are deleted and the rows of a file that is gone are marked `_dango_deleted = tru
 
 Files are read by DuckDB's readers, written by DuckDB for dlt to import (`staging`, as `csv`
 does). A file DuckDB cannot read fails the source with one sentence naming it; nothing of
-that sync is loaded.
+that sync is loaded. So does a file with a column of one of the four names (once
+normalized, as `_Dango_Deleted`): those columns always say where a row came from and when, so
+a file cannot set them; rename the file's column.
 """
 
 from __future__ import annotations
 
 import glob
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import SyncProblem
 from ..registry import LOCAL_FILE_READERS
-from .csv_files import read_csv
+from .csv_files import PADDED, read_csv
 from .explain import generic, refused, unreadable_file
 from .job import Job
+from . import sniff
+from .literal import exact, exact_all
+from .ragged import garbled, maybe_ragged
 from .staging import StagedFile, start, write
 
 READERS = LOCAL_FILE_READERS
@@ -56,9 +62,14 @@ def files(job: Job) -> list[FileInfo]:
         raise SyncProblem(f"the folder {job.config.get('directory')} ({job.key('directory')} in "
                           ".dango/sources.yml) does not exist; create it or fix the path.")
     pattern = str(job.config.get("file_pattern") or "*")
+    if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+        raise SyncProblem(f"{job.key('file_pattern')} {pattern} reaches outside the folder "
+                          f"{job.config.get('directory')}; a pattern names files inside it, so "
+                          "remove the .. or the leading /.")
     found: dict[str, FileInfo] = {}
-    for name in sorted(glob.glob(str(base / pattern), recursive=True)):
-        path = Path(name)
+    # the folder as it is named (brackets in its name are no pattern), the pattern as written
+    for name in sorted(glob.glob(pattern, root_dir=base, recursive=True)):
+        path = base / name
         if not path.is_file() or path.suffix.lower() not in READERS:
             continue
         job.readable(path, "directory")
@@ -76,8 +87,9 @@ def plan(job: Job) -> list[str]:
     return [job.name]
 
 
-def _loaded(job: Job) -> dict[str, datetime]:
-    """File name -> newest mtime of its live rows, read from the destination's table."""
+def _loaded(job: Job) -> dict[str, datetime | None]:
+    """File name -> newest mtime of its live rows (None when all its rows are marked deleted:
+    a file that was gone), read from the destination's table."""
     if job.full_refresh:
         return {}
     import dlt
@@ -87,8 +99,8 @@ def _loaded(job: Job) -> dict[str, datetime]:
         with pipeline.sql_client() as client:
             table = client.make_qualified_table_name(job.name)
             rows = client.execute_sql(
-                f"SELECT _dango_filename, max(_dango_file_mtime) FROM {table} "
-                "WHERE _dango_deleted IS NOT TRUE GROUP BY 1")
+                "SELECT _dango_filename, max(_dango_file_mtime) FILTER "
+                f"(WHERE _dango_deleted IS NOT TRUE) FROM {table} GROUP BY 1")
     except Exception:  # no dataset or table yet: everything is new
         return {}
     return {str(name): mtime for name, mtime in rows or []}
@@ -108,14 +120,21 @@ def _same(stored, mtime: datetime) -> bool:
     return stored in (mtime, mtime.replace(microsecond=0), local.replace(microsecond=0))
 
 
-def _read(con, info: FileInfo):
+def _where(job: Job):
+    """How a message names a file of the folder."""
+    return lambda path: f"{path.name} in {job.config.get('directory')} ({job.key('directory')})"
+
+
+def _read(job: Job, con, info: FileInfo, **options):
     reader = READERS[info.path.suffix.lower()]
-    path = str(info.path)
+    path = exact(con, info.path, _where(job)(info.path))
     if reader == "parquet":
         return con.sql("SELECT * FROM read_parquet(?)", params=[path])
     if reader == "json":
-        return con.sql("SELECT * FROM read_json(?)", params=[path])
-    return read_csv(con, [path])
+        array = sniff.json_array_after_bom(info.path)  # else read as one value, `json`
+        return con.sql("SELECT * FROM read_json(?" + (", format = 'array')" if array else ")"),
+                       params=[path])
+    return read_csv(con, [info.path], _where(job), **options)
 
 
 def _problem(job: Job, info: FileInfo, error: Exception) -> SyncProblem:
@@ -132,8 +151,10 @@ def build(job: Job):
     def rows():
         loaded = _loaded(job)
         fresh = [f for f in found if not _same(loaded.get(f.name), f.mtime)]
+        # a file with rows already (a restored file's are all deleted) has them replaced
         changed = [f.name for f in fresh if f.name in loaded]
-        gone = sorted(set(loaded) - {f.name for f in found})
+        gone = sorted({name for name, mtime in loaded.items() if mtime is not None}
+                      - {f.name for f in found})
         counts: dict[str, int] = {}  # file name -> rows written
         job.extra["after_load"] = lambda pipeline: _finish(job, pipeline, changed, gone, counts)
         job.extra["read"] = [info.name for info in fresh]  # named by `explain` if the load fails
@@ -153,11 +174,11 @@ def _groups(fresh: list[FileInfo]) -> list[list[FileInfo]]:
     return list(by_reader.values())
 
 
-def _read_many(con, group: list[FileInfo], loaded_at: datetime):
+def _read_many(job: Job, con, group: list[FileInfo], loaded_at: datetime):
     """Every file of `group` (one format) in one relation, with the four `_dango_*` columns
     computed by DuckDB (a CASE on the path: as fast as the bare read, unlike a join)."""
     reader = READERS[group[0].path.suffix.lower()]
-    paths = [str(info.path) for info in group]
+    paths = exact_all(con, [info.path for info in group], _where(job))
     # SQL rather than con.read_csv(...): the same reader, bound in a third of the time
     if reader == "parquet":
         query = f"SELECT * FROM read_parquet(?, filename = '{PATH_COLUMN}', union_by_name = true)"
@@ -166,6 +187,10 @@ def _read_many(con, group: list[FileInfo], loaded_at: datetime):
     else:
         query = f"SELECT * FROM read_csv(?, filename = '{PATH_COLUMN}', union_by_name = true)"
     relation = con.sql(query, params=[paths])
+    columns = [column for column in relation.columns if column != PATH_COLUMN]
+    if _reserved(columns) or reader == "csv" and (garbled(columns) or maybe_ragged(columns)) or \
+            any(_alone(reader, info.path) for info in group):
+        raise OneByOne  # which file has that column; short or long rows; a first line of its own
 
     mtimes = " ".join(f"WHEN {_text(str(info.path))} THEN TIMESTAMP {_text(info.mtime.isoformat(sep=' '))}"
                       for info in group)
@@ -185,8 +210,31 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _with_columns(relation, info: FileInfo, loaded_at: datetime):
-    """One file's relation with the four `_dango_*` columns (the one-by-one path)."""
+def _alone(reader: str, path: Path) -> bool:
+    """Whether a file must be read with options of its own (`sniff`)."""
+    if reader == "csv":
+        return sniff.excel_separator(path) is not None
+    return reader == "json" and sniff.json_array_after_bom(path)
+
+
+class OneByOne(Exception):
+    """A file of a group must be read alone: a column named like one of dango's own, or one
+    DuckDB named itself (maybe a row with too many fields)."""
+
+
+def _reserved(columns: list[str]) -> list[str]:
+    """The columns that would take the name of one of dango's four once normalized."""
+    return [c for c in columns if re.sub(r"[^0-9a-z]+", "_", c.strip().lower()) in COLUMNS]
+
+
+def _with_columns(job: Job, relation, info: FileInfo, loaded_at: datetime):
+    """One file's relation with the four `_dango_*` columns (the one-by-one path); a file
+    with a column of that name is refused: those four always say where a row came from."""
+    reserved = _reserved(relation.columns)
+    if reserved:
+        raise SyncProblem(f"{info.name} in {job.config.get('directory')} ({job.key('directory')}) "
+                          f"has a column {reserved[0]}, a name dango keeps for its own columns of "
+                          "every row; rename that column in the file and sync again.")
     return relation.project(
         f"*, {_text(info.name)} AS _dango_filename, "
         f"TIMESTAMP {_text(info.mtime.isoformat(sep=' '))} AS _dango_file_mtime, "
@@ -204,9 +252,9 @@ def _stage(job: Job, con, selected: list[FileInfo], loaded_at: datetime, folder:
         return None
     staged = parts[0] if len(parts) == 1 else write(con, con.sql(
         "SELECT * FROM read_parquet(?, union_by_name = true)",  # columns matched by name
-        params=[[str(part.path) for part in parts]]), folder, "all")
+        params=[[exact(con, part.path, part.path.name) for part in parts]]), folder, "all")
     counts.update(con.execute("SELECT _dango_filename, count(*) FROM read_parquet(?) GROUP BY 1",
-                              [str(staged.path)]).fetchall())
+                              [exact(con, staged.path, staged.path.name)]).fetchall())
     return staged
 
 
@@ -217,31 +265,42 @@ def _parts(job: Job, con, fresh: list[FileInfo], loaded_at: datetime, folder: Pa
 
     for n, group in enumerate(_groups(fresh)):
         try:
-            yield write(con, _read_many(con, group, loaded_at), folder, f"{n}")
+            yield write(con, _read_many(job, con, group, loaded_at), folder, f"{n}")
             continue
-        except duckdb.Error:
-            pass  # mixed line endings, or a file that cannot be read: one by one
+        except (duckdb.Error, OneByOne):
+            pass  # mixed line endings, a file that cannot be read, a reserved name: one by one
         for i, info in enumerate(group):
-            try:
-                yield write(con, _with_columns(_read(con, info), info, loaded_at), folder, f"{n}-{i}")
-            except duckdb.Error as error:
-                if _empty(info):
-                    continue  # an empty file or a header alone: nothing to load
-                raise _problem(job, info, error) from None
+            staged = _one(job, con, info, loaded_at, folder, f"{n}-{i}")
+            if staged is not None:
+                yield staged
+
+
+def _one(job: Job, con, info: FileInfo, loaded_at: datetime, folder: Path, name: str):
+    """One file written to Parquet (a CSV read again `PADDED` if it fails under way), None
+    when it is empty or a header alone; a file that cannot be read fails in one sentence."""
+    import duckdb
+
+    csv = READERS[info.path.suffix.lower()] == "csv"
+    first = None
+    for options in ({}, PADDED) if csv else ({},):
+        try:
+            return write(con, _with_columns(job, _read(job, con, info, **options), info, loaded_at),
+                         folder, name)
+        except duckdb.Error as error:
+            first = first or error
+    if _empty(info):
+        return None  # nothing to load
+    raise _problem(job, info, first)
 
 
 def _empty(info: FileInfo) -> bool:
-    try:
-        text = info.path.read_bytes()[:65536]
-    except OSError:
-        return False
-    return len([line for line in text.splitlines() if line.strip()]) <= 1 and \
-        info.path.suffix.lower() == ".csv" or not text.strip()
+    """Whether the file has nothing to load: blank, or a CSV header alone."""
+    return sniff.lines_at_most(info.path, 1 if READERS[info.path.suffix.lower()] == "csv" else 0)
 
 
 def _finish(job: Job, pipeline, changed: list[str], gone: list[str], counts: dict[str, int]) -> None:
-    """After the load: drop a changed file's older rows (all of them when it now has none),
-    mark a gone file's rows deleted."""
+    """After the load: drop a changed or restored file's older rows, deleted ones included
+    (all of them when it now has none), mark a gone file's rows deleted."""
     if not changed and not gone:
         return
     with pipeline.sql_client() as client:

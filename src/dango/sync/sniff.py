@@ -1,0 +1,57 @@
+"""What a data file's first bytes say about reading it, where DuckDB's own detection errs.
+
+- Excel writes `sep=;` as the first line of a CSV to name its delimiter; DuckDB would take
+  that line for the header. `excel_separator` finds it: the file is read with that
+  delimiter, that line skipped.
+- A JSON array after a UTF-8 byte order mark is read by DuckDB as one value in a column
+  `json`; `json_array_after_bom` finds it, to be read with `format = 'array'`.
+- `lines_at_most` tells an empty file or a header alone (nothing to load) from a file
+  DuckDB could not read, however long its lines are.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+BOM = b"\xef\xbb\xbf"
+EXCEL_SEPARATOR = re.compile(rb"sep=(.)\r?\n")
+
+
+def _start(path: Path, size: int = 64) -> bytes:
+    try:
+        with open(path, "rb") as file:
+            data = file.read(size)
+    except OSError:
+        return b""
+    return data[len(BOM):] if data.startswith(BOM) else data
+
+
+def excel_separator(path: Path) -> str | None:
+    """The delimiter a first line `sep=;` names, else None."""
+    match = EXCEL_SEPARATOR.match(_start(path, 16))
+    return match.group(1).decode("latin-1") if match else None
+
+
+def json_array_after_bom(path: Path) -> bool:
+    try:
+        with open(path, "rb") as file:
+            return file.read(len(BOM)) == BOM and file.read(4096).lstrip().startswith(b"[")
+    except OSError:
+        return False
+
+
+def lines_at_most(path: Path, most: int) -> bool:
+    """Whether the file holds at most `most` lines that are not blank (read to the one after,
+    whatever the length of those before: a header may be longer than any buffer)."""
+    lines = 0
+    try:
+        with open(path, "rb") as file:
+            for line in file:
+                if line.strip() and line.strip() != BOM:
+                    lines += 1
+                    if lines > most:
+                        return False
+    except OSError:
+        return False
+    return True
