@@ -288,3 +288,30 @@ def test_a_file_deleted_and_restored_replaces_all_its_earlier_rows(tmp_path):
                               "order by id") == [(1, "a.csv", False), (2, "a.csv", False),
                                                  (3, "b.csv", False)]
     assert _sync(project).rows == 0  # nothing changed: nothing read again
+
+
+def test_a_warehouse_another_process_holds_stops_the_source_without_loading_twice(tmp_path):
+    """Which files are loaded is read from the warehouse: when it cannot be read (another
+    process holds it), the source fails; before, every file was read again as new and the
+    next sync loaded its rows a second time."""
+    import subprocess
+    import sys
+
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id,v\n1,a\n2,b\n")
+    (inbox / "b.csv").write_text("id,v\n3,c\n")
+    assert _sync(project).status == "ok"
+    (inbox / "a.csv").write_text("id,v\n1,a\n2,b\n4,d\n")
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('holding', flush=True); sys.stdin.read()"),
+        str(project.root.joinpath(*WAREHOUSE))], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        busy = _sync(project)
+    finally:
+        holder.communicate("", timeout=60)
+    assert busy.status == "failed" and busy.rows == 0
+    assert busy.error.startswith("the warehouse warehouse.duckdb is open in another program (PID "), busy.error
+    assert _sync(project).status == "ok"
+    assert _rows(project, "select _dango_filename, count(*) from raw_files.files where not _dango_deleted "
+                          "group by 1 order by 1") == [("a.csv", 3), ("b.csv", 1)]

@@ -94,10 +94,27 @@ def _connection_sentence(error: BaseException, service: str) -> str | None:
     return f"Could not connect to {service}{target}; check base_url and your network."
 
 
+def warehouse_busy(error: BaseException) -> str | None:
+    """DuckDB's "Could not set lock on file" as a sentence: another program has the
+    warehouse open (a DuckDB shell, a notebook, a BI tool)."""
+    import re
+
+    for cause in root_causes(error):
+        match = re.search(r'Could not set lock on file "([^"]+)": Conflicting lock is held in \S+ '
+                          r'\(PID (\d+)\)', str(cause))
+        if match:
+            return (f"the warehouse {Path(match[1]).name} is open in another program (PID {match[2]}); "
+                    "close it (a DuckDB shell, a notebook, a BI tool) and run the sync again.")
+    return None
+
+
 def generic(error: BaseException) -> str:
     """The innermost meaningful message: first line only, without dlt's framing."""
     from ..errors import DangoError
 
+    busy = warehouse_busy(error)
+    if busy is not None:
+        return busy
     causes = list(root_causes(error))
     for cause in causes:
         if isinstance(cause, DangoError):

@@ -93,6 +93,7 @@ def _loaded(job: Job) -> dict[str, datetime | None]:
     if job.full_refresh:
         return {}
     import dlt
+    from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
     pipeline = dlt.current.pipeline()
     try:
@@ -101,8 +102,10 @@ def _loaded(job: Job) -> dict[str, datetime | None]:
             rows = client.execute_sql(
                 "SELECT _dango_filename, max(_dango_file_mtime) FILTER "
                 f"(WHERE _dango_deleted IS NOT TRUE) FROM {table} GROUP BY 1")
-    except Exception:  # no dataset or table yet: everything is new
+    except DatabaseUndefinedRelation:  # no dataset or table yet: everything is new
         return {}
+    # any other failure (a warehouse another process holds) stops this source: taking it
+    # for "nothing loaded" would read every file again and load its rows a second time
     return {str(name): mtime for name, mtime in rows or []}
 
 
