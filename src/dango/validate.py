@@ -225,7 +225,14 @@ def permission_problems(project: Project) -> list[Problem]:
             problems.append(Problem(rel, f"permissions are {mode:o}, readable by other users",
                                     f"chmod {wanted:o} {rel}"))
     from .store.atomic import stale_temporaries
+    from .store.journal import interrupted_change
 
+    journal = interrupted_change(project.lock_path)
+    if journal is not None:
+        rel = project.relative(journal)
+        problems.append(Problem(rel, "a change was interrupted part-way, so the files it touched may "
+                                "not agree", "run the command again: any dango command that changes "
+                                "the project first puts every file back as it was before that change"))
     for path in (project.secrets_path, project.env_path):
         for stale in stale_temporaries(path):
             rel = project.relative(stale)

@@ -29,6 +29,8 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterator
 
+from . import journal as journal_file
+from .journal import fsync_dir
 from ..errors import DangoError, FileReadFailed, FileWriteFailed, MalformedFile, UnsafePath
 
 SECRET_MODE = 0o600
@@ -69,9 +71,10 @@ def default_mode(target: Path) -> int:
 class Batch:
     """The files one change writes (replaced whole) or appends to, committed together."""
 
-    def __init__(self) -> None:
+    def __init__(self, journal: Path | None = None) -> None:
         self._writes: dict[Path, tuple[Path, bytes, int | None, Path]] = {}  # target -> write
         self._appends: list[tuple[Path, Path, bytes]] = []  # (path as given, root, data)
+        self._journal = journal  # where a change of several files records how to undo it
 
     def write(self, path: Path, data: bytes, *, root: Path, mode: int | None = None) -> None:
         target = write_target(path, root)
@@ -105,7 +108,8 @@ class Batch:
                 target = write_target(path, root)
                 fd = _open_append(target, path)
                 handles.append((path, fd, os.fstat(fd).st_size, data))
-            _swap(temporaries, handles)
+            several = len(temporaries) + len(handles) > 1
+            _swap(temporaries, handles, self._journal if several else None)
         finally:
             for _, tmp_name in temporaries:
                 with contextlib.suppress(FileNotFoundError):
@@ -188,10 +192,18 @@ def _open_append(target: Path, path: Path) -> int:
     return fd
 
 
-def _swap(temporaries: list[tuple[Path, str]], handles: list[tuple[Path, int, int, bytes]]) -> None:
-    """Rename every temporary over its target, then append; undo all of it on a failure."""
+def _swap(temporaries: list[tuple[Path, str]], handles: list[tuple[Path, int, int, bytes]],
+          journal: Path | None = None) -> None:
+    """Rename every temporary over its target, then append; undo all of it on a failure.
+
+    With several files, how to undo the change is first written to `journal` (fsynced): a
+    writer killed between two renames leaves it, and the next writer's `recover` puts every
+    file back as it was before the change (the old files are kept as hard links until the
+    change is complete)."""
     done: list[tuple[Path, str | bytes | None]] = []  # (target, the old file: a link or bytes)
     appended: list[tuple[int, int, os.stat_result]] = []
+    if journal is not None:
+        journal_file.write(journal, temporaries, handles)
     try:
         for target, tmp_name in temporaries:
             keep: str | bytes | None = None
@@ -223,13 +235,15 @@ def _swap(temporaries: list[tuple[Path, str]], handles: list[tuple[Path, int, in
                 else:
                     os.unlink(target)
         failed = _failed_path(temporaries, handles, done, appended)
+        journal_file.end(journal)
         raise FileWriteFailed(failed, err.errno) from None
+    for folder in {target.parent for target, _ in done}:
+        fsync_dir(folder)  # the new files are in place for good: the journal can go
+    journal_file.end(journal)
     for target, keep in done:
         if isinstance(keep, str):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(keep)
-    for folder in {target.parent for target, _ in done}:
-        fsync_dir(folder)
 
 
 def _restore(target: Path, data: bytes) -> None:
@@ -331,14 +345,6 @@ def remove_stale_temporaries(path: Path) -> int:
     return removed
 
 
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def create_exclusive(path: Path, data: bytes, mode: int) -> bool:
     """Create `path` with `mode` from its first byte; False (and no change) if it exists."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -374,8 +380,15 @@ def project_lock(lock_path: Path) -> Iterator[Batch]:
         ) from None
     except OSError as err:
         raise FileWriteFailed(lock_path, err.errno) from None
+    journal = journal_file.path_for(lock_path)
     outer = _current.get()
-    batch = outer if outer is not None else Batch()
+    try:
+        if outer is None:
+            journal_file.recover(journal)  # a change a killed writer left half done is undone first
+    except BaseException:
+        lock.release()
+        raise
+    batch = outer if outer is not None else Batch(journal)
     token = _current.set(batch)
     try:
         yield batch
