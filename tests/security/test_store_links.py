@@ -36,7 +36,7 @@ def test_a_store_linked_out_of_the_project_is_refused(project_dir, env, tmp_path
 
 def test_a_link_inside_the_project_is_read(project_dir, env):
     (project_dir / "config").mkdir()
-    (project_dir / "config" / "dev.env").write_text("API_KEY=inside-value-1234\n")
+    (project_dir / "config" / "dev.env").write_text("API_KEY=inside-value-1234\n")  # dango:allow
     (project_dir / ".env").unlink(missing_ok=True)
     (project_dir / ".env").symlink_to("config/dev.env")
     result = run_dango("config", "show", cwd=project_dir, env=env)
