@@ -30,6 +30,15 @@ REFRESH_TOKEN = "1//UPSTREAMcanaryRefreshToken000000001"  # dango:allow
 CLIENT_SECRET = "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"  # dango:allow
 FB_TOKEN = "EAABUPSTREAMcanaryFacebookToken000000001"  # dango:allow
 CLIENT_ID = "1234567890-upstream.apps.googleusercontent.com"
+# the rest project: a test serves the API and puts its address where this one stands
+REST_BASE_URL = "http://api.example.invalid"
+REST_VALUES = {"REST_API_KEY": "UPSTREAMcanaryRestApiKey0001",  # dango:allow
+               "REST_USER": "upstream-loader",
+               "REST_PASSWORD": "UPSTREAMcanaryRestPassword01",  # dango:allow
+               "REST_CLIENT_ID": "upstream-rest-client",
+               "REST_CLIENT_SECRET": "UPSTREAMcanaryRestClientSecret1",  # dango:allow
+               "REST_SHOP_TOKEN": "UPSTREAMcanaryShopToken000001"}  # dango:allow
+REST_STATIC_HEADER = "UPSTREAMcanaryStaticHeader01"  # dango:allow
 CREATED = datetime(2025, 11, 3, 9, 30, tzinfo=timezone.utc)
 
 
@@ -128,6 +137,34 @@ def warehouse_project(root: Path) -> None:
         "orders", source.local_files, target_schema="raw_orders")
 
 
+def rest_project(root: Path) -> None:
+    """rest_api sources, one per auth style upstream sends, with extra headers and
+    endpoints named apart from their paths (one with a data_selector)."""
+    from dango.config.loader import ConfigLoader
+    from dango.config.models import DataSource, SourcesConfig
+
+    blank_project(root)
+    endpoints = [{"name": "users", "path": "v1/users"},
+                 {"name": "orders", "path": "v1/orders", "data_selector": "data"}]
+
+    def rest(name: str, **settings) -> DataSource:
+        return DataSource(name=name, type="rest_api", rest_api={
+            "base_url": REST_BASE_URL, "endpoints": endpoints, **settings})
+
+    sources = SourcesConfig(sources=[
+        rest("keyed", auth_type="api_key", auth_token_env="REST_API_KEY"),
+        rest("basic", auth_type="basic", basic_username_env="REST_USER",
+             basic_password_env="REST_PASSWORD"),
+        rest("client", auth_type="oauth2_client_credentials",
+             access_token_url=f"{REST_BASE_URL}/token", client_id_env="REST_CLIENT_ID",
+             client_secret_env="REST_CLIENT_SECRET"),
+        rest("shop", auth_type="custom_header", auth_header_name="X-Shopify-Access-Token",
+             auth_token_env="REST_SHOP_TOKEN", headers={"X-Static": REST_STATIC_HEADER}),
+    ])
+    ConfigLoader(root).save_sources_config(sources)
+    write_env(root, REST_VALUES)
+
+
 def trim(root: Path) -> None:
     """Keep what `dango migrate` reads; drop upstream's generated extras."""
     for name in ("dbt", "custom_sources"):
@@ -142,7 +179,7 @@ def main(argv: list[str]) -> int:
         print("usage: make_upstream_fixtures.py OUTPUT_FOLDER", file=sys.stderr)
         return 2
     out = Path(argv[0]).absolute()
-    for name, make in (("full", full_project), ("warehouse", warehouse_project)):
+    for name, make in (("full", full_project), ("warehouse", warehouse_project), ("rest", rest_project)):
         root = out / name
         shutil.rmtree(root, ignore_errors=True)
         make(root)

@@ -28,7 +28,7 @@ class Field:
     name: str
     secret: bool = False
     in_secrets: bool = False  # lives in secrets.toml although not secret (database host, ...)
-    kind: str = "str"  # str | int | bool | list
+    kind: str = "str"  # str | int | bool | list | table (a mapping)
     default: Any = None
     help: str = ""
     choices: tuple[str, ...] = ()
@@ -204,8 +204,9 @@ TYPES: dict[str, SourceType] = {t.name: t for t in (
     ), required=(("stripe_secret_key",),)),
     SourceType("rest_api", "any JSON REST API", (
         Field("base_url", help="the API's base address"),
-        Field("auth_type", default="bearer", choices=("bearer", "api_key", "basic", "none"),
-              help="bearer, api_key, basic or none"),
+        Field("auth_type", default="bearer",
+              choices=("bearer", "api_key", "basic", "oauth2_client_credentials", "none"),
+              help="bearer, api_key, basic, oauth2_client_credentials or none"),
         Field("api_key", secret=True, help="the API key or bearer token",
               ask=lambda given: given.get("auth_type", "bearer") in ("bearer", "api_key")),
         Field("api_key_name", default="X-API-Key", help="header or query parameter holding the key"),
@@ -215,7 +216,16 @@ TYPES: dict[str, SourceType] = {t.name: t for t in (
               ask=lambda given: given.get("auth_type") == "basic"),
         Field("password", secret=True, help="password for basic auth",
               ask=lambda given: given.get("auth_type") == "basic"),
-        Field("resources", kind="list", help="endpoint paths, each becoming a table"),
+        Field("access_token_url", help="token URL for oauth2_client_credentials",
+              ask=lambda given: given.get("auth_type") == "oauth2_client_credentials"),
+        Field("client_id", in_secrets=True, help="client id for oauth2_client_credentials",
+              ask=lambda given: given.get("auth_type") == "oauth2_client_credentials"),
+        Field("client_secret", secret=True, help="client secret for oauth2_client_credentials",
+              ask=lambda given: given.get("auth_type") == "oauth2_client_credentials"),
+        Field("headers", kind="table", secret=True,
+              help="extra HTTP headers for every request, a table in .dlt/secrets.toml"),
+        Field("resources", kind="list", help="endpoint paths (or name/path/data_selector "
+              "tables), each becoming a table"),
         Field("data_selector", help="JSONPath to the records in each response"),
         Field("paginator", help="a dlt paginator name (auto when unset)"),
         Field("probe_path", help="a cheap GET used by health checks"),

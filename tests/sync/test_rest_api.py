@@ -73,3 +73,19 @@ def test_api_key_header_json_link_pages_and_a_rejected_key(dango, project_dir, a
     again = dango("sync", "--source", "crm")
     assert again.code == 0, again
     assert count(project_dir, "raw_crm.users") == 25  # replaced, not appended
+
+
+def test_resource_tables_name_their_table_and_headers_go_with_every_request(dango, project_dir, api):
+    add(dango, "rest_api", "crm", f"base_url={api}/api", "auth_type=none", "resources=teams")
+    sources = project_dir / ".dango" / "sources.yml"
+    sources.write_text(sources.read_text().replace(
+        "- teams", "- {name: people, path: users, data_selector: items, paginator: json_link}\n"
+                   "      - {path: /teams, data_selector: items}"))
+    with open(project_dir / ".dlt" / "secrets.toml", "a") as handle:  # the key as a plain header
+        handle.write(f'\n[sources.crm.headers]\nX-API-Key = "{Api.key}"  # dango:allow\n')
+    result = dango("sync")
+    assert result.code == 0, result
+    assert tables(project_dir, "raw_crm") == {"people", "people__tags", "teams"}
+    assert count(project_dir, "raw_crm.people") == 25
+    shown = dango("config", "show")
+    assert Api.key not in shown.output and "headers.X-API-Key" in shown.out, shown

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..registry import KEPT_KEY, TYPES
+from . import rest_api
 
 # every source type upstream Dango 1.0.13 knows (its SourceType enum)
 UPSTREAM_TYPES = (
@@ -28,6 +29,7 @@ class Converted:
     type: str
     entry: dict[str, Any]  # for .dango/sources.yml
     env_fields: dict[str, str] = field(default_factory=dict)  # secrets.toml field -> .env variable
+    secret_values: dict[str, Any] = field(default_factory=dict)  # secrets.toml field -> value
     lines: list[str] = field(default_factory=list)  # what happens to each upstream field
     kept: bool = False
 
@@ -142,20 +144,7 @@ def _facebook_ads(block: dict, out: Converted) -> None:
 
 
 def _rest_api(block: dict, out: Converted) -> None:
-    _move(block, out, "base_url", "base_url")
-    _move(block, out, "auth_type", "auth_type")
-    _env(block, out, "auth_token_env", "api_key")
-    _move(block, out, "api_key_name", "api_key_name")
-    _move(block, out, "api_key_location", "api_key_location")
-    _env(block, out, "basic_password_env", "password")
-    endpoints = block.get("endpoints")
-    if isinstance(endpoints, list):
-        paths = [str(e.get("path") or e.get("name")) for e in endpoints
-                 if isinstance(e, dict) and (e.get("path") or e.get("name"))]
-        if len(paths) == len(endpoints):
-            block.pop("endpoints")
-            out.entry["resources"] = paths
-            out.lines.append(f"endpoints -> resources: {paths!r}")
+    rest_api.convert(block, out, _move, _env)
 
 
 def _generic(block: dict, out: Converted) -> None:

@@ -86,9 +86,13 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
     """`*_env` fields become `${VAR}`; with --move-secrets the value itself (from .env)."""
     out: dict[str, Any] = plan.secrets_out
     for done in plan.converted:
-        if done.kept or not done.env_fields:
+        if done.kept or not (done.env_fields or done.secret_values):
             continue
         section = out.setdefault(done.name, {})
+        for field_name, value in done.secret_values.items():  # upstream wrote them in sources.yml
+            section[field_name] = value
+            plan.say("secrets", f"[sources.{done.name}] {_shown(field_name, value)} "
+                     "(from upstream's sources.yml)")
         stored = (up.secrets.get("sources") or {}).get(done.type) or {}
         named = (up.secrets.get("sources") or {}).get(done.name)
         named = named if isinstance(named, dict) and done.name != done.type else {}

@@ -1,19 +1,29 @@
 """`rest_api` sources: dlt's REST API source configured from the source's fields.
 
 `resources` are endpoint paths, each loading into a table named after its path
-(`/v1/users` -> `v1_users`); `auth_type` picks bearer, api_key (header or query,
-`api_key_name`), basic or none; `data_selector` and `paginator` (a dlt paginator name such
-as `json_link`, `header_link`, `offset`, `page_number`, `cursor`, `single_page`; auto when
-unset) are passed as dlt expects them. Each sync replaces the tables.
+(`/v1/users` -> `v1_users`), or tables `{name, path, data_selector, params, paginator,
+write_disposition, primary_key}` naming the table and their own settings (what `dango
+migrate` writes for an upstream endpoint). `auth_type` picks bearer, api_key (header or
+query, `api_key_name`), basic, oauth2_client_credentials (`access_token_url`, `client_id`,
+`client_secret`) or none; `headers` (a table in .dlt/secrets.toml) go with every request;
+`data_selector` and `paginator` (a dlt paginator name such as `json_link`, `header_link`,
+`offset`, `page_number`, `cursor`, `single_page`; auto when unset) are passed as dlt
+expects them. Each sync replaces the tables unless a resource says otherwise.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..errors import SyncProblem
 from .explain import http_error, http_sentence
 from .job import Job
+
+# the settings a resource table may carry, each passed to dlt where dlt expects it
+ENDPOINT_KEYS = ("path", "data_selector", "params", "paginator")
+RESOURCE_KEYS = ("name", "write_disposition", "primary_key")
+SECRET_OF = {"basic": "password", "oauth2_client_credentials": "client_secret"}
 
 
 def table_for(path: str) -> str:
@@ -21,12 +31,25 @@ def table_for(path: str) -> str:
     return name or "root"
 
 
-def endpoints(job: Job) -> list[str]:
-    paths = [str(p).strip() for p in job.config.get("resources") or [] if str(p).strip()]
-    if not paths:
+def resources(job: Job) -> list[dict[str, Any]]:
+    """Each resource as a table with at least `name` and `path`."""
+    found = []
+    for item in job.config.get("resources") or []:
+        if isinstance(item, dict):
+            unknown = sorted(set(item) - {*ENDPOINT_KEYS, *RESOURCE_KEYS})
+            path = str(item.get("path") or "").strip()
+            if unknown or not path:
+                what = f"has {', '.join(map(repr, unknown))}" if unknown else "has no path"
+                raise SyncProblem(
+                    f"a resource of source {job.name!r} {what}; a resource table takes "
+                    f"{', '.join(ENDPOINT_KEYS + RESOURCE_KEYS)} (fix it in .dango/sources.yml).")
+            found.append({**item, "path": path, "name": str(item.get("name") or table_for(path))})
+        elif str(item).strip():
+            found.append({"name": table_for(str(item).strip()), "path": str(item).strip()})
+    if not found:
         raise SyncProblem(f"source {job.name!r} lists no resources to load; add endpoint paths "
                           "as `resources` in .dango/sources.yml (each becomes a table).")
-    return paths
+    return found
 
 
 def auth(job: Job) -> dict | None:
@@ -36,11 +59,29 @@ def auth(job: Job) -> dict | None:
     if kind == "basic":
         return {"type": "http_basic", "username": str(job.config.get("username") or ""),
                 "password": str(_required(job, "password"))}
+    if kind == "oauth2_client_credentials":
+        if not job.config.get("access_token_url"):
+            raise SyncProblem(f"source {job.name!r} has auth_type oauth2_client_credentials but no "
+                              "access_token_url; add it in .dango/sources.yml.")
+        return {"type": "oauth2_client_credentials",
+                "access_token_url": str(job.config["access_token_url"]),
+                "client_id": str(_required(job, "client_id")),
+                "client_secret": str(_required(job, "client_secret"))}
     key = str(_required(job, "api_key"))
     if kind == "bearer":
         return {"type": "bearer", "token": key}
     return {"type": "api_key", "name": str(job.config.get("api_key_name") or "X-API-Key"),
             "api_key": key, "location": str(job.config.get("api_key_location") or "header")}
+
+
+def headers(job: Job) -> dict[str, str]:
+    value = job.config.get("headers")
+    if value in (None, "", {}):
+        return {}
+    if not isinstance(value, dict):
+        raise SyncProblem(f"{job.key('headers')} must be a table of header names and values, "
+                          f"such as [sources.{job.name}.headers] in .dlt/secrets.toml.")
+    return {str(name): str(text) for name, text in value.items()}
 
 
 def _required(job: Job, field: str):
@@ -56,7 +97,8 @@ def plan(job: Job) -> list[str]:
     if not job.config.get("base_url"):
         raise SyncProblem(f"source {job.name!r} has no base_url; add it in .dango/sources.yml.")
     auth(job)
-    return [table_for(p) for p in endpoints(job)]
+    headers(job)
+    return [item["name"] for item in resources(job)]
 
 
 def build(job: Job):
@@ -64,6 +106,8 @@ def build(job: Job):
 
     plan(job)
     client: dict = {"base_url": str(job.config["base_url"]), "session": job.http_session()}
+    if headers(job):
+        client["headers"] = headers(job)
     credentials = auth(job)
     if credentials:
         client["auth"] = credentials
@@ -75,18 +119,23 @@ def build(job: Job):
     config = {
         "client": client,
         "resource_defaults": {"write_disposition": "replace", "endpoint": endpoint},
-        "resources": [{"name": table_for(path), "endpoint": {"path": path.lstrip("/")}}
-                      for path in endpoints(job)],
+        "resources": [_resource(item) for item in resources(job)],
     }
     return rest_api_resources(config)
+
+
+def _resource(item: dict[str, Any]) -> dict[str, Any]:
+    endpoint = {key: item[key] for key in ENDPOINT_KEYS if item.get(key) not in (None, "", {})}
+    endpoint["path"] = str(endpoint["path"]).lstrip("/")
+    resource = {key: item[key] for key in RESOURCE_KEYS if item.get(key) not in (None, "")}
+    return {**resource, "endpoint": endpoint}
 
 
 def explain(job: Job, error: BaseException) -> str | None:
     cause = http_error(error)
     status = cause.response.status_code if cause is not None else None
     if status in (401, 403):
-        kind = str(job.config.get("auth_type") or "bearer")
-        field = "password" if kind == "basic" else "api_key"
+        field = SECRET_OF.get(str(job.config.get("auth_type") or "bearer"), "api_key")
         verb = "rejected" if status == 401 else "refused access with"
         return (f"The API at {job.config.get('base_url')} {verb} the credentials in "
                 f"{job.key(field)} (HTTP {status}); store valid ones with "
