@@ -64,7 +64,7 @@ def test_missing_file_fails_that_source_only(dango, project_dir):
     result = dango("sync")
     assert result.code == 1, result
     assert "error: ga: dango cannot load google_analytics sources yet" in result.err
-    assert "error: gone: there is no file exports/nothing.csv ([sources.gone] file_path" in result.err
+    assert "error: gone: there is no file exports/nothing.csv (file_path of source 'gone'" in result.err
     assert "Traceback" not in result.output
     assert count(project_dir, "raw_shop.orders") == 500
     status = {line.split()[0]: line.split()[-1] for line in result.out.splitlines()
@@ -170,7 +170,7 @@ def test_a_file_duckdb_cannot_read_fails_its_source_and_leaves_no_staged_file(da
     add(dango, "csv", "bad", "file_path=bad.csv")
     result = dango("sync")
     assert result.code == 1, result
-    assert "error: bad: bad.csv ([sources.bad] file_path) is not UTF-8 text; save it as UTF-8" \
+    assert "error: bad: bad.csv (file_path of source 'bad') is not UTF-8 text; save it as UTF-8" \
         in result.err, result
     assert "Traceback" not in result.output and "Original Line" not in result.output
     assert _scratch(project_dir) == []
@@ -199,7 +199,7 @@ def test_a_layout_duckdb_cannot_work_out_is_one_sentence(dango, project_dir):
     add(dango, "csv", "both", "file_path=exports/*.csv")
     result = dango("sync")
     assert result.code == 1, result
-    assert ("error: both: exports/*.csv ([sources.both] file_path) has no delimiter, quoting and "
+    assert ("error: both: exports/*.csv (file_path of source 'both') has no delimiter, quoting and "
             "line endings that hold for every line; make them consistent and sync again.") in result.err
     assert "Possible fixes" not in result.output and "Traceback" not in result.output
 
@@ -249,11 +249,11 @@ def test_a_data_file_that_links_out_of_the_project_is_not_read(dango, project_di
     before = snapshot(project_dir)
     result = dango("sync", "--source", "shop", "--source", "env", "--source", "glob")
     assert result.code == 1, result
-    assert ("error: shop: data/orders.csv ([sources.shop] file_path) is a link to a file outside "
+    assert ("error: shop: data/orders.csv (file_path of source 'shop') is a link to a file outside "
             "the project, which dango does not read through") in result.err
-    assert ("error: env: data/env.csv ([sources.env] file_path) is one of the project's own files "
+    assert ("error: env: data/env.csv (file_path of source 'env') is one of the project's own files "
             "(secrets, settings or state), not data; dango does not load it.") in result.err
-    assert "error: glob: data/env.csv ([sources.glob] file_path) is one of the project's own" in result.err
+    assert "error: glob: data/env.csv (file_path of source 'glob') is one of the project's own" in result.err
     assert not (project_dir / "data" / "warehouse.duckdb").exists() or not any(
         tables(project_dir, schema) for schema in ("raw_shop", "raw_env", "raw_glob"))
     assert "verysecret" not in result.output

@@ -83,7 +83,7 @@ def test_a_pattern_that_leaves_the_folder_is_refused(tmp_path):
     before = snapshot(project.root)
     up = _sync(project, "up")
     assert up.status == "failed"
-    assert up.error == ("[sources.up] file_pattern ../.env reaches outside the folder in; a pattern "
+    assert up.error == ("file_pattern of source 'up' ../.env reaches outside the folder in; a pattern "
                         "names files inside it, so remove the .. or the leading /.")
     absolute = _sync(project, "abs")
     assert absolute.status == "failed" and "/etc/* reaches outside the folder in" in absolute.error

@@ -68,13 +68,13 @@ def test_a_row_with_too_many_fields_fails_naming_the_file_and_line(tmp_path):
     (inbox / "long.csv").write_text("\n".join(lines) + "\n")
     lf = _sync(project, "lf")
     assert lf.status == "failed"
-    assert lf.error == ("long.csv in in ([sources.lf] directory) has 4 fields on line 21 where its "
+    assert lf.error == ("long.csv in in (directory of source 'lf') has 4 fields on line 21 where its "
                         "header has 3; fix that line (a stray delimiter, or a value with one that "
                         "needs quotes) and sync again.")
     assert _rows(project, "select * from raw_lf.lf") == before
     c = _sync(project, "c")
     assert c.status == "failed"
-    assert c.error.startswith("in/long.csv ([sources.c] file_path) has 4 fields on line 21 where")
+    assert c.error.startswith("in/long.csv (file_path of source 'c') has 4 fields on line 21 where")
     assert ("raw_c", "long") not in _tables(project)
 
 
@@ -94,7 +94,7 @@ def test_a_header_longer_than_any_buffer_is_not_taken_for_an_empty_file(tmp_path
                       + "\n").encode("latin-1"))
     result = _sync(project, "lf")
     assert result.status == "failed"
-    assert result.error.startswith("wide.csv in in ([sources.lf] directory) is not UTF-8 text; "
+    assert result.error.startswith("wide.csv in in (directory of source 'lf') is not UTF-8 text; "
                                    "save it as UTF-8"), result.error
     assert _rows(project, "select a_rather_long_column_name_0000, a_rather_long_column_name_2499, "
                               "_dango_deleted from raw_lf.lf") == before

@@ -124,7 +124,7 @@ def test_a_file_that_cannot_load_is_named_in_one_sentence(tmp_path, name, data, 
     (inbox / name).write_bytes(data)
     result = _sync(project)
     assert result.status == "failed"
-    assert result.error.startswith(f"{name} in inbox ([sources.files] directory) {problem}"), result.error
+    assert result.error.startswith(f"{name} in inbox (directory of source 'files') {problem}"), result.error
     assert "\n" not in result.error and "Sniff" not in result.error and "Possible Solution" not in result.error
     assert _staged_left(project) == []
 
@@ -134,7 +134,7 @@ def test_a_missing_folder_is_one_sentence(tmp_path):
     inbox.rmdir()
     result = _sync(project)
     assert result.status == "failed"
-    assert "the folder inbox ([sources.files] directory in .dango/sources.yml) does not exist" in result.error
+    assert "the folder inbox (directory of source 'files' in .dango/sources.yml) does not exist" in result.error
 
 
 def test_live_check_of_a_folder_and_of_a_kept_type(tmp_path):
@@ -237,7 +237,7 @@ def test_files_that_link_out_of_the_project_or_to_its_secrets_are_not_read(tmp_p
     (inbox / "b.csv").symlink_to(outside)
     result = _sync(project)
     assert result.status == "failed"
-    assert result.error == ("inbox/b.csv ([sources.files] directory) is a link to a file outside the "
+    assert result.error == ("inbox/b.csv (directory of source 'files') is a link to a file outside the "
                             "project, which dango does not read through (a cloned repository could "
                             "point one at your keys); set directory to the real path if that file is meant.")
     (inbox / "b.csv").unlink()
@@ -259,7 +259,7 @@ def test_a_file_with_a_column_named_like_dangos_own_is_refused(tmp_path):
         result = _sync(project)
         assert result.status == "failed"
         assert result.error == (
-            "e.csv in inbox ([sources.files] directory) has a column _dango_filename, a name dango "
+            "e.csv in inbox (directory of source 'files') has a column _dango_filename, a name dango "
             "keeps for its own columns of every row; rename that column in the file and sync again.")
         assert _rows(project, "select * from raw_files.files") == before
     (inbox / "e.csv").write_text("id,origin_file\n2,evil.csv\n")

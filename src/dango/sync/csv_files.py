@@ -27,7 +27,7 @@ def is_glob(pattern: str) -> bool:
 def _configured(job: Job) -> tuple[str, Path]:
     pattern = str(job.config.get("file_path") or "")
     if not pattern:
-        raise SyncProblem(f"{job.key('file_path')} is not set; add it in .dango/sources.yml.")
+        raise SyncProblem(f"{job.setting('file_path')} is not set; add it in .dango/sources.yml.")
     path = Path(pattern).expanduser()
     return pattern, path if path.is_absolute() else job.project.root / path
 
@@ -52,7 +52,7 @@ def files(job: Job) -> list[Path]:
     found, _ = _matches(job)
     if not found:
         what = "there is no file" if not is_glob(pattern) else "no file matches"
-        raise SyncProblem(f"{what} {pattern} ({job.key('file_path')} in .dango/sources.yml); "
+        raise SyncProblem(f"{what} {pattern} ({job.setting('file_path')} in .dango/sources.yml); "
                           "check the path, relative to the project folder.")
     return [job.readable(p, "file_path") for p in found]
 
@@ -163,7 +163,7 @@ def build(job: Job):
         options["union_by_name"] = True
 
     def where(path: Path) -> str:
-        return f"{job.project.relative(path)} ({job.key('file_path')})"
+        return f"{job.project.relative(path)} ({job.setting('file_path')})"
 
     # DuckDB starts reading now, on its own threads, while dlt is imported
     staging = start(job, lambda con, folder: write_csv(con, paths, where, folder, "rows", **options))
@@ -185,4 +185,4 @@ def explain(job: Job, error: BaseException) -> str | None:
         return None
     found = files(job)
     path = found[0] if len(found) == 1 else None
-    return f"{job.config.get('file_path')} ({job.key('file_path')}) {unreadable_file(cause, path)}."
+    return f"{job.config.get('file_path')} ({job.setting('file_path')}) {unreadable_file(cause, path)}."

@@ -55,6 +55,10 @@ class Job:
         """`[sources.NAME] field`, the way messages name a stored value."""
         return f"[sources.{self.source.name}] {field_name}"
 
+    def setting(self, field_name: str) -> str:
+        """`file_path of source 'shop'`, the way messages name a field of .dango/sources.yml."""
+        return f"{field_name} of source {self.source.name!r}"
+
     def readable(self, path: Path, field: str) -> Path:
         """`path`, a data file found through `field`, once it is safe to read; SyncProblem if
         it is a link that leaves the project although the path names a place inside it (a
@@ -66,13 +70,13 @@ class Job:
         named = Path(os.path.normpath(path if path.is_absolute() else root / path))
         if (_within(named, root) or _within(named, real_root)) and not _within(real, real_root):
             raise SyncProblem(
-                f"{self.project.relative(path)} ({self.key(field)}) is a link to a file outside "
+                f"{self.project.relative(path)} ({self.setting(field)}) is a link to a file outside "
                 "the project, which dango does not read through (a cloned repository could point "
                 f"one at your keys); set {field} to the real path if that file is meant.")
         private = any(_within(real, place.resolve()) for place in (self.project.dlt_dir, self.project.dango_dir))
         if private or (real.parent == real_root and (real.name == ".env" or real.name.startswith(".env."))):
             raise SyncProblem(
-                f"{self.project.relative(path)} ({self.key(field)}) is one of the project's own "
+                f"{self.project.relative(path)} ({self.setting(field)}) is one of the project's own "
                 "files (secrets, settings or state), not data; dango does not load it.")
         return path
 

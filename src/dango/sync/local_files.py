@@ -50,7 +50,7 @@ class FileInfo:
 def folder(job: Job) -> Path:
     directory = str(job.config.get("directory") or "")
     if not directory:
-        raise SyncProblem(f"{job.key('directory')} is not set; add it in .dango/sources.yml.")
+        raise SyncProblem(f"{job.setting('directory')} is not set; add it in .dango/sources.yml.")
     path = Path(directory).expanduser()
     return path if path.is_absolute() else job.project.root / path
 
@@ -59,11 +59,11 @@ def files(job: Job) -> list[FileInfo]:
     """The files the pattern matches that a reader exists for, sorted by name."""
     base = folder(job)
     if not base.is_dir():
-        raise SyncProblem(f"the folder {job.config.get('directory')} ({job.key('directory')} in "
+        raise SyncProblem(f"the folder {job.config.get('directory')} ({job.setting('directory')} in "
                           ".dango/sources.yml) does not exist; create it or fix the path.")
     pattern = str(job.config.get("file_pattern") or "*")
     if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-        raise SyncProblem(f"{job.key('file_pattern')} {pattern} reaches outside the folder "
+        raise SyncProblem(f"{job.setting('file_pattern')} {pattern} reaches outside the folder "
                           f"{job.config.get('directory')}; a pattern names files inside it, so "
                           "remove the .. or the leading /.")
     found: dict[str, FileInfo] = {}
@@ -125,7 +125,7 @@ def _same(stored, mtime: datetime) -> bool:
 
 def _where(job: Job):
     """How a message names a file of the folder."""
-    return lambda path: f"{path.name} in {job.config.get('directory')} ({job.key('directory')})"
+    return lambda path: f"{path.name} in {job.config.get('directory')} ({job.setting('directory')})"
 
 
 def _read(job: Job, con, info: FileInfo, **options):
@@ -141,7 +141,7 @@ def _read(job: Job, con, info: FileInfo, **options):
 
 
 def _problem(job: Job, info: FileInfo, error: Exception) -> SyncProblem:
-    return SyncProblem(f"{info.name} in {job.config.get('directory')} ({job.key('directory')}) "
+    return SyncProblem(f"{info.name} in {job.config.get('directory')} ({job.setting('directory')}) "
                        f"{unreadable_file(error, info.path)}.")
 
 
@@ -235,7 +235,7 @@ def _with_columns(job: Job, relation, info: FileInfo, loaded_at: datetime):
     with a column of that name is refused: those four always say where a row came from."""
     reserved = _reserved(relation.columns)
     if reserved:
-        raise SyncProblem(f"{info.name} in {job.config.get('directory')} ({job.key('directory')}) "
+        raise SyncProblem(f"{info.name} in {job.config.get('directory')} ({job.setting('directory')}) "
                           f"has a column {reserved[0]}, a name dango keeps for its own columns of "
                           "every row; rename that column in the file and sync again.")
     return relation.project(
