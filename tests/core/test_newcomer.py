@@ -42,6 +42,11 @@ def test_debug_after_the_subcommand_and_nothing_after_double_dash_moves(dango, p
     echoed = dango("exec", "--", "echo", "--debug", "--project", "x")
     assert echoed.code == 0, echoed
     assert echoed.out.strip() == "--debug --project x"
+    # without `--`, the program's own arguments stay its own too
+    plain = dango("exec", "echo", "hi", "--debug", "--project", "x")
+    assert plain.code == 0 and plain.out.strip() == "hi --debug --project x", plain
+    hoisted = dango("--debug", "exec", "echo", "hi")
+    assert hoisted.code == 0 and hoisted.out.strip() == "hi", hoisted
 
 
 def test_help_command_is_the_same_as_dash_dash_help(dango, project_dir):

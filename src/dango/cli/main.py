@@ -80,15 +80,19 @@ GLOBAL_OPTIONS = ("--project",)  # each takes a value
 def hoist_global_options(argv: list[str]) -> list[str]:
     """`argv` with the global options moved before the subcommand, so that
     `dango config show --project DIR` and `dango sync --debug` work as `dango --project DIR
-    config show` does. Nothing after `--` moves (the command line of `dango exec`)."""
+    config show` does. Nothing after `--` moves, nor the command line `dango exec` runs
+    (`dango exec echo hi --debug` passes `--debug` to echo)."""
     moved: list[str] = []
     rest: list[str] = []
+    command = None
     index = 0
     while index < len(argv):
         arg = argv[index]
-        if arg == "--":
+        if arg == "--" or (command == "exec" and not arg.startswith("-")):
             rest.extend(argv[index:])
             break
+        if command is None and not arg.startswith("-"):
+            command = arg
         if arg in GLOBAL_FLAGS:
             moved.append(arg)
         elif arg in GLOBAL_OPTIONS and index + 1 < len(argv):
