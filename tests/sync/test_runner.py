@@ -104,3 +104,16 @@ def test_ctrl_c_stops_the_whole_run_and_the_next_sync_works(dango, project_dir, 
     assert not warehouse.exists() or tables(project_dir, "raw_shop") == set()  # the run stopped
     assert dango("sync", "--source", "shop").code == 0
     assert count(project_dir, "raw_shop.orders") == 500
+
+
+def test_a_folder_where_nothing_matches_says_so(dango, project_dir):
+    inbox = project_dir / "data" / "in"
+    inbox.mkdir(parents=True)
+    (inbox / "a.csv").write_text("id\n1\n")
+    add(dango, "local_files", "lf", "directory=data/in", "file_pattern=*.xlsx")
+    result = dango("sync")
+    assert result.code == 0, result
+    assert ("note: lf: no CSV, JSON, JSONL/NDJSON or Parquet file in data/in matches *.xlsx; check "
+            "file_pattern of source 'lf' (the rows of files that are gone are marked deleted)") in result.err
+    as_json = json.loads(dango("sync", "--json").out)
+    assert as_json["sources"][0]["note"].startswith("no CSV, JSON")

@@ -49,6 +49,9 @@ def sync_command(ctx: click.Context, names: tuple[str, ...], full_refresh: bool,
     else:
         _summary(run)
     debug = bool((ctx.find_root().obj or {}).get("debug"))
+    for result in run.results:
+        if result.note and not as_json:
+            note(f"note: {result.name}: {result.note}")
     for result in run.failed:
         if debug and result.traceback:
             note(result.traceback.rstrip())

@@ -79,6 +79,10 @@ def files(job: Job) -> list[FileInfo]:
         stat = path.stat()
         mtime = datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None)
         found[path.name] = FileInfo(path, mtime)
+    if not found:
+        job.extra["note"] = (f"no CSV, JSON, JSONL/NDJSON or Parquet file in {job.config.get('directory')} "
+                             f"matches {pattern}; check {job.setting('file_pattern')} (the rows of files "
+                             "that are gone are marked deleted)")
     return list(found.values())
 
 

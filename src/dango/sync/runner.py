@@ -40,6 +40,7 @@ class SourceResult:
     seconds: float = 0.0
     error: str | None = None
     traceback: str | None = None  # redacted; shown only with --debug
+    note: str | None = None  # what the user may not expect, on success too (a folder with no file)
 
     @property
     def rows(self) -> int:
@@ -52,7 +53,7 @@ class SourceResult:
     def to_json(self) -> dict[str, Any]:
         return {"source": self.name, "type": self.type, "status": self.status,
                 "tables": dict(self.tables), "rows": self.rows,
-                "seconds": round(self.seconds, 3), "error": self.error}
+                "seconds": round(self.seconds, 3), "error": self.error, "note": self.note}
 
 
 @dataclass
@@ -179,6 +180,8 @@ def _sync_one(project: Project, resolver: Resolver, destination: Destination,
     finally:
         if job is not None:
             job.finish()
+            note = job.extra.get("note")
+            result.note = redact.redact(note) if note else None
     result.seconds = time.perf_counter() - started
     return result
 
