@@ -67,9 +67,10 @@ def validate(project: Project, *, live: bool = False, timeout: float = 10.0) -> 
 
 
 def oauth_problems(resolver: Resolver, sources: list[Source], secrets_rel: str) -> list[Problem]:
-    """Enabled OAuth sources without tokens, or whose grant was found revoked: they cannot
-    sync until `dango auth NAME` runs (read from the file: nothing is decrypted or sent)."""
+    """Enabled OAuth sources whose grant cannot sync (missing, revoked or expired), judged as
+    `dango auth status` judges them; read from the file: nothing is decrypted or sent."""
     from .oauth.providers import PROVIDERS
+    from .oauth.tokens import TABLE, UNUSABLE, judge, parse_time
 
     problems = []
     for source in sources:
@@ -77,15 +78,27 @@ def oauth_problems(resolver: Resolver, sources: list[Source], secrets_rel: str) 
         if provider is None or not source.enabled:
             continue
         section = resolver.secrets.section(source.name) or {}
-        table = section.get("credentials") if isinstance(section.get("credentials"), dict) else {}
-        token = table.get("refresh_token") if provider.has_refresh_token else section.get("access_token")
-        at = _at(secrets_rel, _header_line(resolver, source.name))
-        if not token:
+        table = section.get(TABLE) if isinstance(section.get(TABLE), dict) else {}
+        access = table.get("access_token") if provider.has_refresh_token else section.get("access_token")
+        expires = parse_time(table.get("expires_at"))
+        status, _, _ = judge(provider, refresh_token=bool(table.get("refresh_token")),
+                                 access_token=bool(access), revoked=table.get("revoked") is True,
+                                 expires_at=expires)
+        if status not in UNUSABLE:
+            continue
+        at = _at(secrets_rel, _header_line(resolver, source.name, TABLE))
+        if status == "missing":
             problems.append(Problem(source.name, "has no OAuth tokens yet, so it cannot sync",
                                     f"run `dango auth {source.name}`"))
-        elif table.get("revoked") is True:
+        elif status == "revoked":
             problems.append(Problem(at, f"the OAuth grant of {source.name} was found revoked",
                                     f"run `dango auth {source.name}` to connect it again"))
+        else:
+            when = f" on {expires.date().isoformat()}" if expires else ""
+            without = " and there is no refresh token to renew it" if provider.has_refresh_token else ""
+            problems.append(Problem(at, f"the {provider.label} token of {source.name} expired{when}"
+                                    f"{without}, so it cannot sync",
+                                    f"run `dango auth {source.name}` to sign in again"))
     return problems
 
 
@@ -144,10 +157,13 @@ def live_problems(project: Project, timeout: float) -> list[Problem]:
             for source, health in test_all(project, timeout) if not health.ok]
 
 
-def _header_line(resolver: Resolver, name: str) -> int | None:
-    for number, line in enumerate(resolver.secrets.text.splitlines(), 1):
-        if line.strip().replace(" ", "") in (f"[sources.{name}]", f'[sources."{name}"]'):
-            return number
+def _header_line(resolver: Resolver, name: str, *tables: str) -> int | None:
+    """The line of `[sources.NAME]`, else of the first of `[sources.NAME.TABLE]` found."""
+    lines = [line.split("#", 1)[0].strip().replace(" ", "") for line in resolver.secrets.text.splitlines()]
+    for suffix in ("", *(f".{table}" for table in tables)):
+        for number, line in enumerate(lines, 1):
+            if line in (f"[sources.{name}{suffix}]", f'[sources."{name}"{suffix}]'):
+                return number
     return None
 
 

@@ -118,6 +118,7 @@ def status_command(ctx: click.Context, only: str | None, as_json: bool) -> None:
       dango auth status --source google_sheets
     """
     from ..oauth.lifecycle import list_grants
+    from ..oauth.tokens import UNUSABLE
 
     project = project_from(ctx)
     grants = list_grants(project, only)
@@ -143,8 +144,6 @@ def status_command(ctx: click.Context, only: str | None, as_json: bool) -> None:
     if unusable:
         sys.exit(1)  # a grant that is missing, revoked or expired: a problem found
 
-
-UNUSABLE = ("missing", "revoked", "expired")  # grant states that stop a sync: `auth status` exits 1
 
 
 def _warn_overdue(project, names: list[str]) -> None:
