@@ -173,7 +173,7 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
     values = resolver.fields(source)
     present = {v.field.name for v in values if v.present}
     problems = []
-    lacking = spec.missing(present)
+    lacking = spec.lacking(present, source.options)
     if lacking:
         for name in lacking:
             spec_field = spec.field(name)
