@@ -59,7 +59,7 @@ def validate(project: Project, *, live: bool = False, timeout: float = 10.0) -> 
     problems += fingerprint_problems(resolver, secrets_rel)
     problems += permission_problems(project)
     problems += git_problems(project)
-    problems += rotation_problems(project, known)
+    warnings += rotation_warnings(project, known)
     problems += team_problems(project)
     if live:
         problems += live_problems(project, timeout)
@@ -129,12 +129,13 @@ def fingerprint_problems(resolver: Resolver, secrets_rel: str) -> list[Problem]:
                     "each is recorded anew the next time its credential changes")]
 
 
-def rotation_problems(project: Project, sources: set[str]) -> list[Problem]:
-    """Credentials older than the project's `rotation_days`."""
+def rotation_warnings(project: Project, sources: set[str]) -> list[str]:
+    """Credentials older than the project's `rotation_days`: a warning (SPEC section 6), not
+    a problem, since the credential still works."""
     from .lifecycle import metadata
 
-    return [Problem(key, f"is {days} days old, past the rotation policy of {project.rotation_days} days",
-                    f"rotate it: dango secrets rotate {key}")
+    return [f"{key} is {days} days old, past the rotation policy of {project.rotation_days} days; "
+            f"rotate it: dango secrets rotate {key}"
             for key, days in metadata.overdue(metadata.load(project), project.rotation_days)
             if key.split(".")[0] in sources and "." in key]
 
@@ -238,7 +239,7 @@ def permission_problems(project: Project) -> list[Problem]:
             continue
         if mode & 0o077:
             rel = project.relative(path)
-            problems.append(Problem(rel, f"permissions are {mode:o}, readable by other users",
+            problems.append(Problem(rel, f"permissions are {mode:o}, {_open_to(mode)}",
                                     f"chmod {wanted:o} {rel}"))
     from .store.atomic import stale_temporaries
 
@@ -249,6 +250,13 @@ def permission_problems(project: Project) -> list[Problem]:
                                     "credentials in plaintext", f"rm {rel} (or run any dango command "
                                     "that changes a credential, which removes it)"))
     return problems
+
+
+def _open_to(mode: int) -> str:
+    """Who besides the owner a mode lets in, in words: "readable by the group" (640)."""
+    who = [name for name, bits in (("the group", mode & 0o070), ("other users", mode & 0o007)) if bits]
+    verb = "readable" if mode & 0o044 else "writable" if mode & 0o022 else "accessible"
+    return f"{verb} by {' and '.join(who)}"
 
 
 def git_problems(project: Project) -> list[Problem]:
