@@ -35,7 +35,8 @@ class Field:
     check: Check | None = None
     aliases: tuple[str, ...] = ()
     via_auth: bool = False  # written by `dango auth`, never prompted for
-    # Prompted for although optional: True, or a test on the values given so far.
+    # Prompted for although optional: True, or a test on the source's settings, which then
+    # also makes the field required (rest_api's api_key unless auth_type is none).
     ask: bool | Callable[[dict[str, Any]], bool] = False
 
     def asked(self, given: dict[str, Any]) -> bool:
@@ -103,6 +104,14 @@ class SourceType:
         if any(set(group) <= present for group in self.required):
             return None
         return [name for name in self.required[0] if name not in present]
+
+    def lacking(self, present: set[str], settings: dict[str, Any]) -> list[str] | None:
+        """What the source still needs: `missing()`, and each field that its settings
+        call for (a callable `ask` that holds); None when nothing."""
+        names = list(self.missing(present) or ())
+        names += [f.name for f in self.fields if callable(f.ask) and f.name not in present
+                  and f.name not in names and f.ask(settings)]
+        return names or None
 
 
 # Control characters other than tab (C0, DEL, C1) and lone surrogates: no credential or

@@ -53,7 +53,7 @@ def _shown_fields(resolver: Resolver, source: Source) -> list[ShownField]:
     it, "optional" otherwise, and left out when the OAuth `credentials` table holds it."""
     values = resolver.fields(source)
     present = {value.field.name for value in values if value.present}
-    required = set(source.spec.missing(present) or ())
+    required = set(source.spec.lacking(present, source.options) or ())
     table = next((value.raw for value in values
                   if value.field.name == "credentials" and isinstance(value.raw, dict)), {})
     shown = []

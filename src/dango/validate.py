@@ -59,7 +59,7 @@ def validate(project: Project, *, live: bool = False, timeout: float = 10.0) -> 
     problems += fingerprint_problems(resolver, secrets_rel)
     problems += permission_problems(project)
     problems += git_problems(project)
-    problems += rotation_problems(project, known)
+    warnings += rotation_warnings(project, known)
     problems += team_problems(project)
     if live:
         problems += live_problems(project, timeout)
@@ -67,9 +67,10 @@ def validate(project: Project, *, live: bool = False, timeout: float = 10.0) -> 
 
 
 def oauth_problems(resolver: Resolver, sources: list[Source], secrets_rel: str) -> list[Problem]:
-    """Enabled OAuth sources without tokens, or whose grant was found revoked: they cannot
-    sync until `dango auth NAME` runs (read from the file: nothing is decrypted or sent)."""
+    """Enabled OAuth sources whose grant cannot sync (missing, revoked or expired), judged as
+    `dango auth status` judges them; read from the file: nothing is decrypted or sent."""
     from .oauth.providers import PROVIDERS
+    from .oauth.tokens import TABLE, UNUSABLE, judge, parse_time
 
     problems = []
     for source in sources:
@@ -77,15 +78,27 @@ def oauth_problems(resolver: Resolver, sources: list[Source], secrets_rel: str) 
         if provider is None or not source.enabled:
             continue
         section = resolver.secrets.section(source.name) or {}
-        table = section.get("credentials") if isinstance(section.get("credentials"), dict) else {}
-        token = table.get("refresh_token") if provider.has_refresh_token else section.get("access_token")
-        at = _at(secrets_rel, _header_line(resolver, source.name))
-        if not token:
+        table = section.get(TABLE) if isinstance(section.get(TABLE), dict) else {}
+        access = table.get("access_token") if provider.has_refresh_token else section.get("access_token")
+        expires = parse_time(table.get("expires_at"))
+        status, _, _ = judge(provider, refresh_token=bool(table.get("refresh_token")),
+                                 access_token=bool(access), revoked=table.get("revoked") is True,
+                                 expires_at=expires)
+        if status not in UNUSABLE:
+            continue
+        at = _at(secrets_rel, _header_line(resolver, source.name, TABLE))
+        if status == "missing":
             problems.append(Problem(source.name, "has no OAuth tokens yet, so it cannot sync",
                                     f"run `dango auth {source.name}`"))
-        elif table.get("revoked") is True:
+        elif status == "revoked":
             problems.append(Problem(at, f"the OAuth grant of {source.name} was found revoked",
                                     f"run `dango auth {source.name}` to connect it again"))
+        else:
+            when = f" on {expires.date().isoformat()}" if expires else ""
+            without = " and there is no refresh token to renew it" if provider.has_refresh_token else ""
+            problems.append(Problem(at, f"the {provider.label} token of {source.name} expired{when}"
+                                    f"{without}, so it cannot sync",
+                                    f"run `dango auth {source.name}` to sign in again"))
     return problems
 
 
@@ -116,12 +129,13 @@ def fingerprint_problems(resolver: Resolver, secrets_rel: str) -> list[Problem]:
                     "each is recorded anew the next time its credential changes")]
 
 
-def rotation_problems(project: Project, sources: set[str]) -> list[Problem]:
-    """Credentials older than the project's `rotation_days`."""
+def rotation_warnings(project: Project, sources: set[str]) -> list[str]:
+    """Credentials older than the project's `rotation_days`: a warning (SPEC section 6), not
+    a problem, since the credential still works."""
     from .lifecycle import metadata
 
-    return [Problem(key, f"is {days} days old, past the rotation policy of {project.rotation_days} days",
-                    f"rotate it: dango secrets rotate {key}")
+    return [f"{key} is {days} days old, past the rotation policy of {project.rotation_days} days; "
+            f"rotate it: dango secrets rotate {key}"
             for key, days in metadata.overdue(metadata.load(project), project.rotation_days)
             if key.split(".")[0] in sources and "." in key]
 
@@ -144,10 +158,13 @@ def live_problems(project: Project, timeout: float) -> list[Problem]:
             for source, health in test_all(project, timeout) if not health.ok]
 
 
-def _header_line(resolver: Resolver, name: str) -> int | None:
-    for number, line in enumerate(resolver.secrets.text.splitlines(), 1):
-        if line.strip().replace(" ", "") in (f"[sources.{name}]", f'[sources."{name}"]'):
-            return number
+def _header_line(resolver: Resolver, name: str, *tables: str) -> int | None:
+    """The line of `[sources.NAME]`, else of the first of `[sources.NAME.TABLE]` found."""
+    lines = [line.split("#", 1)[0].strip().replace(" ", "") for line in resolver.secrets.text.splitlines()]
+    for suffix in ("", *(f".{table}" for table in tables)):
+        for number, line in enumerate(lines, 1):
+            if line in (f"[sources.{name}{suffix}]", f'[sources."{name}"{suffix}]'):
+                return number
     return None
 
 
@@ -157,7 +174,7 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
     values = resolver.fields(source)
     present = {v.field.name for v in values if v.present}
     problems = []
-    lacking = spec.missing(present)
+    lacking = spec.lacking(present, source.options)
     if lacking:
         for name in lacking:
             spec_field = spec.field(name)
@@ -222,7 +239,7 @@ def permission_problems(project: Project) -> list[Problem]:
             continue
         if mode & 0o077:
             rel = project.relative(path)
-            problems.append(Problem(rel, f"permissions are {mode:o}, readable by other users",
+            problems.append(Problem(rel, f"permissions are {mode:o}, {_open_to(mode)}",
                                     f"chmod {wanted:o} {rel}"))
     from .store.atomic import stale_temporaries
     from .store.journal import interrupted_change
@@ -240,6 +257,13 @@ def permission_problems(project: Project) -> list[Problem]:
                                     "credentials in plaintext", f"rm {rel} (or run any dango command "
                                     "that changes a credential, which removes it)"))
     return problems
+
+
+def _open_to(mode: int) -> str:
+    """Who besides the owner a mode lets in, in words: "readable by the group" (640)."""
+    who = [name for name, bits in (("the group", mode & 0o070), ("other users", mode & 0o007)) if bits]
+    verb = "readable" if mode & 0o044 else "writable" if mode & 0o022 else "accessible"
+    return f"{verb} by {' and '.join(who)}"
 
 
 def git_problems(project: Project) -> list[Problem]:

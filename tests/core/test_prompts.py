@@ -66,3 +66,19 @@ def test_secrets_set_prompts_hidden_on_a_terminal(project_dir, env):
     assert code == 0, screen
     assert CANARY_STRIPE not in screen
     assert f'stripe_secret_key = "{CANARY_STRIPE}"' in (project_dir / ".dlt/secrets.toml").read_text()
+
+
+def test_a_taken_name_is_said_before_asking_and_a_bad_name_is_asked_again(project_dir, env):
+    from tests.conftest import run_dango
+
+    assert run_dango("source", "add", "stripe", "--no-input", cwd=project_dir, env=env).code == 0
+    code, screen = run_in_pty(["source", "add", "stripe"], project_dir, env,
+                              [("Source name", "Stripe"), ("Source name", "stripe"),
+                               ("Source name", "stripe_eu"), ("stripe_secret_key", CANARY_STRIPE)])
+    assert code == 0, screen
+    lines = [line.strip() for line in screen.splitlines()]
+    taken = "A source named stripe already exists; choose another name, such as stripe_2."
+    assert taken in lines and lines.index(taken) < next(i for i, l in enumerate(lines) if "Source name" in l)
+    assert "'Stripe' cannot be a source name: it is not a lowercase identifier." in screen
+    assert "A source named stripe already exists; choose another name." in lines
+    assert "Added source stripe_eu (stripe)." in screen

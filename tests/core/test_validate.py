@@ -52,8 +52,8 @@ def test_loose_permissions(dango, project_dir):
     (project_dir / ".env").chmod(0o664)
     result = dango("validate")
     assert result.code == 1
-    assert ".dlt/secrets.toml: permissions are 644, readable by other users; fix: chmod 600 .dlt/secrets.toml" in result.out
-    assert ".env: permissions are 664, readable by other users; fix: chmod 600 .env" in result.out
+    assert ".dlt/secrets.toml: permissions are 644, readable by the group and other users; fix: chmod 600 .dlt/secrets.toml" in result.out
+    assert ".env: permissions are 664, readable by the group and other users; fix: chmod 600 .env" in result.out
 
 
 def git(cwd, *args):

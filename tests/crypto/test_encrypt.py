@@ -187,10 +187,10 @@ def test_status_exits_1_when_the_key_is_unreachable(encrypted, cdango, home):
 def test_encrypt_warns_at_once_when_the_key_lands_in_a_plaintext_keyring_file(rich_project, cdango):
     result = cdango("secrets", "encrypt")
     assert result.code == 0, result
-    assert "PlaintextKeyring keeps the encryption key unencrypted in a file" in result.err
+    assert "PlaintextKeyring keeps the encryption key unencrypted in the file " in result.err
     assert "DANGO_MASTER_KEY" in result.err
     with_env = cdango("secrets", "rotate-key", env_extra={})
-    assert "unencrypted in a file" in with_env.err
+    assert "unencrypted in the file " in with_env.err
 
 
 def test_status_says_plainly_when_no_keyring_backend_can_keep_a_key(rich_project, dango):

@@ -116,7 +116,7 @@ def test_validate_reports_a_loose_file_that_holds_secrets_with_its_fix(dango, pa
     before = tree_state(pay)
     result = dango("validate")
     assert result.code == 1, result
-    assert f"{name}: permissions are 644, readable by other users; fix: chmod 600 {name}" in result.out
+    assert f"{name}: permissions are 644, readable by the group and other users; fix: chmod 600 {name}" in result.out
     assert changes_between(before, tree_state(pay)) == []
 
 

@@ -73,14 +73,31 @@ def auth_group(ctx: click.Context) -> None:
               help="Seconds to wait for the sign-in.")
 @click.pass_context
 def connect_command(ctx: click.Context, target: str, no_browser: bool, device: bool, timeout: float) -> None:
+    from ..errors import NotAnOAuthTarget
     from ..oauth.flow import authorize
 
     project = project_from(ctx)
-    result = authorize(project, target, notify=say, device=device,
-                       open_browser=not no_browser and is_terminal(), timeout=timeout)
+    try:
+        result = authorize(project, target, notify=say, device=device,
+                           open_browser=not no_browser and is_terminal(), timeout=timeout)
+    except NotAnOAuthTarget as err:
+        command = _close_subcommand(ctx, target)
+        if command is None or "Did you mean" in str(err):
+            raise
+        raise NotAnOAuthTarget(f"{err} Did you mean `dango auth {command}`?") from None
     who = f" as {result.account}" if result.account else ""
     names = ", ".join(result.sources)
     say(f"Connected {names}{who}; the tokens are in .dlt/secrets.toml.")
+
+
+def _close_subcommand(ctx: click.Context, word: str) -> str | None:
+    """The `dango auth` subcommand a mistyped word most likely meant (stauts: status)."""
+    import difflib
+
+    group = ctx.parent.command if ctx.parent else None
+    names = [n for n in getattr(group, "commands", {}) if n != CONNECT]
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 @auth_group.command("list")
@@ -118,6 +135,7 @@ def status_command(ctx: click.Context, only: str | None, as_json: bool) -> None:
       dango auth status --source google_sheets
     """
     from ..oauth.lifecycle import list_grants
+    from ..oauth.tokens import UNUSABLE
 
     project = project_from(ctx)
     grants = list_grants(project, only)
@@ -143,8 +161,6 @@ def status_command(ctx: click.Context, only: str | None, as_json: bool) -> None:
     if unusable:
         sys.exit(1)  # a grant that is missing, revoked or expired: a problem found
 
-
-UNUSABLE = ("missing", "revoked", "expired")  # grant states that stop a sync: `auth status` exits 1
 
 
 def _warn_overdue(project, names: list[str]) -> None:

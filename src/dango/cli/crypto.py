@@ -49,8 +49,8 @@ def encrypt_command(ctx: click.Context, target: str | None) -> None:
     warn_if_plaintext_backend()
 
 
-PLAINTEXT_BACKEND = ("the keyring backend {backend} keeps the encryption key unencrypted in a file "
-                     "in your home folder, so anyone who can read that file can decrypt "
+PLAINTEXT_BACKEND = ("the keyring backend {backend} keeps the encryption key unencrypted in {file}, "
+                     "so anyone who can read that file can decrypt "
                      ".dlt/secrets.toml; use the system keyring where there is one (GNOME Keyring, "
                      "KWallet, macOS Keychain), or keep the key in DANGO_MASTER_KEY from a secret "
                      "store and delete it from that file.")
@@ -60,13 +60,27 @@ NO_BACKEND_HELP = ("install one (`pip install keyrings.alt` on a machine without
                    "or set DANGO_MASTER_KEY to the key (base64)")
 
 
+def plaintext_warning(backend: str) -> str:
+    """The warning for a plaintext keyring, naming the file the backend writes (keyrings.alt's
+    `file_path`), or "a file" when the backend does not say."""
+    from ..crypto import keyring_io
+
+    try:
+        instance = keyring_io.backend()
+        parts = getattr(instance, "backends", None) or [instance]
+        path = next((str(p) for p in (getattr(part, "file_path", None) for part in parts) if p), None)
+    except Exception:  # only the wording depends on it
+        path = None
+    return PLAINTEXT_BACKEND.format(backend=backend, file=f"the file {path}" if path else "a file")
+
+
 def warn_if_plaintext_backend() -> None:
     """Say at once when the key just stored or used sits in a plaintext keyring file."""
     from ..crypto.keys import where
 
     place = where()
     if place.kind == "keyring" and place.plaintext:
-        warn(PLAINTEXT_BACKEND.format(backend=place.backend))
+        warn(plaintext_warning(place.backend))
 
 
 @click.command("decrypt")
@@ -104,7 +118,7 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
 
     status = project_status(project_from(ctx))
     if status.plaintext_backend:
-        warn(PLAINTEXT_BACKEND.format(backend=status.backend))
+        warn(plaintext_warning(status.backend))
     for leftover in status.leftovers:
         warn(f"{leftover} is a copy of secrets.toml left by an interrupted write and may hold "
              f"plaintext credentials; delete it (`rm {leftover}`), or run any command that changes "

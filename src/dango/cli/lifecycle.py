@@ -108,12 +108,13 @@ def audit_command(ctx: click.Context, only: str | None, as_json: bool) -> None:
     Example:
       dango audit --source stripe_payments
     """
-    entries = audit.read(project_from(ctx), only)
+    project = project_from(ctx)
+    entries = audit.read(project) if only is None else audit.read_source(project, only)
     if as_json:
         emit_json({"events": entries})
         return
     if not entries:
-        say("No audit events yet.")
+        say("No audit events yet." if only is None else f"No audit events for {only} yet.")
         return
     table(["time", "event", "actor", "source", "field", "fingerprint", "result"],
           [(e.get("time"), e.get("event"), e.get("actor"), e.get("source"), e.get("field"),

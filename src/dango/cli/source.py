@@ -93,12 +93,27 @@ def add_command(ctx: click.Context, type_name: str, name: str | None, sets: tupl
 def _default_name(project, type_name: str, interactive: bool) -> str:
     """The name of a source added without --name: asked for on a terminal (the type as the
     default while it is free), else the type itself; a taken type name is one sentence."""
-    from ..errors import DuplicateSource
+    from ..errors import DuplicateSource, InvalidSourceName
 
     sources = SourcesFile(project)
-    free = type_name not in sources.names()
+    taken = sources.names()
+    free = type_name not in taken
     if interactive:
-        return click.prompt("Source name", default=type_name if free else None, err=True).strip()
+        if not free:
+            other = next(f"{type_name}_{n}" for n in range(2, len(taken) + 3) if f"{type_name}_{n}" not in taken)
+            click.echo(f"A source named {type_name} already exists; choose another name, such as {other}.",
+                       err=True)
+        while True:  # a name that cannot be used is explained and asked for again
+            answer = click.prompt("Source name", default=type_name if free else None, err=True).strip()
+            try:
+                check_source_name(answer)
+            except InvalidSourceName as err:
+                click.echo(str(err), err=True)
+                continue
+            if answer in taken:
+                click.echo(f"A source named {answer} already exists; choose another name.", err=True)
+                continue
+            return answer
     if not free:
         raise DuplicateSource(type_name, project.relative(sources.path))
     return type_name

@@ -69,3 +69,14 @@ def read(project, source: str | None = None) -> list[dict[str, Any]]:
         if source is None or entry.get("source") == source:
             entries.append(entry)
     return entries
+
+
+def read_source(project, source: str) -> list[dict[str, Any]]:
+    """The events of one source: a source of sources.yml, or a removed one whose events
+    remain; any other name is SourceNotFound, with the closest name suggested."""
+    from ..sources import SourcesFile
+
+    entries = read(project, source)
+    if not entries:
+        SourcesFile(project).get(source)  # a typo is an error, not "no events"
+    return entries

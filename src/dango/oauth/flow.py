@@ -14,7 +14,7 @@ from typing import Callable
 from urllib.parse import urlencode
 
 from ..credentials import Resolver
-from ..errors import AuthorizationFailed, NotAnOAuthTarget, UsageError
+from ..errors import AuthorizationFailed, NotAnOAuthTarget, UsageError, did_you_mean
 from ..project import Project
 from ..registry import TYPES
 from ..sources import Source, SourcesFile
@@ -60,7 +60,9 @@ def oauth_targets(project: Project, target: str) -> list[Source]:
         return chosen
     oauth = sorted(s.name for s in sources if provider_of(s) is not None)
     hint = f"the OAuth sources are: {', '.join(oauth)}" if oauth else "there are no OAuth sources yet"
-    raise NotAnOAuthTarget(f"{target!r} is neither an OAuth source nor an OAuth source type ({hint}).")
+    oauth_types = sorted(t for t, spec in TYPES.items() if spec.oauth_provider)
+    raise NotAnOAuthTarget(f"{target!r} is neither an OAuth source nor an OAuth source type ({hint})."
+                           + did_you_mean(target, oauth + oauth_types))
 
 
 def authorize(project: Project, target: str, *, notify: Notify, device: bool = False,

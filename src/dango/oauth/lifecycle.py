@@ -79,7 +79,7 @@ def _grant(project: Project, name: str) -> tuple[Resolver, Grant]:
     resolver = Resolver(project)
     grant = read_grant(resolver, source)
     assert grant is not None
-    if not grant.present:
+    if not grant.present and not grant.access_token:
         raise OAuthError(f"Source {name!r} has no OAuth tokens yet; run `dango auth {name}` first.")
     return resolver, grant
 
@@ -101,6 +101,9 @@ def refresh_source(project: Project, name: str) -> GrantInfo:
     if not provider.has_refresh_token:
         raise OAuthError(f"{provider.label} issues no refresh tokens; its long-lived token lasts about "
                          f"60 days. Run `dango auth {name}` again to renew it.")
+    if not grant.refresh_token:
+        raise OAuthError(f"Source {name!r} has an access token but no refresh token to renew it; "
+                         f"run `dango auth {name}` to sign in again.")
     client = client_credentials(provider, grant.table, settings_lookup(resolver))
     try:
         tokens = grants.refresh(endpoint(project, provider, "token", settings_lookup(resolver)), client,
@@ -124,11 +127,12 @@ def ensure_fresh(project: Project, name: str, margin: timedelta = REFRESH_MARGIN
         raise CredentialRevoked(name)
     expires = grant.expires_at
     fresh = grant.access_token and (expires is None or expires - datetime.now(timezone.utc) > margin)
-    if not fresh and grant.provider.has_refresh_token:
+    if not fresh and grant.refresh_token:
         refresh_source(project, name)
         resolver, grant = _grant(project, name)
     elif not fresh:
-        raise OAuthError(f"The {grant.provider.label} token of source {name!r} has expired; run "
+        without = " and there is no refresh token to renew it" if grant.provider.has_refresh_token else ""
+        raise OAuthError(f"The {grant.provider.label} token of source {name!r} has expired{without}; run "
                          f"`dango auth {name}` to renew it.")
     table = dict(grant.table)
     table["access_token"] = grant.access_token
@@ -210,7 +214,9 @@ def check_source(project: Project, source: Source) -> CheckResult:
         client = None
     result = CheckResult(name, client is not None, grant.present, "skipped")
     if not grant.present:
-        result.detail = f"no tokens; run `dango auth {name}`"
+        status = grant.status_text()
+        result.detail = (f"{status}; run `dango auth {name}`" if grant.access_token
+                         else f"no tokens; run `dango auth {name}`")
         return result
     if client is None:
         result.detail = (f"no OAuth client; set {grant.provider.client_id_var} and "

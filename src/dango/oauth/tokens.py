@@ -73,26 +73,45 @@ class Grant:
 
     def status(self, at: datetime | None = None) -> tuple[str, int | None]:
         """("valid" | "expiring" | "expired" | "revoked" | "missing", days left or None)."""
-        if not self.present:
-            return "missing", None
-        if self.revoked:
-            return "revoked", None
-        if self.provider.has_refresh_token:
-            return "valid", None  # the refresh token outlives every access token
-        expires = self.expires_at
-        if expires is None:
-            return "valid", None
-        left = expires - (at or datetime.now(timezone.utc))
-        if left <= timedelta(0):
-            return "expired", 0
-        days = left.days
-        return ("expiring" if days < EXPIRING_DAYS else "valid"), days
+        return self.judgement(at)[:2]
+
+    def judgement(self, at: datetime | None = None) -> tuple[str, int | None, str]:
+        return judge(self.provider, refresh_token=bool(self.refresh_token),
+                     access_token=bool(self.access_token), revoked=self.revoked,
+                     expires_at=self.expires_at, at=at)
 
     def status_text(self, at: datetime | None = None) -> str:
-        status, days = self.status(at)
-        if status == "expiring":
-            return f"expiring in {days} day{'s' if days != 1 else ''}" if days else "expiring today"
-        return status
+        return self.judgement(at)[2]
+
+
+# Grant states that stop a sync: `auth status` exits 1 and `validate` reports a problem.
+UNUSABLE = ("missing", "revoked", "expired")
+
+
+def judge(provider: Provider, *, refresh_token: bool, access_token: bool, revoked: bool,
+          expires_at: datetime | None, at: datetime | None = None) -> tuple[str, int | None, str]:
+    """The one judgement of a grant, shared by `auth list`/`auth status` and `validate`:
+    (status, days left or None, the status in words). It needs only whether each token is
+    there, so a caller can judge a grant without decrypting anything."""
+    if not refresh_token and not access_token:
+        return "missing", None, "missing"
+    if revoked:
+        return "revoked", None, "revoked"
+    if provider.has_refresh_token and refresh_token:
+        return "valid", None, "valid"  # the refresh token outlives every access token
+    # A token that cannot be renewed: a Facebook long-lived token, or a Google access token
+    # stored without its refresh token.
+    no_refresh = "" if not provider.has_refresh_token else "; no refresh token to renew it"
+    left = None if expires_at is None else expires_at - (at or datetime.now(timezone.utc))
+    if left is None:
+        return ("valid", None, "valid") if not no_refresh else ("expired", 0, "expired" + no_refresh)
+    if left <= timedelta(0):
+        return "expired", 0, "expired" + no_refresh
+    days = left.days
+    if days >= EXPIRING_DAYS:
+        return "valid", days, "valid" + no_refresh
+    words = f"expiring in {days} day{'s' if days != 1 else ''}" if days else "expiring today"
+    return "expiring", days, words + no_refresh
 
 
 def parse_time(value: Any) -> datetime | None:
