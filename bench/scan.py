@@ -31,8 +31,8 @@ from urllib.parse import quote
 from dango.scan.rules.checks import with_crc32_base62
 
 STRIPE = "sk_live_" + "B3nchPl4nt3dStr1peK3y0123456789"
-DB_PASSWORD = "bench-pw/" + "4f9c+2e7a:1d8b"
-API_TOKEN = "bench-tok-" + "7Qx2Lm9Pv4Rt8Yw1"
+DB_PASSWORD = "bench-pw/" + "4f9c+2e7a:1d8b"  # dango:allow (a planted fake)
+API_TOKEN = "bench-tok-" + "7Qx2Lm9Pv4Rt8Yw1"  # dango:allow (a planted fake)
 AWS = "AKIA" + "BENCHPLANTED0001"
 GITHUB = with_crc32_base62("ghp_" + "B3nchPl4nt3dG1tHubT0k3n0123456" + "000000")  # a valid checksum
 SLACK = "xoxb-" + "1234567890-1234567890123-B3nchPl4nt3dSl4ckT0k3n01"

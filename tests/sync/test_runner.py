@@ -117,3 +117,14 @@ def test_a_folder_where_nothing_matches_says_so(dango, project_dir):
             "file_pattern of source 'lf' (the rows of files that are gone are marked deleted)") in result.err
     as_json = json.loads(dango("sync", "--json").out)
     assert as_json["sources"][0]["note"].startswith("no CSV, JSON")
+
+
+def test_a_fresh_clone_without_its_ignored_data_folder_syncs(dango, project_dir):
+    """data/ is in .gitignore: a teammate who clones the project has none."""
+    import shutil
+
+    add(dango, "csv", "shop", f"file_path={ORDERS}")
+    shutil.rmtree(project_dir / "data", ignore_errors=True)
+    result = dango("sync")
+    assert result.code == 0, result
+    assert count(project_dir, "raw_shop.orders") == 500

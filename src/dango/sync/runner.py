@@ -212,7 +212,8 @@ def _prepare_dlt(project: Project, pipelines: list[str], destination: Destinatio
         from .destination import warehouse_path
 
         write_target(project.data_dir, project.root)
-        write_target(warehouse_path(project), project.root)
+        # data/ is ignored by git: a teammate's fresh clone has none until the first sync
+        write_target(warehouse_path(project), project.root).parent.mkdir(parents=True, exist_ok=True)
     folder.mkdir(parents=True, exist_ok=True)
     create_exclusive(write_target(folder / ".gitignore", project.root),
                      b"# dlt pipeline state of `dango sync`: local, never committed\n*\n", 0o644)
