@@ -5,9 +5,6 @@ header for each auth style, its extra headers) and load into the tables upstream
 from __future__ import annotations
 
 import base64
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
@@ -18,6 +15,7 @@ from dango.sources import load_sources
 from dango.sync.runner import run_sync
 from dango.validate import validate
 from tests.migrate.helpers import upstream_project
+from tests.servers.local_http import JsonHandler, serve
 from tools.make_upstream_fixtures import REST_BASE_URL, REST_STATIC_HEADER, REST_VALUES
 
 ISSUED = "issued-access-token-0001"  # dango:allow
@@ -25,14 +23,11 @@ ROWS = [(1, "a"), (2, "b")]
 SEEN = ("Authorization", "X-API-Key", "X-Shopify-Access-Token", "X-Static")
 
 
-class Api(BaseHTTPRequestHandler):
+class Api(JsonHandler):
     """Upstream's endpoints: `/v1/users` a list, `/v1/orders` records under `data`, and
     `/token` issuing a client-credentials token. Every request's headers are recorded."""
 
     requests: list[dict] = []
-
-    def log_message(self, *args):
-        pass
 
     def _record(self, body: str = "") -> None:
         seen = {name: self.headers.get(name) for name in SEEN if self.headers.get(name)}
@@ -42,31 +37,19 @@ class Api(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
         self._record(self.rfile.read(length).decode())
-        self._send({"access_token": ISSUED, "token_type": "bearer", "expires_in": 3600})
+        self.send_json({"access_token": ISSUED, "token_type": "bearer", "expires_in": 3600})
 
     def do_GET(self):  # noqa: N802
         self._record()
         rows = [{"id": 1, "v": "a"}, {"id": 2, "v": "b"}]
-        self._send({"data": rows} if self.path.startswith("/v1/orders") else rows)
-
-    def _send(self, body) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.send_json({"data": rows} if self.path.startswith("/v1/orders") else rows)
 
 
 @pytest.fixture
 def api():
     Api.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Api)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(Api) as url:
+        yield url
 
 
 def _migrated(tmp_path, api: str):

@@ -2,59 +2,42 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.conftest import CANARY_TOKEN
+from tests.servers.local_http import JsonHandler, serve
 from tests.sync.helpers import add, count, tables
 
 USERS = [{"id": i, "name": f"user {i}", "tags": ["a", "b"]} for i in range(1, 26)]
 
 
-class Api(BaseHTTPRequestHandler):
+class Api(JsonHandler):
     """`/api/users?page=N` (10 per page, `next` link) and `/api/teams`, behind an X-API-Key header."""
 
     key = "the-api-key-0001"
 
-    def log_message(self, *args):
-        pass
-
     def do_GET(self):  # noqa: N802
         url = urlsplit(self.path)
         if self.headers.get("X-API-Key") != self.key:
-            return self._send(401, {"error": "unauthorized"})
+            return self.send_json({"error": "unauthorized"}, 401)
         if url.path == "/api/users":
             page = int(parse_qs(url.query).get("page", ["1"])[0])
             items = USERS[(page - 1) * 10: page * 10]
             has_next = page * 10 < len(USERS)
             host = f"http://{self.headers['Host']}"
-            return self._send(200, {"items": items,
-                                    "next": f"{host}/api/users?page={page + 1}" if has_next else None})
+            return self.send_json({"items": items,
+                                   "next": f"{host}/api/users?page={page + 1}" if has_next else None})
         if url.path == "/api/teams":
-            return self._send(200, {"items": [{"id": 1, "name": "core"}], "next": None})
-        self._send(404, {"error": "not found"})
-
-    def _send(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+            return self.send_json({"items": [{"id": 1, "name": "core"}], "next": None})
+        self.send_json({"error": "not found"}, 404)
 
 
 @pytest.fixture
 def api():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Api)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(Api) as url:
+        yield url
 
 
 def test_api_key_header_json_link_pages_and_a_rejected_key(dango, project_dir, api):

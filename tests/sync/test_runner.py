@@ -8,12 +8,11 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tests.conftest import snapshot
+from tests.servers.local_http import JsonHandler, serve
 from tests.sync.helpers import ORDERS, add, count, tables
 
 
@@ -60,33 +59,21 @@ def test_loaded_data_leaves_no_copy_in_dlts_folders(dango, project_dir):
     assert count(project_dir, "raw_shop.orders") == 500
 
 
-class Interrupting(BaseHTTPRequestHandler):
+class Interrupting(JsonHandler):
     """Answers after sending Ctrl-C (SIGINT) to the process that asked: the user pressed it
     while the sync was reading."""
 
     target_pid = 0
 
-    def log_message(self, *args):
-        pass
-
     def do_GET(self):  # noqa: N802
         os.kill(type(self).target_pid, signal.SIGINT)
-        data = json.dumps([{"id": 1}]).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.send_json([{"id": 1}])
 
 
 @pytest.fixture
 def interrupting_api():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Interrupting)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(Interrupting) as url:
+        yield url
 
 
 def test_ctrl_c_stops_the_whole_run_and_the_next_sync_works(dango, project_dir, env, interrupting_api):
