@@ -150,7 +150,13 @@ def test_live_check_of_a_folder_and_of_a_kept_type(tmp_path):
     health = checker("local_files")(CheckContext(project, source, config, 5.0))
     assert (health.status, health.reason) == (VALID, "1 file(s)")
     missing = checker("local_files")(CheckContext(project, source, {"directory": "nope"}, 5.0))
-    assert missing.status == INVALID and "the folder nope does not exist" in missing.reason
+    assert missing.status == INVALID and missing.reason.startswith(
+        "the folder nope (directory of source 'files' in .dango/sources.yml) does not exist"), missing.reason
+    # the same listing as sync: a folder whose name holds brackets is that folder, no pattern
+    (project.root / "in [2024]").mkdir()
+    (project.root / "in [2024]" / "b.csv").write_text("id\n2\n")
+    bracketed = checker("local_files")(CheckContext(project, source, {"directory": "in [2024]"}, 5.0))
+    assert (bracketed.status, bracketed.reason) == (VALID, "1 file(s)")
     kept = checker("hubspot")(CheckContext(project, source, {}, 5.0))
     assert (kept.status, kept.reason) == (UNKNOWN, "dango cannot check hubspot sources yet")
 

@@ -1,37 +1,45 @@
-"""File sources: the configured file, glob or folder must give at least one readable file."""
+"""File sources: the configured file, glob or folder must give at least one readable file.
+
+The files are listed by the sync's own functions (`sync.csv_files.files`,
+`sync.local_files.files`), so the live check and the sync agree on what a path or pattern
+matches (names holding pattern characters, a pattern that reaches outside its folder,
+links out of the project) and say the same sentence when it is wrong."""
 
 from __future__ import annotations
 
-import glob
 import os
 from pathlib import Path
 
-from ..registry import LOCAL_FILE_READERS
+from ..errors import SyncProblem
 from . import INVALID, VALID, CheckContext, Health
 
 
-def check_csv(ctx: CheckContext) -> Health:
-    pattern = str(ctx.config.get("file_path", ""))
-    if not os.path.isabs(pattern):
-        pattern = str(Path(ctx.project.root) / pattern)
-    matches = [p for p in glob.glob(pattern) if os.path.isfile(p)]
-    if not matches:
-        return Health(INVALID, f"no file matches {ctx.config.get('file_path')}")
-    unreadable = [p for p in matches if not os.access(p, os.R_OK)]
+def _job(ctx: CheckContext):
+    from ..sync.job import Job
+
+    return Job(ctx.project, ctx.source, ctx.config)
+
+
+def _verdict(paths: list[Path]) -> Health:
+    unreadable = [p for p in paths if not os.access(p, os.R_OK)]
     if unreadable:
-        return Health(INVALID, f"{unreadable[0]} is not readable")
-    return Health(VALID, f"{len(matches)} file(s)")
+        return Health(INVALID, f"{unreadable[0].name} is not readable")
+    return Health(VALID, f"{len(paths)} file(s)")
+
+
+def check_csv(ctx: CheckContext) -> Health:
+    from ..sync.csv_files import files
+
+    try:
+        return _verdict(files(_job(ctx)))
+    except SyncProblem as err:
+        return Health(INVALID, str(err))
 
 
 def check_local_files(ctx: CheckContext) -> Health:
-    directory = str(ctx.config.get("directory", ""))
-    folder = Path(directory) if os.path.isabs(directory) else Path(ctx.project.root) / directory
-    if not folder.is_dir():
-        return Health(INVALID, f"the folder {directory} does not exist")
-    pattern = str(ctx.config.get("file_pattern") or "*")
-    matches = [p for p in glob.glob(str(folder / pattern), recursive=True)
-               if os.path.isfile(p) and Path(p).suffix.lower() in LOCAL_FILE_READERS]
-    unreadable = [p for p in matches if not os.access(p, os.R_OK)]
-    if unreadable:
-        return Health(INVALID, f"{Path(unreadable[0]).name} is not readable")
-    return Health(VALID, f"{len(matches)} file(s)")
+    from ..sync.local_files import files
+
+    try:
+        return _verdict([info.path for info in files(_job(ctx))])
+    except SyncProblem as err:
+        return Health(INVALID, str(err))
