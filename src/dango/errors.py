@@ -154,6 +154,13 @@ _OS_PROBLEMS = {
 }
 
 
+def open_to(mode: int) -> str:
+    """Who besides the owner a mode lets in, in words: "readable by the group" (640)."""
+    who = [name for name, bits in (("the group", mode & 0o070), ("other users", mode & 0o007)) if bits]
+    verb = "readable" if mode & 0o044 else "writable" if mode & 0o022 else "accessible"
+    return f"{verb} by {' and '.join(who)}"
+
+
 def os_problem(code: int | None) -> tuple[str, str]:
     """(what went wrong, the fix) for an OSError's errno, in words."""
     import errno as errno_module

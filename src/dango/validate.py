@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .credentials import FieldValue, Resolver
-from .errors import MalformedFile, UnsetVariable
+from .errors import MalformedFile, UnsetVariable, open_to
 from .project import GITIGNORE_ENTRIES, Project
 from .sources import Source, SourcesFile
 from .store.references import is_reference
@@ -239,7 +239,7 @@ def permission_problems(project: Project) -> list[Problem]:
             continue
         if mode & 0o077:
             rel = project.relative(path)
-            problems.append(Problem(rel, f"permissions are {mode:o}, {_open_to(mode)}",
+            problems.append(Problem(rel, f"permissions are {mode:o}, {open_to(mode)}",
                                     f"chmod {wanted:o} {rel}"))
     from .store.atomic import stale_temporaries
     from .store.journal import interrupted_change
@@ -257,13 +257,6 @@ def permission_problems(project: Project) -> list[Problem]:
                                     "credentials in plaintext", f"rm {rel} (or run any dango command "
                                     "that changes a credential, which removes it)"))
     return problems
-
-
-def _open_to(mode: int) -> str:
-    """Who besides the owner a mode lets in, in words: "readable by the group" (640)."""
-    who = [name for name, bits in (("the group", mode & 0o070), ("other users", mode & 0o007)) if bits]
-    verb = "readable" if mode & 0o044 else "writable" if mode & 0o022 else "accessible"
-    return f"{verb} by {' and '.join(who)}"
 
 
 def git_problems(project: Project) -> list[Problem]:

@@ -123,7 +123,7 @@ def test_validate_checks_a_file_reference_without_reading_it(tmp_path):
     key.write_text("file-canary-value-0001\n")  # dango:allow
     key.chmod(0o644)
     assert [p.line() for p in validate(project).problems] == [
-        f"{line} has permissions 644, readable by other users; fix: chmod 600 keys/stripe"]
+        f"{line} has permissions 644, readable by the group and other users; fix: chmod 600 keys/stripe"]
     key.chmod(0o600)
     assert validate(project).problems == []
     outside = tmp_path / "outside"
@@ -211,7 +211,7 @@ def test_exec_and_export_resolve_a_file_reference(dango, project_dir):
     (project_dir / "keys/stripe").chmod(0o640)
     refused = dango("exec", "--", sys.executable, "-c", "print('ran')")
     assert refused.code == 1 and "ran" not in refused.out
-    assert "has permissions 640, readable by other users; chmod 600 keys/stripe." in refused.err
+    assert "has permissions 640, readable by the group; chmod 600 keys/stripe." in refused.err
 
 
 @pytest.fixture

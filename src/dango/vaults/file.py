@@ -7,6 +7,7 @@ import os
 import stat
 from pathlib import Path
 
+from ..errors import open_to
 from ..store.references import VaultReference
 from . import Context
 from .errors import EntryNotFound, UnsafeReferenceFile, VaultError
@@ -47,7 +48,7 @@ def _opened(reference: VaultReference, context: Context):
             raise context.error(UnsafeReferenceFile, "is not a regular file", "point it at a file")
         mode = stat.S_IMODE(info.st_mode)
         if mode & 0o077:
-            raise context.error(UnsafeReferenceFile, f"has permissions {mode:o}, readable by other users",
+            raise context.error(UnsafeReferenceFile, f"has permissions {mode:o}, {open_to(mode)}",
                                 f"chmod 600 {reference.path}")
     except BaseException:
         handle.close()
