@@ -110,10 +110,18 @@ def encryption_problems(project: Project, resolver: Resolver, sources: list[Sour
     if not state.is_encrypted(project):
         return []
     specs = {source.name: source.spec for source in sources}
-    return [Problem(_at(secrets_rel, resolver.secrets.line_of(path[:-1], path[-1])),
-                    f"{'.'.join(path)} is stored in plaintext although the project is encrypted",
-                    "dango secrets encrypt")
-            for path in policy.secret_literals(resolver.secrets.data, specs)]
+    data = resolver.secrets.data
+    problems = [Problem(_at(secrets_rel, resolver.secrets.line_of(path[:-1], path[-1])),
+                        f"{'.'.join(path)} is stored in plaintext although the project is encrypted",
+                        "dango secrets encrypt")
+                for path in policy.secret_literals(data, specs)]
+    problems += [Problem(_at(secrets_rel, resolver.secrets.line_of(path[:-1], path[-1])),
+                         f"{'.'.join(path)} holds a default or text beside its ${{VAR}} reference, "
+                         "stored in plaintext although the project is encrypted (encryption keeps "
+                         "references as written)", "move that text into .env, or store the whole "
+                         f"value encrypted with `dango secrets set {'.'.join(path[1:])}`")
+                 for path in policy.reference_literals(data, specs)]
+    return problems
 
 
 def fingerprint_problems(resolver: Resolver, secrets_rel: str) -> list[Problem]:

@@ -130,3 +130,16 @@ def test_a_plaintext_value_in_an_encrypted_project_is_a_problem(dango, project_d
     assert result.code == 1
     assert "sources.hand.api_key is stored in plaintext although the project is encrypted; " \
            "fix: dango secrets encrypt" in result.out
+
+
+def test_a_references_default_in_an_encrypted_project_is_a_problem(dango, project_dir):
+    """Encryption keeps `${VAR}` references as written: a default beside one stays plaintext."""
+    key = {"DANGO_MASTER_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}
+    assert dango("secrets", "encrypt", env_extra=key).code == 0
+    path = project_dir / ".dlt" / "secrets.toml"
+    path.write_text(path.read_text() + '\n[sources.hand]\napi_key = "${HAND_KEY:-typed-default-0123}"\n')  # dango:allow
+    result = dango("validate", env_extra=key)
+    assert result.code == 1, result
+    assert ("sources.hand.api_key holds a default or text beside its ${VAR} reference, stored in "
+            "plaintext although the project is encrypted") in result.out, result.out
+    assert "typed-default-0123" not in result.output

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..secrecy import is_secret
+from ..secrecy import is_secret, written_secrets
 from ..store.references import is_reference
 from . import ENCRYPTED_TABLES, looks_encrypted
 
@@ -67,6 +67,14 @@ def secret_literals(data: dict[str, Any], specs: dict[str, Any]) -> dict[Path, s
     return {path: value for path, value in stored_leaves(data)
             if isinstance(value, str) and value and not looks_encrypted(value)
             and not is_reference(value) and _field_is_secret(specs, path)}
+
+
+def reference_literals(data: dict[str, Any], specs: dict[str, Any]) -> list[Path]:
+    """Secret fields whose `${VAR}` value holds secret text as written (a default, text beside
+    the reference): encryption leaves a reference as it is, so that text stays plaintext."""
+    return [path for path, value in stored_leaves(data)
+            if isinstance(value, str) and is_reference(value) and written_secrets(value)
+            and _field_is_secret(specs, path)]
 
 
 def matches(path: Path, target: str | None) -> bool:
