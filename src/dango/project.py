@@ -240,6 +240,10 @@ def init_project(path: Path, *, force: bool = False) -> InitReport:
             "create the project there anyway (existing files are kept)."
         )
     report = InitReport(project=Project(root=root))
+    if root.is_dir():  # every place init writes, checked before the first is written
+        for rel in (".dango/project.yml", ".dango/sources.yml", ".dlt/secrets.toml",
+                    ".dlt/secrets.toml.example", ".dlt/config.toml", "data", ".gitignore"):
+            write_target(root / rel, root)  # never through a link leading out of the project
     root.mkdir(parents=True, exist_ok=True)
 
     def mkdir(rel: str, mode: int) -> None:

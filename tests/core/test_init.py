@@ -160,3 +160,23 @@ def test_an_unexpected_error_is_one_sentence_without_debug(tmp_path, env):
     debug = subprocess.run([sys.executable, "-c", code % "['--debug', 'boom']"], cwd=tmp_path, env=env,
                            capture_output=True, text=True)
     assert debug.returncode == 2 and "Traceback" in debug.stderr
+
+
+@pytest.mark.parametrize("link", [".dlt/config.toml", ".dlt", "data"])
+def test_init_into_a_folder_with_a_link_out_writes_nothing(tmp_path, env, link):
+    """A cloned folder whose .dlt/config.toml (or .dlt, or data) leads out of it: init refuses
+    before it writes anything (exit 2 means none of the layout was created)."""
+    folder = tmp_path / "cloned"
+    (folder / ".dlt").mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if link == ".dlt":
+        (folder / ".dlt").rmdir()
+    (folder / link).symlink_to(elsewhere / ("config.toml" if link.endswith(".toml") else ""))
+    (folder / "README.md").write_text("a cloned repository\n")
+    before = snapshot(folder)
+    result = run_dango("init", "--force", str(folder), cwd=tmp_path, env=env)
+    assert result.code == 2, result
+    assert "outside the project" in result.err and "Traceback" not in result.err
+    assert snapshot(folder) == before and not (folder / ".dango").exists()
+    assert list(elsewhere.iterdir()) == []
