@@ -265,3 +265,16 @@ def test_a_data_file_that_links_out_of_the_project_is_not_read(dango, project_di
     direct = dango("sync", "--source", "direct")
     assert direct.code == 0, direct
     assert count(project_dir, "raw_direct.credentials") == 1
+
+
+def test_columns_that_become_one_in_the_warehouse_are_named(dango, project_dir):
+    (project_dir / "data").mkdir(exist_ok=True)
+    (project_dir / "data" / "wide.csv").write_text("id,a b,a_b\n1,2,3\n")
+    assert dango("source", "add", "csv", "--name", "wide", "--set", "file_path=data/wide.csv",
+                 "--no-input").code == 0
+    result = dango("sync")
+    assert result.code == 1, result
+    assert result.err.strip().splitlines()[-1] == (
+        "error: wide: the data has columns that become one column in the warehouse: a b and a_b "
+        "(both a_b); rename one of each pair in the file (names are compared in lower case, with _ "
+        "for spaces and other signs).")

@@ -108,13 +108,42 @@ def warehouse_busy(error: BaseException) -> str | None:
     return None
 
 
+def name_collision(error: BaseException) -> str | None:
+    """dlt's NameNormalizationCollision as a sentence naming the columns: two columns whose
+    names the warehouse's naming (lower case, `_` for anything else) makes one."""
+    import ast
+    import re
+
+    for cause in root_causes(error):
+        if type(cause).__name__ != "NameNormalizationCollision":
+            continue
+        match = re.search(r"normalized from:\n(\[.*?\]):", str(cause), re.S)
+        try:
+            names = [str(name) for name in ast.literal_eval(match[1])] if match else []
+        except (ValueError, SyntaxError):
+            names = []
+        from dlt.common.normalizers.naming.snake_case import NamingConvention
+
+        normalize = NamingConvention().normalize_path
+        groups: dict[str, list[str]] = {}
+        for name in names:
+            groups.setdefault(normalize(name), []).append(name)
+        clashes = [f"{' and '.join(group)} (both {column})" for column, group in groups.items() if len(group) > 1]
+        which = "; ".join(clashes) if clashes else "two columns"
+        return (f"the data has columns that become one column in the warehouse: {which}; rename "
+                "one of each pair in the file (names are compared in lower case, with _ for spaces "
+                "and other signs).")
+    return None
+
+
 def generic(error: BaseException) -> str:
     """The innermost meaningful message: first line only, without dlt's framing."""
     from ..errors import DangoError
 
-    busy = warehouse_busy(error)
-    if busy is not None:
-        return busy
+    for known in (warehouse_busy, name_collision):
+        sentence = known(error)
+        if sentence is not None:
+            return sentence
     causes = list(root_causes(error))
     for cause in causes:
         if isinstance(cause, DangoError):
