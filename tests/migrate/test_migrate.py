@@ -282,3 +282,32 @@ def test_tokens_of_a_type_with_no_source_are_kept_where_validate_accepts_them(tm
     assert "hubspot" not in secrets["sources"] and "google_analytics" not in secrets["sources"]
     result = run_dango("validate", cwd=root, env=env)
     assert result.code == 0 and "matches no source" not in result.output, result
+
+
+def test_move_secrets_keeps_a_reference_in_env_a_reference(tmp_path, monkeypatch):
+    """`.env` may say `PG_URL=postgresql://u:${PG_PW}@h/db`: upstream resolved that when it
+    ran; moved, it stays `${PG_PW}`, not the migrating shell's value (or nothing)."""
+    root = upstream_project(tmp_path)
+    env = root / ".env"
+    env.write_text(env.read_text().replace(f"SHOP_DB_URL={PG_URL}",
+                                           "SHOP_DB_URL=postgresql://loader:${PG_PW}@db.example.internal:5432/shop"))
+    monkeypatch.setenv("PG_PW", "the-migrating-shells-value")  # dango:allow
+    migrate.apply(root, move_secrets=True)
+    secrets = tomllib.loads((root / ".dlt/secrets.toml").read_text())
+    assert secrets["sources"]["shop_db"]["credentials"] == "postgresql://loader:${PG_PW}@db.example.internal:5432/shop"
+    assert "the-migrating-shells-value" not in (root / ".dlt/secrets.toml").read_text()
+
+
+def test_move_secrets_keeps_a_literal_dollar_brace_literal(tmp_path):
+    root = upstream_project(tmp_path)
+    env = root / ".env"
+    odd = "sk_test_UPSTREAM${half"  # dango:allow
+    env.write_text(env.read_text().replace(f"STRIPE_API_KEY={STRIPE_KEY}", f"STRIPE_API_KEY={odd}"))
+    migrate.apply(root, move_secrets=True)
+    from dango.credentials import Resolver
+    from dango.project import load_project
+    from dango.sources import load_sources
+
+    project = load_project(root)
+    source = next(s for s in load_sources(project) if s.name == "stripe_payments")
+    assert Resolver(project).resolved_config(source)["stripe_secret_key"] == odd

@@ -106,7 +106,7 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
             if variable not in up.env and isinstance(stored, dict) and stored.get(field_name):
                 continue  # upstream stored the value itself: the oauth step moves it
             if plan.move_secrets and value:
-                section[field_name] = value
+                section[field_name] = _as_stored(value)
                 plan.moved[(done.name, field_name)] = variable
                 plan.say("secrets", f"[sources.{done.name}] {field_name} = {redact.mask(value)} "
                          f"(moved from .env {variable})")
@@ -114,6 +114,18 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
                 section[field_name] = f"${{{variable}}}"
                 note = "" if value or variable in up.env else f" ({variable} is not in .env yet)"
                 plan.say("secrets", f"[sources.{done.name}] {field_name} = ${{{variable}}}{note}")
+
+
+def _as_stored(value: str) -> str:
+    """A `.env` value as secrets.toml holds it: its `${VAR}` references stay references (upstream
+    resolved them when it ran); a `${` that starts none is literal text, so it is escaped."""
+    from ..store.references import BadReference, escape, references
+
+    try:
+        references(value)
+    except BadReference:
+        return escape(value)
+    return value
 
 
 def _oauth(up: Upstream, plan: Plan) -> None:

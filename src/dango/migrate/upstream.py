@@ -125,7 +125,9 @@ def _env_values(text: str) -> dict[str, str | None]:
 
     from dotenv import dotenv_values
 
-    return dict(dotenv_values(stream=io.StringIO(text)))
+    # as written: a `${VAR}` in a value stays a reference, resolved when the value is used
+    # (as upstream did at run time), never frozen with the environment of the migrating shell
+    return dict(dotenv_values(stream=io.StringIO(text), interpolate=False))
 
 
 def env_names(value: Any) -> set[str]:
