@@ -27,7 +27,7 @@ import os
 import stat as stat_module
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import journal as journal_file
 from .journal import fsync_dir
@@ -359,10 +359,9 @@ def create_exclusive(path: Path, data: bytes, mode: int) -> bool:
     return True
 
 
-@contextlib.contextmanager
-def project_lock(lock_path: Path) -> Iterator[Batch]:
-    """Hold the project's lock with a batch open; every read-modify-write of project files
-    runs inside it, and its writes land together when the block ends without an error."""
+def acquire_lock(lock_path: Path, timeout: float, busy: Callable[[], DangoError]):
+    """The held lock of `lock_path` (a 0600 file, never locked through a symlink); `busy()` is
+    raised when another process holds it for `timeout` seconds. The caller releases it."""
     from filelock import FileLock, Timeout  # only commands that write pay for the import
 
     if lock_path.is_symlink():
@@ -372,14 +371,21 @@ def project_lock(lock_path: Path) -> Iterator[Batch]:
         raise FileWriteFailed(lock_path, errno.ENOENT)
     lock = FileLock(str(lock_path), mode=0o600)
     try:
-        lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
+        lock.acquire(timeout=timeout)
     except Timeout:
-        raise DangoError(
-            f"Another dango process has held {lock_path} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
-            "wait for it to finish and run the command again."
-        ) from None
+        raise busy() from None
     except OSError as err:
         raise FileWriteFailed(lock_path, err.errno) from None
+    return lock
+
+
+@contextlib.contextmanager
+def project_lock(lock_path: Path) -> Iterator[Batch]:
+    """Hold the project's lock with a batch open; every read-modify-write of project files
+    runs inside it, and its writes land together when the block ends without an error."""
+    lock = acquire_lock(lock_path, LOCK_TIMEOUT_SECONDS, lambda: DangoError(
+        f"Another dango process has held {lock_path} for {LOCK_TIMEOUT_SECONDS:.0f} s; "
+        "wait for it to finish and run the command again."))
     journal = journal_file.path_for(lock_path)
     outer = _current.get()
     try:

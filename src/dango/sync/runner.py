@@ -117,20 +117,11 @@ def run_sync(project: Project, names: list[str] | None = None, *, full_refresh: 
 def _one_sync_at_a_time(project: Project) -> Iterator[None]:
     """Hold the project's sync lock: a second `dango sync` started meanwhile stops at once
     (SyncRunning) rather than read the same files and load their rows a second time."""
-    from filelock import FileLock, Timeout
+    from ..store.atomic import acquire_lock, write_target
 
-    from ..errors import UnsafePath
-    from ..store.atomic import write_target
-
-    path = write_target(pipelines_dir(project) / SYNC_LOCK, project.root)
-    if path.is_symlink():
-        raise UnsafePath(f"{path} is a symlink; Dango will not lock through it. Delete the link "
-                         "and run the command again.")
-    lock = FileLock(str(path), mode=0o600)
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise SyncRunning(SYNC_LOCK_SHOWN) from None
+    path = pipelines_dir(project) / SYNC_LOCK
+    write_target(path, project.root)  # the pipelines folder is no link out of the project
+    lock = acquire_lock(path, 0, lambda: SyncRunning(SYNC_LOCK_SHOWN))
     try:
         yield
     finally:
