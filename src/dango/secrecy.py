@@ -66,20 +66,16 @@ def written_secrets(value: Any) -> list[str]:
         return [value]
     if not isinstance(value, str) or "${" not in value:
         return []
-    from .store.references import references, written_parts
+    from .store.references import BadReference, references, written_parts
 
-    if "://" in value:
-        parts = [reference.default or "" for reference in _references(value, references)]
-    else:
+    if "://" not in value:
         parts = written_parts(value)
+    else:  # only the defaults: the text around them is a scheme, a user, a host
+        try:
+            parts = [reference.default or "" for reference in references(value)]
+        except BadReference:
+            parts = []
     return [part for part in parts if len(part) >= MIN_LENGTH]
-
-
-def _references(value: str, parse) -> list:
-    try:
-        return parse(value)
-    except ValueError:
-        return []
 
 
 def secret_leaves(table: Any, path: tuple[str, ...] = (),

@@ -38,7 +38,8 @@ def sync_command(ctx: click.Context, names: tuple[str, ...], full_refresh: bool,
         reporter = RichReporter()
     else:
         reporter = PlainReporter()
-    if (ctx.find_root().obj or {}).get("debug"):
+    debug = bool((ctx.find_root().obj or {}).get("debug"))
+    if debug:
         os.environ["RUNTIME__LOG_LEVEL"] = "WARNING"  # dlt's own log lines, redacted like all output
     with reporter:
         run = run_sync(project, list(names) or None, full_refresh=full_refresh, dry_run=dry_run,
@@ -48,7 +49,6 @@ def sync_command(ctx: click.Context, names: tuple[str, ...], full_refresh: bool,
                    "sources": [r.to_json() for r in run.results]})
     else:
         _summary(run)
-    debug = bool((ctx.find_root().obj or {}).get("debug"))
     for result in run.results:
         if result.note and not as_json:
             note(f"note: {result.name}: {result.note}")
