@@ -15,6 +15,7 @@ write, and returns the files it could not restore: the caller names them.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import hmac
 import json
@@ -27,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DangoError
-from ..store.atomic import SECRET_MODE, atomic_write, commit_pending, remove_stale_temporaries
+from ..store.atomic import (SECRET_MODE, atomic_write, commit_pending, create_exclusive,
+                            remove_stale_temporaries)
 from .errors import UntrustedBackup
 
 BACKUP_DIR = ".dango/backup"
@@ -117,11 +119,7 @@ def _key(create: bool) -> bytes | None:
     data = read_plain(path)
     if data is None and create:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                         SECRET_MODE)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
+        create_exclusive(path, secrets.token_hex(32).encode(), SECRET_MODE)  # another one may win
         data = read_plain(path)
     return data.strip() if data else None
 
@@ -132,11 +130,9 @@ def _sign(manifest: dict[str, Any], key: bytes) -> str:
 
 
 def _create(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), SECRET_MODE)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    """A new 0600 file of the backup (fsynced); one already there is an error, never reused."""
+    if not create_exclusive(path, data, SECRET_MODE):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
 
 
 def write_files(folder: Path, snap: Snapshot) -> None:
