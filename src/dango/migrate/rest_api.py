@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
+from ..store.references import escape
+
 # upstream sends no auth at all when the value its auth_type needs is not configured
 NEEDS = {"bearer": "auth_token_env", "api_key": "auth_token_env", "custom_header": "auth_token_env",
          "basic": "basic_username_env", "oauth2_client_credentials": "access_token_url"}
@@ -64,7 +66,7 @@ def _headers(block: dict, out) -> None:
     table = {}
     for name, value in headers.items():
         text = str(value)  # upstream resolved a whole `${VAR}` from the environment, as we do
-        table[str(name)] = text if REFERENCE.fullmatch(text) else text.replace("${", "$${")
+        table[str(name)] = text if REFERENCE.fullmatch(text) else escape(text)
     out.secret_values["headers"] = table
     out.lines.append(f"headers -> [sources.{out.name}.headers] in .dlt/secrets.toml "
                      f"({', '.join(table)})")
