@@ -106,8 +106,9 @@ def build(job: Job):
 
     plan(job)
     client: dict = {"base_url": str(job.config["base_url"]), "session": job.http_session()}
-    if headers(job):
-        client["headers"] = headers(job)
+    extra = headers(job)
+    if extra:
+        client["headers"] = extra
     credentials = auth(job)
     if credentials:
         client["auth"] = credentials
