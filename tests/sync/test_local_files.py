@@ -275,6 +275,27 @@ def test_a_file_with_a_column_named_like_dangos_own_is_refused(tmp_path):
     assert _staged_left(project) == []
 
 
+@pytest.mark.parametrize("file, data, column", [
+    ("camel.csv", "id,_dangoDeleted\n2,true\n", "_dangoDeleted"),
+    ("upper.json", '[{"id": 2, "_DangoFileMtime": "2020-01-01"}]', "_DangoFileMtime"),
+    ("dotted.csv", "id,\u0130_dango_loaded_at\n2,x\n", "\u0130_dango_loaded_at"),
+])
+def test_a_column_that_dlt_names_like_dangos_own_is_refused(tmp_path, file, data, column):
+    """Not only the exact names: whatever dlt's naming turns into one of the four."""
+    from dlt.common.normalizers.naming.snake_case import NamingConvention
+
+    assert NamingConvention().normalize_path(column).startswith("_dango_")  # the case is real
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id\n1\n")
+    assert _sync(project).status == "ok"
+    before = _rows(project, "select * from raw_files.files")
+    (inbox / file).write_text(data, encoding="utf-8")
+    result = _sync(project)
+    assert result.status == "failed"
+    assert result.error.startswith(f"{file} in inbox (directory of source 'files') has a column {column}, ")
+    assert _rows(project, "select * from raw_files.files") == before
+
+
 def test_a_file_deleted_and_restored_replaces_all_its_earlier_rows(tmp_path):
     project, inbox = _project(tmp_path)
     (inbox / "a.csv").write_text("id\n1\n2\n")

@@ -35,6 +35,10 @@ from .staging import StagedFile, start, write
 
 READERS = LOCAL_FILE_READERS
 COLUMNS = ("_dango_filename", "_dango_file_mtime", "_dango_loaded_at", "_dango_deleted")
+# dlt's naming keeps a name's ASCII letters and digits (changing case, separators, and
+# splitting camelCase): a column whose letters and digits spell one of the four may become it
+# (`_dangoDeleted`, `_Dango-Deleted`), so it is refused: a few more than dlt would merge
+SPELLED = {column.replace("_", "") for column in COLUMNS}
 
 
 @dataclass
@@ -230,8 +234,8 @@ class OneByOne(Exception):
 
 
 def _reserved(columns: list[str]) -> list[str]:
-    """The columns that would take the name of one of dango's four once normalized."""
-    return [c for c in columns if re.sub(r"[^0-9a-z]+", "_", c.strip().lower()) in COLUMNS]
+    """The columns that could take the name of one of dango's four once normalized."""
+    return [c for c in columns if re.sub(r"[^0-9A-Za-z]+", "", c).lower() in SPELLED]
 
 
 def _with_columns(job: Job, relation, info: FileInfo, loaded_at: datetime):
