@@ -267,14 +267,32 @@ def test_a_data_file_that_links_out_of_the_project_is_not_read(dango, project_di
     assert count(project_dir, "raw_direct.credentials") == 1
 
 
-def test_columns_that_become_one_in_the_warehouse_are_named(dango, project_dir):
+def test_columns_that_become_one_in_the_warehouse_are_named_with_their_file(dango, project_dir):
     (project_dir / "data").mkdir(exist_ok=True)
     (project_dir / "data" / "wide.csv").write_text("id,a b,a_b\n1,2,3\n")
+    (project_dir / "data" / "left.csv").write_text("id,orderId\n1,2\n")
+    (project_dir / "data" / "right.csv").write_text("id,order_id\n1,2\n")
     assert dango("source", "add", "csv", "--name", "wide", "--set", "file_path=data/wide.csv",
                  "--no-input").code == 0
-    result = dango("sync")
+    assert dango("source", "add", "csv", "--name", "pair", "--set", "file_path=data/[lr]*.csv",
+                 "--no-input").code == 0
+    before = snapshot(project_dir)
+    result = dango("sync", "--source", "wide")
     assert result.code == 1, result
     assert result.err.strip().splitlines()[-1] == (
-        "error: wide: the data has columns that become one column in the warehouse: a b and a_b "
-        "(both a_b); rename one of each pair in the file (names are compared in lower case, with _ "
-        "for spaces and other signs).")
+        "error: wide: data/wide.csv (file_path of source 'wide') has columns a b and a_b, which "
+        "become one column a_b in the warehouse (names are compared in lower case, with _ for "
+        "spaces and other signs); rename one of them in the file and sync again.")
+    result = dango("sync", "--source", "pair")
+    assert result.code == 1, result
+    assert result.err.strip().splitlines()[-1] == (
+        "error: pair: the columns orderId of data/left.csv (file_path of source 'pair') and "
+        "order_id of data/right.csv (file_path of source 'pair') become one column order_id in "
+        "the warehouse (names are compared in lower case, with _ for spaces and other signs); "
+        "give them one name in every file and sync again.")
+    after = snapshot(project_dir)
+    assert {k for k in after if not k.startswith(".dango/pipelines/")} == \
+        {k for k in before if not k.startswith(".dango/pipelines/")}
+    assert not (project_dir / "data" / "warehouse.duckdb").exists()
+
+

@@ -296,6 +296,21 @@ def test_a_column_that_dlt_names_like_dangos_own_is_refused(tmp_path, file, data
     assert _rows(project, "select * from raw_files.files") == before
 
 
+def test_columns_that_become_one_in_the_warehouse_name_their_file(tmp_path):
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id\n1\n")
+    assert _sync(project).status == "ok"
+    before = _rows(project, "select * from raw_files.files")
+    (inbox / "b.csv").write_text("id,Total Amount,total_amount\n2,3,4\n")
+    result = _sync(project)
+    assert result.status == "failed"
+    assert result.error == (
+        "b.csv in inbox (directory of source 'files') has columns Total Amount and total_amount, "
+        "which become one column total_amount in the warehouse (names are compared in lower case, "
+        "with _ for spaces and other signs); rename one of them in the file and sync again.")
+    assert _rows(project, "select * from raw_files.files") == before
+
+
 def test_a_file_deleted_and_restored_replaces_all_its_earlier_rows(tmp_path):
     project, inbox = _project(tmp_path)
     (inbox / "a.csv").write_text("id\n1\n2\n")

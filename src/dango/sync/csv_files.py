@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import SyncProblem
-from .explain import find, unreadable_file
+from .explain import find, name_collision, unreadable_file
 from . import ragged, sniff
 from .job import Job
 from .literal import exact_all
@@ -154,16 +154,25 @@ def uniform_line_endings(path: Path) -> bytes | None:
     return data.replace(b"\r\n", b"\n")
 
 
-def build(job: Job):
-    paths = files(job)
+def _options(job: Job) -> dict:
+    """The reader's options sources.yml sets."""
     options = {"header": bool(job.config.get("header", True))}
     if job.config.get("delimiter"):  # else detected, as for `;` in a European Excel export
         options["delimiter"] = str(job.config["delimiter"])
+    return options
+
+
+def _where(job: Job) -> Callable[[Path], str]:
+    """How a message names a file of the source."""
+    return lambda path: f"{job.project.relative(path)} ({job.setting('file_path')})"
+
+
+def build(job: Job):
+    paths = files(job)
+    options = _options(job)
     if len(paths) > 1:
         options["union_by_name"] = True
-
-    def where(path: Path) -> str:
-        return f"{job.project.relative(path)} ({job.setting('file_path')})"
+    where = _where(job)
 
     # DuckDB starts reading now, on its own threads, while dlt is imported
     staging = start(job, lambda con, folder: write_csv(con, paths, where, folder, "rows", **options))
@@ -180,9 +189,26 @@ def explain(job: Job, error: BaseException) -> str | None:
     failure while reading: the load into a DuckDB warehouse raises DuckDB's errors too)."""
     import duckdb
 
+    collided = name_collision(error, lambda: _columns(job))
+    if collided is not None:
+        return collided
     cause = find(error, duckdb.Error)
     if cause is None or getattr(error, "step", "extract") != "extract":
         return None
     found = files(job)
     path = found[0] if len(found) == 1 else None
     return f"{job.config.get('file_path')} ({job.setting('file_path')}) {unreadable_file(cause, path)}."
+
+
+def _columns(job: Job) -> list[tuple[str, list[str]]]:
+    """Each file of the source, as a message names it, with the columns it has."""
+    import duckdb
+
+    where, found = _where(job), []
+    with duckdb.connect() as con:
+        for path in files(job):
+            try:
+                found.append((where(path), read_csv(con, [path], where, **_options(job)).columns))
+            except (duckdb.Error, SyncProblem):
+                continue
+    return found

@@ -8,7 +8,7 @@ builder's `explain` can look for the exception it understands.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 
@@ -108,9 +108,9 @@ def warehouse_busy(error: BaseException) -> str | None:
     return None
 
 
-def name_collision(error: BaseException) -> str | None:
-    """dlt's NameNormalizationCollision as a sentence naming the columns: two columns whose
-    names the warehouse's naming (lower case, `_` for anything else) makes one."""
+def collision(error: BaseException) -> dict[str, list[str]] | None:
+    """The columns of dlt's NameNormalizationCollision, by the warehouse column each becomes
+    (its naming: lower case, `_` for anything else); None when `error` is not one."""
     import ast
     import re
 
@@ -122,18 +122,47 @@ def name_collision(error: BaseException) -> str | None:
             names = [str(name) for name in ast.literal_eval(match[1])] if match else []
         except (ValueError, SyntaxError):
             names = []
-        from dlt.common.normalizers.naming.snake_case import NamingConvention
-
-        normalize = NamingConvention().normalize_path
         groups: dict[str, list[str]] = {}
         for name in names:
-            groups.setdefault(normalize(name), []).append(name)
-        clashes = [f"{' and '.join(group)} (both {column})" for column, group in groups.items() if len(group) > 1]
-        which = "; ".join(clashes) if clashes else "two columns"
-        return (f"the data has columns that become one column in the warehouse: {which}; rename "
-                "one of each pair in the file (names are compared in lower case, with _ for spaces "
-                "and other signs).")
+            groups.setdefault(column_name(name), []).append(name)
+        return {column: group for column, group in groups.items() if len(group) > 1}
     return None
+
+
+def column_name(name: str) -> str:
+    """The name a column of the data gets in the warehouse (dlt's default naming)."""
+    from dlt.common.normalizers.naming.snake_case import NamingConvention
+
+    return NamingConvention().normalize_path(name)
+
+
+def name_collision(error: BaseException, files: Callable[[], list[tuple[str, list[str]]]] | None = None
+                   ) -> str | None:
+    """dlt's NameNormalizationCollision as a sentence naming the columns that become one in
+    the warehouse and, given `files` (a file's name in a message and its columns, read only
+    when needed), the file that has them."""
+    groups = collision(error)
+    if groups is None:
+        return None
+    found = files() if files and groups else []
+    for column, group in groups.items():
+        pair = " and ".join(group)
+        whole = next((where for where, columns in found if set(group) <= set(columns)), None)
+        if whole:
+            return (f"{whole} has columns {pair}, which become one column {column} in the "
+                    "warehouse (names are compared in lower case, with _ for spaces and other "
+                    "signs); rename one of them in the file and sync again.")
+        holders = [next((where for where, columns in found if name in columns), None) for name in group]
+        if all(holders):
+            named = " and ".join(f"{name} of {where}" for name, where in zip(group, holders))
+            return (f"the columns {named} become one column {column} in the warehouse (names are "
+                    "compared in lower case, with _ for spaces and other signs); give them one "
+                    "name in every file and sync again.")
+    clashes = [f"{' and '.join(group)} (both {column})" for column, group in groups.items()]
+    which = "; ".join(clashes) if clashes else "two columns"
+    return (f"the data has columns that become one column in the warehouse: {which}; rename "
+            "one of each pair in the file (names are compared in lower case, with _ for spaces "
+            "and other signs).")
 
 
 def generic(error: BaseException) -> str:

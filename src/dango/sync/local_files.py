@@ -26,7 +26,7 @@ from pathlib import Path
 from ..errors import SyncProblem
 from ..registry import LOCAL_FILE_READERS
 from .csv_files import PADDED, read_csv
-from .explain import generic, refused, unreadable_file
+from .explain import generic, name_collision, refused, unreadable_file
 from .job import Job
 from . import sniff
 from .literal import exact, exact_all
@@ -330,12 +330,31 @@ def _finish(job: Job, pipeline, changed: list[str], gone: list[str], counts: dic
 
 
 def explain(job: Job, error: BaseException) -> str | None:
-    """The warehouse refusing rows of this sync (a value that no longer fits its column):
-    which files they came from, and the two ways out."""
+    """Columns of a file that become one in the warehouse, naming the file; the warehouse
+    refusing rows of this sync (a value that no longer fits its column): which files they
+    came from, and the two ways out."""
     read = job.extra.get("read")
+    collided = name_collision(error, lambda: _columns(job, read or []))
+    if collided is not None:
+        return collided
     if not read or not refused(error):
         return None
     names = ", ".join(read[:3]) + (f" and {len(read) - 3} more" if len(read) > 3 else "")
     return (f"the warehouse refused the rows of {names} in {job.config.get('directory')} "
             f"({generic(error).rstrip('.')}); fix the file, or load every file into a new "
             f"table with `dango sync --source {job.name} --full-refresh`.")
+
+
+def _columns(job: Job, names: list[str]) -> list[tuple[str, list[str]]]:
+    """Each file of `names`, as a message names it, with the columns it has."""
+    import duckdb
+
+    found = []
+    with duckdb.connect() as con:
+        for info in files(job):
+            if info.name in names:
+                try:
+                    found.append((_where(job)(info.path), _read(job, con, info).columns))
+                except (duckdb.Error, SyncProblem):
+                    continue
+    return found
