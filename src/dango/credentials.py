@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from . import redact
-from .errors import MalformedFile, UnsetVariable
+from .errors import DangoError, MalformedFile, UnsetVariable
 from .project import Project
 from .registry import Field
 from .secrecy import is_secret
@@ -263,5 +263,19 @@ class Resolver:
         config: dict[str, Any] = dict(overrides or {})
         for value in self.fields(source):
             if value.origin != "missing" and value.field.name not in config:
-                config[value.field.name] = self.resolve(value)
+                config[value.field.name] = self.conform(value, self.resolve(value))
         return config
+
+    def conform(self, value: FieldValue, resolved: Any) -> Any:
+        """`resolved` (the value of `value`) as its field's kind holds it (`Field.conform`),
+        else a DangoError naming where it is set (never the value)."""
+        try:
+            return value.field.conform(resolved)
+        except ValueError as err:
+            if value.origin == "secrets":
+                raise MalformedFile(self.project.relative(self.secrets.path), f"{value.key_path} {err}",
+                                    value.line) from None
+            if value.origin == "env":
+                raise DangoError(f"{env_override_name(value.source, value.key)} (the environment "
+                                 f"variable setting {value.key_path}) {err}; set it again.") from None
+            raise

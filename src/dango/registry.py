@@ -19,6 +19,25 @@ NAME_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
 RESERVED_NAMES = frozenset({"list", "status", "refresh", "remove", "check", "setup"})
 
 Check = Callable[[str], "str | None"]
+_TRUE, _FALSE = frozenset({"true", "yes", "1", "on"}), frozenset({"false", "no", "0", "off"})
+# The most values one setting may hold, nested lists and tables counted: a few lines of YAML
+# that repeat an anchor (`*a`) stand for millions of values.
+MOST_VALUES = 10_000
+
+
+def _too_many(value: Any) -> bool:
+    """Whether `value` holds more than MOST_VALUES values (stops counting there)."""
+    stack, count = [value], 0
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > MOST_VALUES:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 @dataclass(eq=False, repr=False)  # plain: fewer generated methods, faster start-up
@@ -46,6 +65,49 @@ class Field:
     def stored_in_secrets(self) -> bool:
         return self.secret or self.in_secrets
 
+    def conform(self, value: Any) -> Any:
+        """A setting as this field's kind holds it (from sources.yml, secrets.toml or the
+        environment): text that reads as a number or as yes/no counts as one (a variable is
+        always text), a comma-separated text as a list. Raises ValueError whose text ends a
+        sentence naming the setting ("must be a whole number") when it cannot be."""
+        if value is None:
+            return None
+        if _too_many(value):
+            raise ValueError(f"holds more than {MOST_VALUES:,} values (is a YAML alias repeated?)")
+        if self.name == "credentials":  # a connection URL, or a table (OAuth tokens, dlt's form)
+            if isinstance(value, (str, dict)):
+                return value
+            raise ValueError("must be text (a connection URL) or a table")
+        if self.kind == "int":
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+                return int(value)
+            raise ValueError("must be a whole number")
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            word = value.strip().lower() if isinstance(value, str) else None
+            if word in _TRUE or word in _FALSE:
+                return word in _TRUE
+            raise ValueError("must be true or false")
+        if self.kind == "list":
+            if isinstance(value, str):
+                return [part.strip() for part in value.split(",") if part.strip()]
+            if isinstance(value, list) and all(isinstance(item, (str, int, float, dict))
+                                               and not isinstance(item, bool) for item in value):
+                return value
+            raise ValueError("must be a list, such as [a, b]")
+        if self.kind == "table":
+            if isinstance(value, dict):
+                return value
+            raise ValueError("must be a table of names and values")
+        if isinstance(value, (list, dict)):
+            raise ValueError(f"must be text, not a {'list' if isinstance(value, list) else 'table'}")
+        if self.choices and str(value) not in self.choices:
+            raise ValueError(f"must be one of {', '.join(self.choices)}")
+        return value
+
     def parse(self, text: str) -> Any:
         """Turn command-line text into the field's value, or raise InvalidValue."""
         check_text(text, self.name)
@@ -56,10 +118,8 @@ class Field:
                 raise InvalidValue(f"{self.name} must be a whole number; the value given is not.") from None
         if self.kind == "bool":
             lowered = text.strip().lower()
-            if lowered in ("true", "yes", "1", "on"):
-                return True
-            if lowered in ("false", "no", "0", "off"):
-                return False
+            if lowered in _TRUE or lowered in _FALSE:
+                return lowered in _TRUE
             raise InvalidValue(f"{self.name} must be true or false; the value given is neither.")
         if self.kind == "list":
             return [part.strip() for part in text.split(",") if part.strip()]

@@ -125,7 +125,10 @@ class SourcesFile:
                         line_of(entry, key),
                         f"delete it here and store it with `dango secrets set {name}.{spec_field.name}`",
                     )
-                options[spec_field.name] = value
+                try:
+                    options[spec_field.name] = spec_field.conform(value)
+                except ValueError as err:
+                    raise self._fail(f"{key} of source {name!r} {err}", line_of(entry, key)) from None
             result.append(Source(name, spec.name, enabled, options, line, description, tags))
         return result
 

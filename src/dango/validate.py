@@ -8,8 +8,8 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .credentials import FieldValue, Resolver
-from .errors import MalformedFile, UnsetVariable, open_to
+from .credentials import FieldValue, Resolver, env_override_name
+from .errors import DangoError, MalformedFile, UnsetVariable, open_to
 from .project import GITIGNORE_ENTRIES, Project
 from .sources import Source, SourcesFile
 from .store.references import is_reference
@@ -199,7 +199,8 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
             f"{key} is not a field of a {spec.name} source (its fields: {', '.join(spec.field_names)})",
             "rename or delete the key"))
     for value in values:
-        problems += _reference_problems(resolver, value, secrets_rel)
+        found = _reference_problems(resolver, value, secrets_rel)
+        problems += found or _shape_problems(resolver, value, secrets_rel)
         if value.origin == "secrets" and value.field.check and isinstance(value.raw, str) \
                 and not is_reference(value.raw):
             message = value.field.check(resolver.decode(value.raw, value.key_path))
@@ -229,6 +230,25 @@ def _reference_problems(resolver: Resolver, value: FieldValue, secrets_rel: str)
                         err.fix_text)]
     except VaultError as err:  # a ref+file file that is missing, outside the project or not private
         return [Problem(where, f"{value.key_path} refers to {err.entry}, which {err.problem_text}", err.fix_text)]
+    return []
+
+
+def _shape_problems(resolver: Resolver, value: FieldValue, secrets_rel: str) -> list[Problem]:
+    """A value of secrets.toml or the environment that its field's kind cannot hold (a port
+    that is no number): sources.yml is checked when it is read."""
+    if value.origin not in ("secrets", "env"):
+        return []
+    try:
+        value.field.conform(resolver.resolve(value))
+    except ValueError as err:
+        if value.origin == "env":
+            name = env_override_name(value.source, value.key)
+            return [Problem(name, f"{value.key_path} {err}", f"set {name} again")]
+        return [Problem(_at(secrets_rel, value.line), f"{value.key_path} {err}",
+                        "write it again in .dlt/secrets.toml or with `dango secrets set "
+                        f"{value.source}.{value.key}`")]
+    except DangoError:
+        return []  # a value that cannot be read is reported as such
     return []
 
 
