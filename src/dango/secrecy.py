@@ -134,7 +134,7 @@ def _secrets_data(argv: Sequence[str]) -> dict[str, Any]:
 
             with open(os.path.join(root, ".dlt", "secrets.toml"), "rb") as handle:
                 _STARTUP_DATA[root] = tomllib.load(handle)
-        except (OSError, ValueError):  # missing or malformed: the command reports it itself
+        except (OSError, ValueError, RecursionError):  # missing or malformed: the command reports it
             _STARTUP_DATA[root] = {}
     return _STARTUP_DATA[root]
 

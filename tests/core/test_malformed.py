@@ -77,3 +77,29 @@ def test_malformed_project_yml(dango, project_dir):
     (project_dir / ".dango/project.yml").write_text("project_id: x\nrotation_days: soon\n")
     result = dango("source", "list")
     assert result.code == 2 and "rotation_days must be a whole number" in result.err
+
+
+@pytest.mark.parametrize("args", COMMANDS)
+def test_values_nested_too_deeply(dango, project_dir, with_source, args):
+    deep = "[" * 5000 + "]" * 5000
+    (project_dir / ".dlt/secrets.toml").write_text(f'[sources.pay]\nstripe_secret_key = "{CANARY_STRIPE}"\n'
+                                                  f"extra = {deep}\n")
+    before = snapshot(project_dir)
+    result = dango(*args, input="sk_test_x")
+    assert result.code == 2, result
+    assert result.err.strip() == ("error: .dlt/secrets.toml: its values are nested too deeply to read "
+                                  "(arrays or inline tables hundreds of levels deep); fix the file and "
+                                  "run the command again.")
+    assert snapshot(project_dir) == before
+
+
+def test_audit_skips_lines_no_dango_wrote(dango, project_dir, with_source):
+    assert dango("secrets", "set", "pay.stripe_secret_key", input=CANARY_STRIPE).code == 0
+    log = project_dir / ".dango" / "audit.log"
+    log.write_text(log.read_text() + "[1]\n\"text\"\n" + "[" * 100000 + "]" * 100000 + "\n")
+    before = snapshot(project_dir)
+    result = dango("audit")
+    assert result.code == 0, result
+    assert "pay" in result.out and "stripe_secret_key" in result.out
+    assert CANARY_STRIPE not in result.output
+    assert snapshot(project_dir) == before

@@ -64,8 +64,10 @@ def read(project, source: str | None = None) -> list[dict[str, Any]]:
     for line in text.splitlines():
         try:
             entry = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             continue  # a torn last line after a crash is skipped, not fatal
+        if not isinstance(entry, dict):
+            continue  # a line no dango wrote (the file was edited)
         if source is None or entry.get("source") == source:
             entries.append(entry)
     return entries

@@ -201,7 +201,7 @@ def check(root: Path, folder: Path) -> dict[str, Any]:
             _private_folder(part, name)
     try:
         manifest = json.loads(_private_file(folder / MANIFEST, name, MANIFEST))
-    except ValueError:
+    except (ValueError, RecursionError):
         raise UntrustedBackup(name, f"its {MANIFEST} is not valid JSON") from None
     key = _key(create=False)
     if (not isinstance(manifest, dict) or key is None

@@ -80,7 +80,7 @@ def recover(journal: Path) -> bool:
         entries = json.loads(journal.read_bytes())
     except FileNotFoundError:
         return False
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         entries = {}  # unreadable: nothing it says can be trusted, the temporaries still go
     for entry in reversed(entries.get("writes") or []):
         target, tmp, keep = Path(entry["target"]), entry["tmp"], entry["keep"]

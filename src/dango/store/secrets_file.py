@@ -33,6 +33,9 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
         line, column = (int(position[1]), int(position[2])) if position else (None, None)
         problem, fix = _toml_problem(message, text, line)
         raise MalformedFile(path, problem, line, column, fix) from None
+    except RecursionError:  # arrays or inline tables nested hundreds deep
+        raise MalformedFile(path, "its values are nested too deeply to read (arrays or inline "
+                            "tables hundreds of levels deep)") from None
 
 
 _DECLARED_TWICE = re.compile(r"Cannot declare (\(.*\)) twice")
@@ -282,7 +285,7 @@ def _loads_quiet(text: str) -> dict | None:
 
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return None
 
 

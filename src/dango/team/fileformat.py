@@ -93,7 +93,7 @@ def read(ciphertext: bytes, decrypt: Callable[[bytes], bytes]) -> dict[Path_, An
     plain = decrypt(ciphertext)
     try:
         document = json.loads(plain)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise BadTeamFile("its decrypted content is not a mapping") from None
     if not isinstance(document, dict):
         raise BadTeamFile("its decrypted content is not a mapping")

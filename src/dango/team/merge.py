@@ -32,7 +32,7 @@ def load_base(root: Path, key: bytes | None) -> dict[Path_, str]:
     under another fingerprint key (then every difference counts as changed on both sides)."""
     try:
         data = json.loads((root / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("check") != key_check(key) or key is None:
         return {}

@@ -180,7 +180,7 @@ def _at_pointer(document: Any, pointer: str | None, context: Context) -> Any:
     if isinstance(document, str):
         try:
             document = redact.register(json.loads(document))
-        except ValueError:
+        except (ValueError, RecursionError):
             raise context.error(PointerMissing, "is not a JSON document, so #pointer cannot look into it",
                                 "drop the #pointer, or store the entry as JSON") from None
     for part in pointer_parts(pointer):

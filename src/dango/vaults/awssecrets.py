@@ -41,7 +41,7 @@ def write(reference: VaultReference, context: Context, value: str) -> str:
 def _document(text: str | None, context: Context) -> Any:
     try:
         return json.loads(text or "")
-    except ValueError:
+    except (ValueError, RecursionError):
         raise context.error(PointerMissing, "is not a JSON document, so #pointer cannot look into it") from None
 
 

@@ -32,6 +32,6 @@ def fetch(reference: VaultReference, context: Context) -> Any:
                             "check that your age or SSH key is one of the file's recipients") from None
     try:
         return json.loads(plaintext)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise context.error(VaultError, "sops decrypted to something that is not a document",
                             "check the file with `sops decrypt`") from None
