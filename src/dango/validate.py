@@ -161,8 +161,9 @@ def team_problems(project: Project) -> list[Problem]:
 def live_problems(project: Project, timeout: float) -> list[Problem]:
     from .lifecycle.verify import test_all
 
-    return [Problem(source.name, f"live check {health.status}" + (f": {health.reason}" if health.reason else ""),
-                    f"check the credential, then `dango source test {source.name}`")
+    return [Problem(source.name, f"live check {health.status}"
+                    + (f": {health.reason.rstrip('.')}" if health.reason else ""),
+                    f"run `dango source test {source.name}` once that is fixed")
             for source, health in test_all(project, timeout) if not health.ok]
 
 

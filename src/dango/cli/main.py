@@ -12,6 +12,7 @@ import click
 
 from .. import __version__
 from ..errors import DangoError
+from ..printable import printable
 from .groups import LazyGroup
 
 # command name -> "module:attribute" under dango.cli
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
         # Without standalone mode click returns (not raises) the code of `ctx.exit(n)`.
         code = cli.main(args=argv, prog_name="dango", standalone_mode=False)
     except DangoError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {printable(str(err))}", err=True)
         if debug:
             import traceback
 
@@ -147,14 +148,15 @@ def main(argv: list[str] | None = None) -> None:
 
         problem, fix = os_problem(err.errno)
         place = f" {redact.redact(shown_path(str(err.filename)))}" if err.filename else ""
-        click.echo(f"error: could not use{place}: {problem}; {fix}, and run the command again.", err=True)
+        click.echo(printable(f"error: could not use{place}: {problem}; {fix}, and run the command again."),
+                   err=True)
         if debug:
             import traceback
 
             traceback.print_exc()
         sys.exit(2)
     except Exception as err:  # a bug or an unforeseen failure: one sentence, traceback on request
-        click.echo(f"error: unexpected {type(err).__name__}: {redact.redact(str(err))}. "
+        click.echo(f"error: unexpected {type(err).__name__}: {printable(redact.redact(str(err)))}. "
                    + ("" if debug else "Run the command again with --debug for the details."), err=True)
         if debug:
             import traceback

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 import click
 
+from ..printable import printable
 from ..project import Project, find_project
 
 
@@ -21,16 +22,16 @@ def project_from(ctx: click.Context) -> Project:
 
 
 def say(text: str = "") -> None:
-    click.echo(text)
+    click.echo(printable(text))
     sys.stdout.flush()
 
 
 def warn(text: str) -> None:
-    click.echo(f"warning: {text}", err=True)
+    click.echo(f"warning: {printable(text)}", err=True)
 
 
 def note(text: str) -> None:
-    click.echo(text, err=True)
+    click.echo(printable(text), err=True)
 
 
 def confirm(question: str, refusal: str) -> None:
@@ -56,17 +57,19 @@ def is_terminal() -> bool:
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
     """A table: rich on a terminal, aligned plain text (never truncated) otherwise. Cells are
     redacted before the columns are laid out: padding computed on the unmasked text would
-    give away the length of a secret that the mask then hides."""
+    give away the length of a secret that the mask then hides. Cells are text, never rich
+    markup (a `[/red]` in a file name is shown as written)."""
     from ..redact import redact
 
-    rows = [["" if cell is None else redact(str(cell)) for cell in row] for row in rows]
+    rows = [["" if cell is None else printable(redact(str(cell))) for cell in row] for row in rows]
     if is_terminal():
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        rich_table = Table(*headers, title=title, title_justify="left")
+        rich_table = Table(*headers, title=title and Text(title), title_justify="left")
         for row in rows:
-            rich_table.add_row(*row)
+            rich_table.add_row(*(Text(cell) for cell in row))
         Console(soft_wrap=True).print(rich_table)
         return
     cells = [[str(h).upper() for h in headers]] + rows

@@ -11,7 +11,7 @@ from ..registry import Field, check_source_name, get_type
 from ..sources import SourcesFile
 from ..store.secrets_file import SecretsFile
 from .groups import LazyGroup
-from .output import confirm, emit_json, project_from, say, table, warn
+from .output import confirm, emit_json, note, project_from, say, table, warn
 
 # Subcommands that live in their own modules: name -> "module:attribute" under dango.cli.
 SOURCE_COMMANDS: dict[str, str] = {"test": "lifecycle:test_command"}
@@ -101,17 +101,16 @@ def _default_name(project, type_name: str, interactive: bool) -> str:
     if interactive:
         if not free:
             other = next(f"{type_name}_{n}" for n in range(2, len(taken) + 3) if f"{type_name}_{n}" not in taken)
-            click.echo(f"A source named {type_name} already exists; choose another name, such as {other}.",
-                       err=True)
+            note(f"A source named {type_name} already exists; choose another name, such as {other}.")
         while True:  # a name that cannot be used is explained and asked for again
             answer = click.prompt("Source name", default=type_name if free else None, err=True).strip()
             try:
                 check_source_name(answer)
             except InvalidSourceName as err:
-                click.echo(str(err), err=True)
+                note(str(err))
                 continue
             if answer in taken:
-                click.echo(f"A source named {answer} already exists; choose another name.", err=True)
+                note(f"A source named {answer} already exists; choose another name.")
                 continue
             return answer
     if not free:

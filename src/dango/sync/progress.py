@@ -9,6 +9,15 @@ import sys
 import time
 from typing import TextIO
 
+from ..printable import printable
+
+
+def _shown(text: str) -> str:
+    """Text from data (a table's name) as rich markup that shows it as written."""
+    from rich.markup import escape
+
+    return escape(printable(text))
+
 
 class Reporter:
     def __enter__(self) -> "Reporter":
@@ -44,7 +53,7 @@ class PlainReporter(Reporter):
         self._seen: set[tuple[str, str]] = set()
 
     def _line(self, text: str) -> None:
-        self.stream.write(text + "\n")
+        self.stream.write(printable(text) + "\n")
         self.stream.flush()
 
     def started(self, source, type_name):
@@ -84,7 +93,7 @@ class RichReporter(Reporter):
         self.progress.stop()
 
     def _set(self, source: str, text: str) -> None:
-        self.progress.update(self.tasks[source], description=f"[bold]{source}[/bold] {text}")
+        self.progress.update(self.tasks[source], description=f"[bold]{source}[/bold] {_shown(text)}")
 
     def started(self, source, type_name):
         self.tasks[source] = self.progress.add_task(f"[bold]{source}[/bold] ({type_name})", total=1)
@@ -99,6 +108,6 @@ class RichReporter(Reporter):
             self._set(source, f"extracting {table}: {rows:,} rows")
 
     def finished(self, result):
-        mark = "[red]failed[/red]" if result.failed else f"[green]{outcome(result)}[/green]"
-        self._set(result.name, mark)
+        mark = "[red]failed[/red]" if result.failed else f"[green]{_shown(outcome(result))}[/green]"
+        self.progress.update(self.tasks[result.name], description=f"[bold]{result.name}[/bold] {mark}")
         self.progress.update(self.tasks[result.name], completed=1)
