@@ -72,3 +72,53 @@ def test_resource_tables_name_their_table_and_headers_go_with_every_request(dang
     assert count(project_dir, "raw_crm.people") == 25
     shown = dango("config", "show")
     assert Api.key not in shown.output and "headers.X-API-Key" in shown.out, shown
+
+
+def test_a_redirect_to_another_host_carries_none_of_the_sources_headers(dango, project_dir):
+    """requests drops only Authorization on such a redirect: an API key header or a
+    `headers` table would reach whatever host the API (or whoever controls its answers)
+    names. Each request to the other host is recorded; a redirect on the same origin keeps
+    its headers."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    received: list[dict[str, str]] = []
+
+    class Elsewhere(JsonHandler):
+        def do_GET(self):  # noqa: N802
+            received.append(dict(self.headers))
+            self.send_json([{"id": 1}])
+
+    other = ThreadingHTTPServer(("127.0.0.2", 0), Elsewhere)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+
+    class Redirecting(JsonHandler):
+        def do_GET(self):  # noqa: N802
+            if self.path.startswith("/there"):  # reached by a redirect on the same origin
+                if self.headers.get("X-API-Key") != Api.key:
+                    return self.send_json({"error": "unauthorized"}, 401)
+                return self.send_json([{"id": 1}])
+            here = self.path.startswith("/here")
+            self.send_response(302)
+            self.send_header("Location", "/there" if here else
+                             f"http://127.0.0.2:{other.server_address[1]}/collect")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    try:
+        with serve(Redirecting) as url:
+            add(dango, "rest_api", "api", f"base_url={url}", "auth_type=api_key", "resources=here,away",
+                secrets={"api_key": Api.key})
+            with open(project_dir / ".dlt" / "secrets.toml", "a") as handle:
+                handle.write(f'\n[sources.api.headers]\nX-Tenant-Token = "{CANARY_TOKEN}"\n')
+            result = dango("sync")
+    finally:
+        other.shutdown()
+        other.server_close()
+    assert result.code == 0, result
+    assert count(project_dir, "raw_api.here") == 1 and count(project_dir, "raw_api.away") == 1
+    assert len(received) == 1, received
+    for headers in received:
+        sent = {name.lower() for name in headers}
+        assert not sent & {"x-api-key", "x-tenant-token", "authorization"}, headers
+        assert Api.key not in str(headers) and CANARY_TOKEN not in str(headers)
