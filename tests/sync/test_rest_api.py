@@ -122,3 +122,47 @@ def test_a_redirect_to_another_host_carries_none_of_the_sources_headers(dango, p
         sent = {name.lower() for name in headers}
         assert not sent & {"x-api-key", "x-tenant-token", "authorization"}, headers
         assert Api.key not in str(headers) and CANARY_TOKEN not in str(headers)
+
+
+@pytest.mark.parametrize("auth", [("auth_type=bearer",),
+                                  ("auth_type=api_key", "api_key_location=query", "api_key_name=key")])
+def test_a_next_page_on_another_host_gets_no_credentials(dango, project_dir, auth):
+    """dlt's paginators follow a `next` link as it is: the key in a header, a bearer token,
+    a `headers` table or a key in the query string would go with it to any host."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    received: list[tuple[str, dict[str, str]]] = []
+
+    class Elsewhere(JsonHandler):
+        def do_GET(self):  # noqa: N802
+            received.append((self.path, dict(self.headers)))
+            self.send_json({"items": [{"id": 2}], "next": None})
+
+    other = ThreadingHTTPServer(("127.0.0.2", 0), Elsewhere)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+
+    class FirstPage(JsonHandler):
+        def do_GET(self):  # noqa: N802
+            sent = self.headers.get("Authorization", "") + self.path
+            if Api.key not in sent or self.headers.get("X-Tenant-Token") != CANARY_TOKEN:
+                return self.send_json({"error": "unauthorized"}, 401)
+            self.send_json({"items": [{"id": 1}],
+                            "next": f"http://127.0.0.2:{other.server_address[1]}/page2?page=2"})
+
+    try:
+        with serve(FirstPage) as url:
+            add(dango, "rest_api", "api", f"base_url={url}", *auth, "resources=items",
+                "data_selector=items", "paginator=json_link", secrets={"api_key": Api.key})
+            with open(project_dir / ".dlt" / "secrets.toml", "a") as handle:
+                handle.write(f'\n[sources.api.headers]\nX-Tenant-Token = "{CANARY_TOKEN}"\n')
+            result = dango("sync")
+    finally:
+        other.shutdown()
+        other.server_close()
+    assert result.code == 0, result
+    assert count(project_dir, "raw_api.items") == 2
+    [(path, headers)] = received
+    assert path == "/page2?page=2"
+    assert not {name.lower() for name in headers} & {"authorization", "x-tenant-token", "key"}, headers
+    assert Api.key not in str(headers) and CANARY_TOKEN not in str(headers)

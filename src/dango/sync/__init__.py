@@ -12,7 +12,8 @@ defines:
         What to hand to `pipeline.run(...)`. `job.config` holds every field of the source
         resolved in memory (`${VAR}` references interpolated); never write it anywhere.
         Import dlt and drivers inside the function, never at module level.
-        `job.http_session()` gives a requests session with dango's retry policy.
+        `job.http_session(base_url)` gives a requests session with dango's retry policy that
+        sends credentials to base_url's origin only.
 
     def explain(job: Job, error: BaseException) -> str | None      (optional)
         One sentence for a failure this type understands (an HTTP 401 becomes "Stripe

@@ -103,7 +103,7 @@ def build(job: Job):
     ranges = configured_ranges(job)
     names = tables(job, ranges)  # a clash is refused before the token is refreshed or used
     token = ensure_fresh(job.project, job.name)["access_token"]
-    session = job.http_session()
+    session = job.http_session(api_url(job))
     base = f"{api_url(job)}/v4/spreadsheets/{sheet_id}"
 
     def get(path: str, **params) -> dict[str, Any]:

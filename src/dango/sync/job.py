@@ -11,13 +11,6 @@ from ..errors import SyncProblem
 from ..project import Project
 from ..sources import Source
 
-# Retries for HTTP sources: 429 and 5xx are retried, honouring Retry-After.
-HTTP_MAX_ATTEMPTS = 4
-HTTP_BACKOFF = 0.5
-HTTP_MAX_DELAY = 30
-HTTP_TIMEOUT = 60
-
-
 def pipelines_dir(project: Project) -> Path:
     """Where dlt keeps the pipelines of `dango sync` (and their state): `.dango/pipelines/`."""
     return project.dango_dir / "pipelines"
@@ -99,37 +92,12 @@ class Job:
         for folder in self.scratch:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def http_session(self):
-        """A requests session that retries 429 (honouring Retry-After) and 5xx responses, and
-        sends a request's credentials only to its own origin (`same_origin_headers`)."""
-        from dlt.sources.helpers.requests import Client
+    def http_session(self, base_url: str, query_keys: tuple[str, ...] = ()):
+        """A requests session with dango's retries that sends credentials to `base_url`'s
+        origin only (`http_session.session`)."""
+        from .http_session import session
 
-        client = Client(request_timeout=HTTP_TIMEOUT, request_max_attempts=HTTP_MAX_ATTEMPTS,
-                        request_backoff_factor=HTTP_BACKOFF,
-                        request_max_retry_delay=HTTP_MAX_DELAY, respect_retry_after_header=True,
-                        raise_for_status=False)  # dlt's REST client raises itself
-        return same_origin_headers(client.session)
-
-
-def same_origin_headers(session):
-    """`session`, changed so that a redirect to another origin (host, port or scheme) carries
-    none of the headers the request was given: requests itself drops only `Authorization`,
-    and would send an API key header (`X-API-Key`) or a `headers` table to whatever host an
-    API, or someone who controls its answers, redirects to. Its own defaults (User-Agent,
-    Accept...) stay."""
-    from requests.utils import default_headers
-
-    kept = {name.lower() for name in default_headers()}
-    rebuild = session.rebuild_auth
-
-    def rebuild_auth(prepared, response):
-        rebuild(prepared, response)
-        if session.should_strip_auth(response.request.url, prepared.url):
-            for name in [name for name in prepared.headers if name.lower() not in kept]:
-                del prepared.headers[name]
-
-    session.rebuild_auth = rebuild_auth
-    return session
+        return session(base_url, query_keys)
 
 
 def _within(path: Path, folder: Path) -> bool:

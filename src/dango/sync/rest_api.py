@@ -105,11 +105,13 @@ def build(job: Job):
     from dlt.sources.rest_api import rest_api_resources
 
     plan(job)
-    client: dict = {"base_url": str(job.config["base_url"]), "session": job.http_session()}
+    credentials = auth(job)
+    in_query = (credentials["name"],) if credentials and credentials.get("location") == "query" else ()
+    client: dict = {"base_url": str(job.config["base_url"]),
+                    "session": job.http_session(str(job.config["base_url"]), in_query)}
     extra = headers(job)
     if extra:
         client["headers"] = extra
-    credentials = auth(job)
     if credentials:
         client["auth"] = credentials
     if job.config.get("paginator"):

@@ -76,7 +76,7 @@ def build(job: Job):
     plan(job)
     base = str(job.config.get("base_url") or "https://api.stripe.com").rstrip("/")
     client = RESTClient(base_url=f"{base}/v1", auth=BearerTokenAuth(job.config["stripe_secret_key"]),
-                        data_selector="data", session=job.http_session())
+                        data_selector="data", session=job.http_session(base))
     initial = start_timestamp(job)
 
     def make(name: str):
