@@ -60,6 +60,7 @@ def validate(project: Project, *, live: bool = False, timeout: float = 10.0) -> 
     problems += permission_problems(project)
     problems += git_problems(project)
     warnings += rotation_warnings(project, known)
+    warnings += cleartext_warnings(resolver, sources)
     problems += team_problems(project)
     if live:
         problems += live_problems(project, timeout)
@@ -334,3 +335,30 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess | None:
                               env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"}, timeout=20)
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return None
+
+
+def cleartext_warnings(resolver: Resolver, sources: list[Source]) -> list[str]:
+    """An address an HTTP source sends its credentials to that is plain http:// on another
+    machine: anyone on the network between can read them (a loopback address is fine)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    found = []
+    for source in sources:
+        values = resolver.fields(source)
+        if not any(value.field.secret and value.present for value in values):
+            continue
+        for value in values:
+            if value.field.name not in ("base_url", "access_token_url") or not isinstance(value.raw, str):
+                continue
+            parts = urlsplit(value.raw.strip())
+            host = (parts.hostname or "").lower()
+            try:
+                loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = False
+            if parts.scheme.lower() == "http" and host and not loopback:
+                found.append(f"{value.field.name} of source {source.name!r} is http://{host}: the "
+                             "source's credentials would travel unencrypted; use https:// if the "
+                             "server offers it")
+    return found

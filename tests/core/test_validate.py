@@ -143,3 +143,21 @@ def test_a_references_default_in_an_encrypted_project_is_a_problem(dango, projec
     assert ("sources.hand.api_key holds a default or text beside its ${VAR} reference, stored in "
             "plaintext although the project is encrypted") in result.out, result.out
     assert "typed-default-0123" not in result.output
+
+
+def test_credentials_sent_over_plain_http_to_another_machine_are_a_warning(dango, project_dir):
+    for name, url, key in (("remote", "http://api.example.com/v1", "--set"),
+                           ("local", "http://127.0.0.1:8080", "--set"),
+                           ("secure", "https://api.example.com", "--set"),
+                           ("open", "http://data.example.com", None)):
+        args = ["source", "add", "rest_api", "--name", name, "--set", f"base_url={url}", "--no-input"]
+        if key is None:
+            args += ["--set", "auth_type=none"]
+        assert dango(*args).code == 0
+        if key is not None:
+            assert dango("secrets", "set", f"{name}.api_key", input="key-0123456789abcdef").code == 0
+    result = dango("validate", "--json")
+    warnings = json.loads(result.out)["warnings"]
+    plain = [w for w in warnings if "unencrypted" in w]
+    assert plain == ["base_url of source 'remote' is http://api.example.com: the source's credentials "
+                     "would travel unencrypted; use https:// if the server offers it"], warnings
