@@ -10,18 +10,13 @@ and tabs stay. Imports nothing of Dango.
 
 from __future__ import annotations
 
-import re
-
 # C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional marks,
-# embeddings, overrides and isolates
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# embeddings, overrides and isolates, each with the escape shown in its place
+_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x00, 0x09), *range(0x0b, 0x20), *range(0x7f, 0xa0))}
+_ESCAPES.update({code: f"\\u{code:04x}" for code in (0x061c, 0x200e, 0x200f, *range(0x202a, 0x202f),
+                                                     *range(0x2066, 0x206a))})
 
 
 def printable(text: str) -> str:
     """`text` with every control character but line feed and tab written as an escape."""
-    return _CONTROL.sub(_escaped, text)
-
-
-def _escaped(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return text.translate(_ESCAPES)
