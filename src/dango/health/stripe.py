@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
-from . import CheckContext, Health, secrets_of
+from ..endpoints import stripe_api
+from ..errors import DangoError
+from . import INVALID, CheckContext, Health, secrets_of
 from .http_checks import probe
 
 
 def check(ctx: CheckContext) -> Health:
-    base = str(ctx.config.get("base_url") or "https://api.stripe.com").rstrip("/")
+    try:
+        base = stripe_api(ctx.config, ctx.source.name)
+    except DangoError as err:
+        return Health(INVALID, str(err))
     resources = ctx.config.get("resources") or ["charges"]
     key = ctx.config.get("stripe_secret_key", "")
     return probe(f"{base}/v1/{resources[0]}", secrets_of(ctx), ctx.timeout, params={"limit": 1},

@@ -23,8 +23,8 @@ from . import grants
 from .http import clean
 from .loopback import LoopbackServer
 from .pkce import code_challenge, code_verifier, new_state
-from .providers import (ClientCredentials, Provider, client_credentials, endpoint, project_id_for,
-                        settings_lookup)
+from .providers import (ENDPOINTS, ClientCredentials, Provider, client_credentials, endpoint,
+                        project_id_for, settings_lookup)
 from .tokens import TABLE, Grant, provider_of, read_grant, write_grant
 
 DEFAULT_TIMEOUT = 300.0
@@ -77,8 +77,10 @@ def authorize(project: Project, target: str, *, notify: Notify, device: bool = F
     client = client_credentials(provider, existing[0].table if existing[0] else {}, lookup)
     scopes = provider.scopes_for(sorted({s.type for s in sources}))
 
+    urls = {name: endpoint(project, provider, name, lookup) for name in ENDPOINTS}  # each checked now
+
     def url(name: str) -> str:
-        return endpoint(project, provider, name, lookup)
+        return urls[name]
 
     if device:
         if not provider.has_device_grant:

@@ -7,6 +7,10 @@ project's `.env`), else an entry in `.dango/project.yml`:
     oauth:
       google:
         token_url: http://127.0.0.1:8080/token
+
+From a project file (`.env`, project.yml) the address must be the provider's own or this
+machine's (`endpoints.checked`): a cloned repository must not collect the client secret,
+codes and tokens sent there.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..endpoints import checked
 from ..errors import MalformedFile, MissingClientCredentials
 
 ENDPOINTS = ("authorize", "token", "revoke", "device", "userinfo", "introspect")
@@ -24,6 +29,7 @@ class Provider:
     name: str  # google | facebook
     label: str
     defaults: dict[str, str]
+    domains: tuple[str, ...]  # where its endpoints are (a project file may name no other)
     client_id_var: str
     client_secret_var: str
     type_scopes: dict[str, tuple[str, ...]]
@@ -53,6 +59,7 @@ GOOGLE = Provider(
         "userinfo": "https://openidconnect.googleapis.com/v1/userinfo",
         "introspect": "https://oauth2.googleapis.com/tokeninfo",
     },
+    domains=("google.com", "googleapis.com"),
     client_id_var="GOOGLE_CLIENT_ID",
     client_secret_var="GOOGLE_CLIENT_SECRET",
     type_scopes={
@@ -77,6 +84,7 @@ FACEBOOK = Provider(
         "userinfo": "https://graph.facebook.com/v19.0/me",
         "introspect": "https://graph.facebook.com/v19.0/debug_token",
     },
+    domains=("facebook.com",),
     client_id_var="FACEBOOK_APP_ID",
     client_secret_var="FACEBOOK_APP_SECRET",
     type_scopes={"facebook_ads": ("ads_read",)},
@@ -88,26 +96,46 @@ FACEBOOK = Provider(
 PROVIDERS: dict[str, Provider] = {p.name: p for p in (GOOGLE, FACEBOOK)}
 
 
-def settings_lookup(resolver):
-    """A lookup of a setting: the environment, then the project's .env; empty counts as unset."""
-    def lookup(name: str) -> str | None:
-        return resolver.environ.get(name) or resolver.dotenv().get(name) or None
-    return lookup
+class SettingsLookup:
+    """A setting: the environment, then the project's .env; empty counts as unset."""
+
+    def __init__(self, resolver):
+        self.resolver = resolver
+
+    def __call__(self, name: str) -> str | None:
+        return self.resolver.environ.get(name) or self.resolver.dotenv().get(name) or None
+
+    def in_environment(self, name: str) -> bool:
+        """Whether the value comes from the process's environment (the user's own)."""
+        return bool(self.resolver.environ.get(name))
+
+
+def settings_lookup(resolver) -> SettingsLookup:
+    return SettingsLookup(resolver)
+
+
+def project_url(project, provider: Provider, variable: str, key: str, lookup=None) -> str | None:
+    """An address set by `variable` (environment, then .env) or by `oauth.<provider>.<key>`
+    in project.yml; one from a project file must be the provider's own or a loopback one."""
+    value = lookup(variable) if lookup is not None else None
+    if value:
+        if getattr(lookup, "in_environment", lambda _: True)(variable):
+            return value
+        return checked(value, provider.domains, provider.label, f"{variable} in .env", variable)
+    configured = _project_oauth(project).get(provider.name) or {}
+    if not isinstance(configured, dict):
+        raise MalformedFile(project.project_file, f"oauth.{provider.name} must be a mapping of endpoint URLs")
+    found = [name for name in (key, key.removesuffix("_url")) if configured.get(name)]
+    if not found:
+        return None
+    return checked(str(configured[found[0]]), provider.domains, provider.label,
+                   f"oauth.{provider.name}.{found[0]} in .dango/project.yml", variable)
 
 
 def endpoint(project, provider: Provider, name: str, lookup=None) -> str:
     """The URL of one endpoint: env/.env override, then project.yml, then the default."""
     variable = f"DANGO_OAUTH_{provider.name.upper()}_{name.upper()}_URL"
-    value = lookup(variable) if lookup is not None else None
-    if value:
-        return value
-    configured = _project_oauth(project).get(provider.name) or {}
-    if not isinstance(configured, dict):
-        raise MalformedFile(project.project_file, f"oauth.{provider.name} must be a mapping of endpoint URLs")
-    value = configured.get(f"{name}_url") or configured.get(name)
-    if value:
-        return str(value)
-    return provider.defaults[name]
+    return project_url(project, provider, variable, f"{name}_url", lookup) or provider.defaults[name]
 
 
 def _project_oauth(project) -> dict[str, Any]:

@@ -70,12 +70,10 @@ def tables(job: Job, ranges: list[str]) -> list[str]:
 
 def api_url(job: Job) -> str:
     from ..credentials import Resolver
-    from ..oauth.providers import settings_lookup
+    from ..oauth.providers import GOOGLE, project_url, settings_lookup
 
-    value = settings_lookup(Resolver(job.project))("DANGO_GOOGLE_SHEETS_API_URL")
-    if not value:
-        google = ((job.project.settings.get("oauth") or {}).get("google") or {})
-        value = google.get("sheets_api_url") if isinstance(google, dict) else None
+    value = project_url(job.project, GOOGLE, "DANGO_GOOGLE_SHEETS_API_URL", "sheets_api_url",
+                        settings_lookup(Resolver(job.project)))
     return str(value or DEFAULT_API_URL).rstrip("/")
 
 

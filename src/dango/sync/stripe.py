@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 
+from ..endpoints import stripe_api
 from ..errors import SyncProblem
 from .explain import http_error, http_sentence
 from .job import Job
@@ -61,6 +62,7 @@ def start_timestamp(job: Job) -> int:
 
 
 def plan(job: Job) -> list[str]:
+    stripe_api(job.config, job.name)
     if not job.config.get("stripe_secret_key"):
         raise SyncProblem(f"{job.key('stripe_secret_key')} is not set; store it with "
                           f"`dango secrets set {job.name}.stripe_secret_key`.")
@@ -74,7 +76,7 @@ def build(job: Job):
     from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 
     plan(job)
-    base = str(job.config.get("base_url") or "https://api.stripe.com").rstrip("/")
+    base = stripe_api(job.config, job.name)
     client = RESTClient(base_url=f"{base}/v1", auth=BearerTokenAuth(job.config["stripe_secret_key"]),
                         data_selector="data", session=job.http_session(base))
     initial = start_timestamp(job)
