@@ -20,6 +20,7 @@ from ..errors import MalformedFile
 from .engine import Finding
 
 VERSION = 1
+DEFAULT_PATH = ".dango/scan-baseline.json"  # relative to the project (or repository) root
 N, R, P = 2 ** 14, 8, 1
 LENGTH = 16
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import gitio, gitleaks, walk
-from .baseline import Baseline
+from .baseline import DEFAULT_PATH, Baseline
 from .engine import Finding, Scanner
 from .own import OwnSecret, forms_of, project_secrets
 from .rules import select
@@ -136,4 +136,4 @@ def _inside(path: Path, root: Path) -> bool:
 def _default_baseline(options: ScanOptions, git_root: Path | None) -> Path:
     if options.project is not None:
         return options.project.dango_dir / "scan-baseline.json"
-    return (git_root or options.root) / walk.BASELINE
+    return (git_root or options.root) / DEFAULT_PATH

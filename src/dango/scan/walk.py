@@ -1,5 +1,7 @@
 """What a scan reads: the working tree, the index (staged changes) or all of history.
 
+Every file is scanned, the scan baseline too: it holds only fingerprints, rule ids and paths,
+so anything a rule finds in it was put there by hand (a value hidden where no scan looks).
 Working tree: the files git tracks or would track (.gitignore respected), plus files
 that are always checked even when ignored: `.env*`, `*.log` and copies of secrets.toml.
 The designated stores (`.dlt/secrets.toml`, `.env` of the project) are skipped while git
@@ -21,7 +23,6 @@ from . import gitio
 ALWAYS_CHECKED = (".env*", "*.env", "*.log", "*.log.*", "*secrets.toml*", "*.tfstate", "*.tfstate.*")
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache",
              ".tox", ".hypothesis"}
-BASELINE = ".dango/scan-baseline.json"
 MAX_FILE = gitio.MAX_BLOB
 
 
@@ -85,7 +86,7 @@ def working_tree(root: Path, git_root: Path | None, exempt: set[str],
     names = sorted(set(listed) | {rel for rel in ignored if always_checked(rel)
                                   and not any(part in SKIP_DIRS for part in rel.split("/")[:-1])})
     for rel in names:
-        if rel == BASELINE or _exempt(git_root / rel, exempt):
+        if _exempt(git_root / rel, exempt):
             continue
         data = _read(git_root / rel)
         if data is not None:
@@ -136,8 +137,7 @@ def staged(git_root: Path) -> Iterator[Item]:
         if data is None:
             continue
         for path in entries[blob]:
-            if path != BASELINE:
-                yield Item(path, data, blob=blob)
+            yield Item(path, data, blob=blob)
 
 
 def history(git_root: Path, blobs: list[tuple[str, str]] | None = None) -> Iterator[Item]:
@@ -147,5 +147,5 @@ def history(git_root: Path, blobs: list[tuple[str, str]] | None = None) -> Itera
         blobs = gitio.history_blobs(git_root)
     paths = dict(blobs)
     for blob, data in gitio.read_blobs(git_root, [blob for blob, _ in blobs]):
-        if data is not None and paths[blob] != BASELINE:
+        if data is not None:
             yield Item(paths[blob], data, blob=blob)
