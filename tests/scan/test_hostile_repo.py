@@ -53,3 +53,24 @@ def test_an_honest_baseline_is_no_finding(repo, dango):
         result = dango("secrets", "scan", *args)
         assert result.code == 0, result
         assert "30 accepted by the baseline" in result.err
+
+
+def test_a_baseline_asking_for_weaker_or_heavier_scrypt_is_refused_and_kept(repo, dango):
+    (repo / "fixture.py").write_text("FAKE = 'GOCSPX-" + "accepted_fixture_secret_v4lue'\n")  # dango:allow
+    assert dango("secrets", "scan", "--update-baseline").code == 0
+    path = repo / ".dango" / "scan-baseline.json"
+    honest = json.loads(path.read_text())
+    # weaker: the next --update-baseline would commit fingerprints that are cheap to test guesses
+    # against; heavier: every scan (and the pre-commit hook) would stall or run out of memory
+    for changes in ({"n": 2, "r": 1}, {"p": 5000}, {"n": 2 ** 22}, {"n": 3}, {"p": -1},
+                    {"salt": "AA=="}):
+        data = json.loads(json.dumps(honest))
+        data["kdf"].update(changes)
+        path.write_text(json.dumps(data))
+        before = snapshot(repo)
+        for args in (("--update-baseline",), ()):
+            result = dango("secrets", "scan", *args, timeout=60)
+            assert result.code == 2, (changes, result)
+            assert "scan-baseline.json" in result.err and "n=16384, r=8, p=1" in result.err, result
+            assert "Traceback" not in result.err and "unexpected" not in result.err
+            assert snapshot(repo) == before
