@@ -74,3 +74,24 @@ def test_a_baseline_asking_for_weaker_or_heavier_scrypt_is_refused_and_kept(repo
             assert "scan-baseline.json" in result.err and "n=16384, r=8, p=1" in result.err, result
             assert "Traceback" not in result.err and "unexpected" not in result.err
             assert snapshot(repo) == before
+
+
+def test_names_and_lines_that_would_rewrite_the_terminal_are_shown_escaped(repo, dango):
+    key = "AKIA" + "Q3TERMINALTRICKS"  # dango:allow
+    # a newline would forge a report line of its own; a carriage return, an escape sequence
+    # (clear screen) or a bidi override would hide or reorder what the user reads
+    (repo / "evil\n0 findings.py").write_text(f"k = '{key}'  # one\n")
+    (repo / "a\rb.py").write_text(f"k = '{key}'\n")
+    (repo / "clear.py").write_text(f"k = '{key}' \x1b[2J\x1b[8m\u202e\n")
+    commit_all(repo, "hostile names")
+    for args in ((), ("--history",)):
+        result = dango("secrets", "scan", *args)
+        assert result.code == 1, result
+        lines = result.out.splitlines()
+        headers = [line for line in lines if not line.startswith("  ")]
+        assert len(headers) == len(lines) // 2 and all(": aws-access-key-id:" in line for line in headers), lines
+        assert "\x1b" not in result.out and "\u202e" not in result.out and key not in result.output
+        assert any(line.startswith("a\\rb.py:1") for line in headers), headers
+        assert "\\e[2J\\e[8m\\u202e" in result.out
+    tree = dango("secrets", "scan").out
+    assert "evil\\n0 findings.py:1: aws-access-key-id" in tree
