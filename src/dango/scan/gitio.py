@@ -114,9 +114,17 @@ def _skip(stream, size: int) -> None:
         size -= len(chunk)
 
 
+def stashes(root: Path) -> list[str]:
+    """The commit of every saved stash: `--all` reaches only the newest (refs/stash); the
+    others (stash@{1}, ...) live in that ref's reflog, as saved work to apply later."""
+    output = git(root, "reflog", "show", "--format=%H", "refs/stash", check=False)
+    return [line for line in output.decode("ascii", "replace").split()
+            if len(line) in (40, 64) and all(c in "0123456789abcdef" for c in line)]
+
+
 def history_blobs(root: Path) -> list[tuple[str, str]]:
-    """(blob id, a path it had) for every blob reachable from any ref, each once."""
-    output = git(root, "rev-list", "--objects", "--all", "--filter=object:type=blob",
+    """(blob id, a path it had) for every blob reachable from any ref or stash, each once."""
+    output = git(root, "rev-list", "--objects", "--all", *stashes(root), "--filter=object:type=blob",
                  "--filter-provided-objects")
     blobs = []
     for line in output.split(b"\n"):
@@ -128,11 +136,12 @@ def history_blobs(root: Path) -> list[tuple[str, str]]:
 
 
 def commits_introducing(root: Path, wanted: set[str]) -> dict[str, str]:
-    """For each wanted blob, the oldest commit (on any ref) that added or changed a file to it."""
+    """For each wanted blob, the oldest commit (on any ref or stash) that added or changed a file to it."""
     result: dict[str, str] = {}
     if not wanted:
         return result
-    proc = subprocess.Popen(command("-C", str(root), "log", "--all", "--raw", "--no-abbrev",
+    tips = stashes(root)
+    proc = subprocess.Popen(command("-C", str(root), "log", "--all", *tips, "--raw", "--no-abbrev",
                              "--no-renames", "--format=%x00%H"),
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
     commit = None
@@ -148,7 +157,7 @@ def commits_introducing(root: Path, wanted: set[str]) -> dict[str, str]:
     proc.wait()
     missing = wanted - set(result)
     for blob in missing:  # blobs only a merge resolution introduced: ask git directly
-        found = git(root, "log", "--all", "--format=%H", f"--find-object={blob}", check=False).split()
+        found = git(root, "log", "--all", *tips, "--format=%H", f"--find-object={blob}", check=False).split()
         if found:
             result[blob] = found[-1].decode()
     return result
