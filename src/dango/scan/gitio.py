@@ -135,6 +135,27 @@ def history_blobs(root: Path) -> list[tuple[str, str]]:
     return blobs
 
 
+def commit_messages(root: Path) -> Iterator[tuple[str, bytes, bool]]:
+    """(commit id, message, whether only a stash holds the commit) for every commit reachable
+    from any ref or stash: messages are history too (a key pasted into `git commit -m`).
+    Commits of branches and tags come first, then those only stashes hold."""
+    tips = stashes(root)
+    runs = [(("--exclude=refs/stash", "--all"), False)]
+    if tips:
+        runs.append(((*tips, "--not", "--exclude=refs/stash", "--all"), True))
+    for revisions, only_stash in runs:  # -z: records end with NUL, which a message cannot hold
+        for record in git(root, "log", "-z", "--format=%H%n%B", *revisions, "--").split(b"\0"):
+            oid, _, message = record.partition(b"\n")
+            if oid:
+                yield oid.decode("ascii", "replace"), message, only_stash
+
+
+def annotated_tags(root: Path) -> list[str]:
+    """The object id of every annotated tag (its message is history too)."""
+    tags = git(root, "for-each-ref", "--format=%(objecttype) %(objectname)", "refs/tags")
+    return [line.split()[1].decode() for line in tags.splitlines() if line.startswith(b"tag ")]
+
+
 def commits_introducing(root: Path, wanted: set[str]) -> dict[str, str]:
     """For each wanted blob, the oldest commit (on any ref or stash) that added or changed a file to it."""
     result: dict[str, str] = {}

@@ -78,6 +78,14 @@ def run_scan(options: ScanOptions) -> ScanResult:
         commits = gitio.commits_introducing(git_root, {f.blob for f in findings if f.blob})
         for finding in findings:
             finding.commit = commits.get(finding.blob)
+        said = set()  # a stash's message quotes its base commit's subject: one finding is enough
+        for item in walk.messages(git_root):
+            for finding in _scan(scanner, item):
+                if item.stash and (finding.rule, finding.secret) in said:
+                    continue
+                said.add((finding.rule, finding.secret))
+                finding.commit = item.commit
+                findings.append(finding)
         if config is not None and config.needs_commits():  # allowlisted commits are known only now
             findings = [f for f in findings if f.credential or not config.allowed(
                 f.rule, f.secret.encode(), f.secret.encode(), b"", f.path, f.commit)]

@@ -32,6 +32,7 @@ class Item:
     data: bytes
     commit: str | None = None
     blob: str | None = None
+    stash: bool = False  # a commit message only a stash holds
 
 
 def always_checked(rel: str) -> bool:
@@ -149,3 +150,17 @@ def history(git_root: Path, blobs: list[tuple[str, str]] | None = None) -> Itera
     for blob, data in gitio.read_blobs(git_root, [blob for blob, _ in blobs]):
         if data is not None:
             yield Item(paths[blob], data, blob=blob)
+
+
+def messages(git_root: Path) -> Iterator[Item]:
+    """The message of every commit (of any ref or stash) and annotated tag; a line number
+    counts from the message's first line. Messages of commits only a stash holds come last,
+    marked `stash` (git writes most of them by quoting the subject of the stash's base)."""
+    for oid, message, only_stash in gitio.commit_messages(git_root):
+        if message.strip():
+            yield Item("(commit message)", message, commit=oid, stash=only_stash)
+    for _, data in gitio.read_blobs(git_root, gitio.annotated_tags(git_root)):
+        headers, _, body = (data or b"").partition(b"\n\n")
+        tag = next((line[4:] for line in headers.split(b"\n") if line.startswith(b"tag ")), None)
+        if body.strip() and tag is not None:
+            yield Item(f"(message of tag {tag.decode('utf-8', 'surrogateescape')})", body)
