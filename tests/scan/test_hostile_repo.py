@@ -95,3 +95,78 @@ def test_names_and_lines_that_would_rewrite_the_terminal_are_shown_escaped(repo,
         assert "\\e[2J\\e[8m\\u202e" in result.out
     tree = dango("secrets", "scan").out
     assert "evil\\n0 findings.py:1: aws-access-key-id" in tree
+
+
+def _signed_commit(repo) -> None:
+    """A commit carrying a (made-up) signature header: `git log` checks it when told to."""
+    tree = git(repo, "rev-parse", "HEAD^{tree}").stdout.strip()
+    body = (f"tree {tree}\nauthor A <a@b.test> 1600000000 +0000\ncommitter A <a@b.test> 1600000000 +0000\n"
+            "gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----\n\nsigned\n")
+    path = repo / ".git" / "signed-commit"
+    path.write_text(body)
+    commit = git(repo, "hash-object", "-t", "commit", "-w", str(path)).stdout.strip()
+    path.unlink()
+    git(repo, "update-ref", "refs/heads/signed", commit)
+
+
+def test_the_repositorys_git_settings_run_no_program_and_hide_no_history(repo, dango, tmp_path):
+    key = "AKIA" + "Q3REPLACEDBYLIES"  # dango:allow
+    marker = tmp_path / "ran"
+    program = tmp_path / "program.sh"
+    program.write_text(f"#!/bin/sh\necho \"$0 $*\" >> {marker}\n")
+    program.chmod(0o755)
+    (repo / "deploy.sh").write_text(f"export AWS_ACCESS_KEY_ID={key}\n")
+    commit_all(repo, "deploy")
+    leaked = git(repo, "rev-parse", "HEAD:deploy.sh").stdout.strip()
+    git(repo, "rm", "-q", "deploy.sh")
+    commit_all(repo, "no more deploy script")
+    _signed_commit(repo)
+    # log.showSignature makes `git log` run gpg.program on each signed commit it passes
+    for name, value in (("log.showSignature", "true"), ("gpg.program", str(program)),
+                        ("gpg.ssh.program", str(program)), ("core.fsmonitor", str(program))):
+        git(repo, "config", name, value)
+    # replace refs (local, never pushed) show git a harmless blob in place of the leaked one
+    (repo / "harmless.txt").write_text("export AWS_ACCESS_KEY_ID=$VAULT\n")
+    harmless = git(repo, "hash-object", "-w", "harmless.txt").stdout.strip()
+    (repo / "harmless.txt").unlink()
+    git(repo, "replace", "-f", leaked, harmless)
+    for args in (("--history",), (), ("--staged",)):
+        result = dango("secrets", "scan", *args, "--format", "json")
+        assert not marker.exists(), (args, marker.read_text())
+        assert result.code in (0, 1), result
+    history = dango("secrets", "scan", "--history", "--format", "json")
+    assert [f["path"] for f in json.loads(history.out)["findings"]] == ["deploy.sh"], history
+    assert key not in history.output
+    assert dango("validate").code in (0, 1) and not marker.exists()
+
+
+def test_a_grafts_file_does_not_cut_the_scanned_history_short(repo, dango):
+    key = "AKIA" + "Q3HIDDENBYGRAFTS"  # dango:allow
+    (repo / "deploy.sh").write_text(f"export AWS_ACCESS_KEY_ID={key}\n")
+    commit_all(repo, "deploy")
+    git(repo, "rm", "-q", "deploy.sh")
+    commit_all(repo, "no more deploy script")
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    (repo / ".git" / "info" / "grafts").write_text(git(repo, "rev-parse", "HEAD").stdout)  # "no parents"
+    history = dango("secrets", "scan", "--history", "--format", "json")
+    assert history.code == 1 and [f["path"] for f in json.loads(history.out)["findings"]] == ["deploy.sh"], history
+
+
+def test_a_partial_clone_is_never_fetched_from(repo, dango, tmp_path):
+    marker = tmp_path / "ran"
+    program = tmp_path / "program.sh"
+    program.write_text(f"#!/bin/sh\necho \"$0 $*\" >> {marker}\n")
+    program.chmod(0o755)
+    (repo / "notes.txt").write_text("notes\n")
+    commit_all(repo, "notes")
+    blob = git(repo, "rev-parse", "HEAD:notes.txt").stdout.strip()
+    (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # as a blob-less clone lacks it
+    for name, value in (("core.repositoryformatversion", "1"), ("extensions.partialClone", "origin"),
+                        ("remote.origin.promisor", "true"), ("remote.origin.url", f"ext::sh -c {program}"),
+                        ("protocol.ext.allow", "always")):
+        git(repo, "config", name, value)
+    before = snapshot(repo)
+    result = dango("secrets", "scan", "--history")
+    assert not marker.exists()
+    assert result.code == 2 and "is a partial clone" in result.err and "Traceback" not in result.err, result
+    assert snapshot(repo) == before

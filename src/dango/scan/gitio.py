@@ -16,9 +16,10 @@ from ..errors import DangoError
 
 MAX_BLOB = 32 * 1024 * 1024  # larger blobs are data dumps or binaries, not text to scan
 # A repository's own .git/config can name programs for git to run (core.fsmonitor runs on
-# every status, ls-files and check-ignore): a copied or unpacked repository must not run
-# code when Dango only reads it.
-SAFE_OPTIONS = ("-c", "core.fsmonitor=false", "-c", "core.pager=cat")  # (the commands used run no hooks)
+# every status, ls-files and check-ignore; log.showSignature runs gpg.program on every signed
+# commit `git log` passes): a copied or unpacked repository must not run code when Dango only
+# reads it. (The commands used run no hooks.)
+SAFE_OPTIONS = ("-c", "core.fsmonitor=false", "-c", "core.pager=cat", "-c", "log.showSignature=false")
 
 
 def command(*args: str) -> list[str]:
@@ -33,7 +34,7 @@ class GitError(DangoError):
 def git(root: Path, *args: str, check: bool = True) -> bytes:
     try:
         proc = subprocess.run(command("-C", str(root), *args), capture_output=True,
-                              env=_env(), stdin=subprocess.DEVNULL)
+                              env=environment(), stdin=subprocess.DEVNULL)
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH); install it and run the scan again.") from None
     if check and proc.returncode != 0:
@@ -42,10 +43,16 @@ def git(root: Path, *args: str, check: bool = True) -> bytes:
     return proc.stdout
 
 
-def _env() -> dict[str, str]:
+def environment() -> dict[str, str]:
+    """The environment of every git command Dango runs. No transport at all: a partial
+    clone's promisor remote would otherwise be fetched from when a missing object is read,
+    and its URL can be a program (`ext::`). Objects and history as they were committed:
+    replace refs and a grafts file (local state, never pushed) would show git a harmless
+    blob or cut history short, so a secret that a push publishes would go unread."""
     env = dict(os.environ)
     env.setdefault("GIT_CONFIG_NOSYSTEM", "1")
-    env["LC_ALL"] = "C"
+    env.update(LC_ALL="C", GIT_ALLOW_PROTOCOL="", GIT_TERMINAL_PROMPT="0", GIT_NO_REPLACE_OBJECTS="1",
+               GIT_GRAFT_FILE=os.devnull, GIT_OPTIONAL_LOCKS="0")
     return env
 
 
@@ -53,7 +60,7 @@ def git_root(path: Path) -> Path | None:
     """The top of the git work tree holding `path`; None outside one (or without git)."""
     try:
         proc = subprocess.run(command("-C", str(path), "rev-parse", "--show-toplevel"),
-                              capture_output=True, env=_env(), stdin=subprocess.DEVNULL)
+                              capture_output=True, env=environment(), stdin=subprocess.DEVNULL)
     except FileNotFoundError:
         return None
     if proc.returncode != 0:
@@ -68,7 +75,7 @@ def zsplit(output: bytes) -> list[str]:
 def read_blobs(root: Path, blob_ids: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
     """(blob id, content) for each id, in order; content None for a binary or huge blob."""
     proc = subprocess.Popen(command("-C", str(root), "cat-file", "--batch"), stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment(),
                             bufsize=1 << 20)
     ids = list(blob_ids)
 
@@ -122,8 +129,20 @@ def stashes(root: Path) -> list[str]:
             if len(line) in (40, 64) and all(c in "0123456789abcdef" for c in line)]
 
 
+def partial_clone(root: Path) -> bool:
+    """Whether git holds only part of this repository's objects (`git clone --filter=...`):
+    reading a missing one would make git fetch it from the promisor remote."""
+    output = git(root, "config", "--get-regexp", r"^(extensions\.partialclone|remote\..*\.promisor)$",
+                 check=False)
+    return any(not line.lower().endswith(b" false") for line in output.splitlines())
+
+
 def history_blobs(root: Path) -> list[tuple[str, str]]:
     """(blob id, a path it had) for every blob reachable from any ref or stash, each once."""
+    if partial_clone(root):  # a fetch would be network and a write; without one, a partial scan
+        raise GitError(f"{root} is a partial clone (git holds only some of its files' past versions), "
+                       "so its history cannot be scanned in full; scan a complete clone "
+                       "(`git clone` without --filter) instead.")
     output = git(root, "rev-list", "--objects", "--all", *stashes(root), "--filter=object:type=blob",
                  "--filter-provided-objects")
     blobs = []
@@ -164,7 +183,7 @@ def commits_introducing(root: Path, wanted: set[str]) -> dict[str, str]:
     tips = stashes(root)
     proc = subprocess.Popen(command("-C", str(root), "log", "--all", *tips, "--raw", "--no-abbrev",
                              "--no-renames", "--format=%x00%H"),
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment())
     commit = None
     for line in proc.stdout:
         if line.startswith(b"\0"):
@@ -194,5 +213,5 @@ def ever_committed(root: Path, rel: str) -> bool:
 
 def ignored(root: Path, rel: str) -> bool:
     proc = subprocess.run(command("-C", str(root), "check-ignore", "-q", "--", rel),
-                          capture_output=True, env=_env(), stdin=subprocess.DEVNULL)
+                          capture_output=True, env=environment(), stdin=subprocess.DEVNULL)
     return proc.returncode == 0
