@@ -69,3 +69,19 @@ def test_a_stash_quoting_a_leaky_subject_is_one_finding_not_one_per_stash(repo, 
         git(repo, "stash", "-q")  # "WIP on main: <id> debug with xoxb-..." twice, plus "index on ..."
     found = [f for f in _findings(dango) if f["rule"] == "slack-bot-token"]
     assert len(found) == 1 and found[0]["commit"] == git(repo, "rev-parse", "HEAD").stdout.strip(), found
+
+
+def test_a_shallow_clone_says_its_history_is_cut_short(repo, dango, tmp_path, env):
+    from tests.conftest import run_dango
+
+    (repo / "deploy.sh").write_text(f"export AWS_ACCESS_KEY_ID={AWS_KEY}\n")
+    commit_all(repo, "deploy")
+    git(repo, "rm", "-q", "deploy.sh")
+    commit_all(repo, "no deploy")
+    clone = tmp_path / "ci-checkout"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    shallow = run_dango("secrets", "scan", "--history", cwd=clone, env=env)
+    assert shallow.code == 0, shallow  # what it holds is clean; what it lacks is said
+    assert "is a shallow clone" in shallow.err and "git fetch --unshallow" in shallow.err
+    full = dango("secrets", "scan", "--history")
+    assert full.code == 1 and "shallow" not in full.err

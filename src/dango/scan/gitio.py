@@ -137,6 +137,11 @@ def partial_clone(root: Path) -> bool:
     return any(not line.lower().endswith(b" false") for line in output.splitlines())
 
 
+def shallow(root: Path) -> bool:
+    """Whether the clone stops short of the first commits (`git clone --depth`, CI checkouts)."""
+    return git(root, "rev-parse", "--is-shallow-repository", check=False).strip() == b"true"
+
+
 def history_blobs(root: Path) -> list[tuple[str, str]]:
     """(blob id, a path it had) for every blob reachable from any ref or stash, each once."""
     if partial_clone(root):  # a fetch would be network and a write; without one, a partial scan

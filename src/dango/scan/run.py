@@ -72,6 +72,9 @@ def run_scan(options: ScanOptions) -> ScanResult:
     files = 0
     if options.history:
         scope = "history"
+        if gitio.shallow(git_root):
+            warnings.append(f"{git_root} is a shallow clone: only the commits it holds are scanned, not the "
+                            "history before them; fetch all of it first (git fetch --unshallow).")
         from .parallel import scan_history
 
         findings, files = scan_history(git_root, lambda item: _scan(scanner, item))
