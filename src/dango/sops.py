@@ -163,6 +163,12 @@ def _reason(stderr: bytes) -> str:
         return "it gave no reason"
     first = useful[0]
     lowered = first.lower()
+    if "does not match sops' data format" in lowered:  # sops quotes the value: never repeat it
+        return ("a value in it is not encrypted (the file was edited by hand?); restore the file from "
+                "git and make the change through sops")
+    if "message authentication failed" in lowered or "mac mismatch" in lowered:
+        return ("it was changed after it was encrypted (a value or its MAC does not check out); restore "
+                "the file from git, or ask whoever changed it to write it again through sops")
     if lowered.startswith("error decrypting key") or "failed to get the data key" in lowered \
             or "could not decrypt the data key" in lowered:
         return "none of your keys can open it (is your age or SSH key one of its recipients?)"

@@ -56,8 +56,11 @@ def problems(project: "Project") -> list[Found]:
     try:
         theirs = workflow.read_team(project, cipher)
     except DangoError as err:
-        return found + [(fileformat.PATH, f"does not open with your key: {err}",
-                         "ask a teammate to `dango team add YOUR_NAME YOUR_PUBLIC_KEY` and push")]
+        if "none of your keys" in str(err):
+            return found + [(fileformat.PATH, f"does not open with your key: {err}",
+                             "ask a teammate to `dango team add YOUR_NAME YOUR_PUBLIC_KEY` and push")]
+        return found + [(fileformat.PATH, f"cannot be read: {err}",
+                         "restore it from git (git checkout -- .dango/team.sops.yaml)")]
     return found + _drift(project, theirs)
 
 

@@ -1,0 +1,50 @@
+"""A team file changed outside sops (tampered, edited by hand, a value left unencrypted):
+one sentence that says so, never the value it holds, and no file changed."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import changes_between, run_dango, tree_state
+from tests.team.conftest import CANARY_DB, CANARY_TEAM, git
+from tests.team.test_sharing import shared_repo
+
+PASTED = "sk_live_" + "PASTEDbyHANDintoTHEteamFILE42"  # dango:allow
+
+
+def _cloned(tmp_path, mates, as_user):
+    alice = shared_repo(tmp_path, mates, as_user)
+    clone = tmp_path / "bob"
+    git(tmp_path, "clone", "-q", str(alice.root), str(clone))
+    return clone, (clone / ".dango" / "team.sops.yaml").read_text()
+
+
+def _damaged(original: str) -> dict[str, tuple[str, str]]:
+    """name -> (file text, words the error must hold)."""
+    value = re.search(r"host: ENC\[AES256_GCM,data:(.)", original)
+    flipped = original[:value.start(1)] + ("A" if value.group(1) != "A" else "B") + original[value.end(1):]
+    mac = re.search(r"mac: ENC\[AES256_GCM,data:(.)", original)
+    bad_mac = original[:mac.start(1)] + ("A" if mac.group(1) != "A" else "B") + original[mac.end(1):]
+    pasted = original.replace("    pay:\n", f"    pay:\n        api_key: {PASTED}\n", 1)
+    return {"a changed value": (flipped, "changed after it was encrypted"),
+            "a changed MAC": (bad_mac, "changed after it was encrypted"),
+            "a value pasted in by hand": (pasted, "a value in it is not encrypted")}
+
+
+def test_a_damaged_team_file_is_one_sentence_without_the_value(tmp_path, mates, as_user):
+    clone, original = _cloned(tmp_path, mates, as_user)
+    team = clone / ".dango" / "team.sops.yaml"
+    for name, (text, words) in _damaged(original).items():
+        team.write_text(text)
+        before = tree_state(clone)
+        pulled = run_dango("team", "pull", cwd=clone, env=mates["bob"].env)
+        assert pulled.code == 2, (name, pulled)
+        assert pulled.err.count("\n") == 1 and words in pulled.err and "restore the file from git" in pulled.err, \
+            (name, pulled)
+        valid = run_dango("validate", cwd=clone, env=mates["bob"].env)
+        assert valid.code == 1 and words in valid.out and "ask a teammate to" not in valid.out, (name, valid)
+        for output in (pulled.output, valid.output):
+            assert PASTED not in output and CANARY_TEAM not in output and CANARY_DB not in output
+            assert "AES_GCM" not in output and "computed" not in output
+        # the lock file (empty, gitignored) is the only thing a refused change leaves
+        assert changes_between(before, tree_state(clone)) in ([], ["created .dango/.lock"]), name
