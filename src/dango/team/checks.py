@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import DangoError
-from . import fileformat, merge, recipients, workflow
+from . import fileformat, gitconflict, merge, recipients, workflow
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -48,6 +48,9 @@ def problems(project: "Project") -> list[Found]:
         cipher = path.read_bytes()
     except FileNotFoundError:
         return found
+    if gitconflict.conflicted(cipher):
+        return found + [(fileformat.PATH, "holds git conflict markers (two teammates pushed at once)",
+                         "run `dango team pull` (it merges both sides), then commit the file")]
     in_file = set(fileformat.recipients(cipher))
     if configured is not None and in_file != set(configured):
         found.append((fileformat.PATH, "is encrypted for other keys than .sops.yaml names "
