@@ -10,11 +10,13 @@ import os
 import subprocess
 import threading
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..errors import DangoError
 
-MAX_BLOB = 32 * 1024 * 1024  # larger blobs are data dumps or binaries, not text to scan
+PIECE = 16 * 1024 * 1024  # a larger file or blob (a log, a dump) is scanned piece by piece
+BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 text (PowerShell's `>` writes it) holds NUL bytes
+_CUTS = b' \t,;"\'<>'  # in a line longer than a piece: cut after one of these, never in a token
 # A repository's own .git/config can name programs for git to run (core.fsmonitor runs on
 # every status, ls-files and check-ignore; log.showSignature runs gpg.program on every signed
 # commit `git log` passes): a copied or unpacked repository must not run code when Dango only
@@ -72,8 +74,40 @@ def zsplit(output: bytes) -> list[str]:
     return [item.decode("utf-8", "surrogateescape") for item in output.split(b"\0") if item]
 
 
-def read_blobs(root: Path, blob_ids: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
-    """(blob id, content) for each id, in order; content None for a binary or huge blob."""
+def is_binary(head: bytes) -> bool:
+    """A NUL byte in the first 8000 bytes, as git decides, unless a UTF-16 byte order mark opens it."""
+    return b"\0" in head[:8000] and not head.startswith(BOMS)
+
+
+def pieces(read: Callable[[int], bytes], size: int) -> Iterator[tuple[bytes | None, int]]:
+    """(piece, the line number it starts at) for `size` bytes handed out by `read(n)`: one piece
+    up to PIECE bytes, else pieces ending at a line end (or, inside a longer line, after a
+    space or punctuation), so a secret is never cut in two and memory stays bounded; a single
+    (None, 1) for binary content, after which the caller skips what was not read."""
+    line, carry, left, first = 1, b"", size, True
+    while left > 0 or carry:
+        chunk = read(min(PIECE, left)) if left > 0 else b""
+        left = left - len(chunk) if chunk else 0  # a stream that ends early ends here
+        buffer = carry + chunk
+        if first:
+            first = False
+            if is_binary(buffer):
+                yield None, 1
+                return
+        carry = b""
+        if left > 0:
+            cut = buffer.rfind(b"\n") + 1
+            if cut == 0:
+                tail = max(0, len(buffer) - 4096)
+                cut = max((buffer.rfind(bytes([c]), tail) for c in _CUTS), default=-1) + 1 or len(buffer)
+            buffer, carry = buffer[:cut], buffer[cut:]
+        yield buffer, line
+        line += buffer.count(b"\n")
+
+
+def read_blobs(root: Path, blob_ids: Iterable[str]) -> Iterator[tuple[str, bytes | None, int, int]]:
+    """(blob id, content, first line, piece number) for each id, in order: one piece, or
+    several for a blob larger than PIECE; content None for a binary or missing blob."""
     proc = subprocess.Popen(command("-C", str(root), "cat-file", "--batch"), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment(),
                             bufsize=1 << 20)
@@ -96,16 +130,19 @@ def read_blobs(root: Path, blob_ids: Iterable[str]) -> Iterator[tuple[str, bytes
             if not header:
                 raise GitError(f"`git cat-file` stopped early in {root}.")
             if len(header) < 3:  # "<id> missing"
-                yield header[0].decode(), None
+                yield header[0].decode(), None, 1, 0
                 continue
-            size = int(header[2])
-            if size > MAX_BLOB:
-                _skip(out, size + 1)
-                yield header[0].decode(), None
-                continue
-            data = out.read(size)
-            out.read(1)
-            yield header[0].decode(), None if b"\0" in data[:8000] else data
+            blob, size, taken = header[0].decode(), int(header[2]), 0
+
+            def read(count: int) -> bytes:
+                nonlocal taken
+                data = out.read(count)
+                taken += len(data)
+                return data
+
+            for number, (piece, line) in enumerate(pieces(read, size)):
+                yield blob, piece, line, number
+            _skip(out, size - taken + 1)  # what a binary blob left unread, and the newline after it
     finally:
         proc.stdout.close()
         proc.kill()

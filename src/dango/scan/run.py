@@ -95,7 +95,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
     elif options.staged:
         scope = "staged changes"
         for item in walk.staged(git_root):
-            files += 1
+            files += not item.part
             findings.extend(_scan(scanner, item))
     else:
         scope = "working tree"
@@ -105,7 +105,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         if paths and git_root is not None and any(not _inside(p, git_root) for p in paths):
             root, git_root = options.root, None
         for item in walk.working_tree(root, git_root, exempt, paths):
-            files += 1
+            files += not item.part
             findings.extend(_scan(scanner, item))
 
     baseline_path = options.baseline or _default_baseline(options, git_root)
@@ -129,10 +129,12 @@ def run_scan(options: ScanOptions) -> ScanResult:
 def _scan(scanner: Scanner, item: walk.Item) -> list[Finding]:
     findings = scanner.scan(item.data, item.path)
     if is_team_file(item.path):  # committed by design: only its unencrypted values are findings
-        return findings + team_findings(item.data, item.path)
-    if is_store(item.path) and not any(finding.credential for finding in findings):
+        findings = findings + team_findings(item.data, item.path)
+    elif is_store(item.path) and not any(finding.credential for finding in findings):
         # a provider rule's finding does not say the whole file is out of place: this does
         findings = store_findings(item.data, item.path) + findings
+    for finding in findings:  # a piece of a large file: lines counted from the file's start
+        finding.line += item.first_line - 1
     return findings
 
 

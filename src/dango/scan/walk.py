@@ -23,7 +23,6 @@ from . import gitio
 ALWAYS_CHECKED = (".env*", "*.env", "*.log", "*.log.*", "*secrets.toml*", "*.tfstate", "*.tfstate.*")
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache",
              ".tox", ".hypothesis"}
-MAX_FILE = gitio.MAX_BLOB
 
 
 @dataclass
@@ -33,6 +32,19 @@ class Item:
     commit: str | None = None
     blob: str | None = None
     stash: bool = False  # a commit message only a stash holds
+    first_line: int = 1  # the line of the file where `data` starts (a large file comes in pieces)
+    part: int = 0  # which piece of the file this is
+
+
+def text(data: bytes) -> bytes:
+    """UTF-16 text (with its byte order mark, as PowerShell and Notepad write it) as UTF-8,
+    so the secrets in it are found; anything else as it is."""
+    if data.startswith(gitio.BOMS):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeError:
+            return data
+    return data
 
 
 def always_checked(rel: str) -> bool:
@@ -40,14 +52,19 @@ def always_checked(rel: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in ALWAYS_CHECKED)
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path) -> Iterator[tuple[bytes, int]]:
+    """(piece, first line) of a regular file's text, whatever its size; nothing for a link,
+    a binary file or one that cannot be read."""
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE:
-            return None
-        data = path.read_bytes()
+        if path.is_symlink() or not path.is_file():
+            return
+        with open(path, "rb") as handle:
+            for piece, line in gitio.pieces(handle.read, os.fstat(handle.fileno()).st_size):
+                if piece is None:
+                    return
+                yield text(piece), line
     except OSError:
-        return None
-    return None if b"\0" in data[:8000] else data
+        return
 
 
 def exempt_stores(root: Path | None, stores: list[Path]) -> set[str]:
@@ -89,9 +106,8 @@ def working_tree(root: Path, git_root: Path | None, exempt: set[str],
     for rel in names:
         if _exempt(git_root / rel, exempt):
             continue
-        data = _read(git_root / rel)
-        if data is not None:
-            yield Item(rel, data)
+        for part, (data, line) in enumerate(_read(git_root / rel)):
+            yield Item(rel, data, first_line=line, part=part)
 
 
 def _walk_plain(root: Path, paths: list[Path] | None, exempt: set[str]) -> Iterator[Item]:
@@ -106,9 +122,8 @@ def _walk_plain(root: Path, paths: list[Path] | None, exempt: set[str]) -> Itera
         for path in candidates:
             if _exempt(path, exempt):
                 continue
-            data = _read(path)
-            if data is not None:
-                yield Item(_display(path, root), data)
+            for part, (data, line) in enumerate(_read(path)):
+                yield Item(_display(path, root), data, first_line=line, part=part)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -134,11 +149,11 @@ def staged(git_root: Path) -> Iterator[Item]:
         if mode.startswith(b"160"):  # a submodule: no content here
             continue
         entries.setdefault(blob.decode(), []).append(path.decode("utf-8", "surrogateescape"))
-    for blob, data in gitio.read_blobs(git_root, list(entries)):
+    for blob, data, line, part in gitio.read_blobs(git_root, list(entries)):
         if data is None:
             continue
         for path in entries[blob]:
-            yield Item(path, data, blob=blob)
+            yield Item(path, text(data), blob=blob, first_line=line, part=part)
 
 
 def history(git_root: Path, blobs: list[tuple[str, str]] | None = None) -> Iterator[Item]:
@@ -147,9 +162,9 @@ def history(git_root: Path, blobs: list[tuple[str, str]] | None = None) -> Itera
     if blobs is None:
         blobs = gitio.history_blobs(git_root)
     paths = dict(blobs)
-    for blob, data in gitio.read_blobs(git_root, [blob for blob, _ in blobs]):
+    for blob, data, line, part in gitio.read_blobs(git_root, [blob for blob, _ in blobs]):
         if data is not None:
-            yield Item(paths[blob], data, blob=blob)
+            yield Item(paths[blob], text(data), blob=blob, first_line=line, part=part)
 
 
 def messages(git_root: Path) -> Iterator[Item]:
@@ -159,7 +174,9 @@ def messages(git_root: Path) -> Iterator[Item]:
     for oid, message, only_stash in gitio.commit_messages(git_root):
         if message.strip():
             yield Item("(commit message)", message, commit=oid, stash=only_stash)
-    for _, data in gitio.read_blobs(git_root, gitio.annotated_tags(git_root)):
+    for _, data, _, part in gitio.read_blobs(git_root, gitio.annotated_tags(git_root)):
+        if part:
+            continue  # a tag message is never that long: its first piece holds it
         headers, _, body = (data or b"").partition(b"\n\n")
         tag = next((line[4:] for line in headers.split(b"\n") if line.startswith(b"tag ")), None)
         if body.strip() and tag is not None:
