@@ -1,5 +1,6 @@
-"""A team file changed outside sops (tampered, edited by hand, a value left unencrypted):
-one sentence that says so, never the value it holds, and no file changed."""
+"""A team file changed outside sops (tampered, edited by hand, a value left unencrypted), or
+a key sops cannot use without a terminal: one sentence that says so, never a value, and no
+file changed."""
 
 from __future__ import annotations
 
@@ -48,3 +49,27 @@ def test_a_damaged_team_file_is_one_sentence_without_the_value(tmp_path, mates, 
             assert "AES_GCM" not in output and "computed" not in output
         # the lock file (empty, gitignored) is the only thing a refused change leaves
         assert changes_between(before, tree_state(clone)) in ([], ["created .dango/.lock"]), name
+
+
+def test_a_passphrase_protected_ssh_key_without_a_terminal_is_named(tmp_path, mates, as_user):
+    import subprocess
+    import sys
+
+    from dango.team import members, workflow
+
+    alice = shared_repo(tmp_path, mates, as_user)
+    home = tmp_path / "erin"
+    (home / ".ssh").mkdir(parents=True)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "a passphrase", "-f", str(home / ".ssh" / "id_ed25519")],
+                   check=True)
+    members.add(alice, "erin", str(home / ".ssh" / "id_ed25519.pub"))
+    workflow.push(alice)
+    before = tree_state(alice.root)
+    env = {**mates["alice"].env, "HOME": str(home)}
+    # a new session has no terminal, as in CI or an editor's task runner
+    result = subprocess.run([sys.executable, "-m", "dango", "team", "pull"], cwd=alice.root, env=env,
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, start_new_session=True)
+    assert result.returncode == 2, result
+    assert "protected by a passphrase and there is no terminal" in result.stderr, result.stderr
+    assert "one of its recipients" not in result.stderr
+    assert changes_between(before, tree_state(alice.root)) in ([], ["created .dango/.lock"])
