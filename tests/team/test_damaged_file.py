@@ -73,3 +73,23 @@ def test_a_passphrase_protected_ssh_key_without_a_terminal_is_named(tmp_path, ma
     assert "protected by a passphrase and there is no terminal" in result.stderr, result.stderr
     assert "one of its recipients" not in result.stderr
     assert changes_between(before, tree_state(alice.root)) in ([], ["created .dango/.lock"])
+
+
+def test_a_team_file_from_a_newer_dango_says_to_upgrade(tmp_path, mates, as_user):
+    import json
+
+    from dango import sops
+
+    alice = shared_repo(tmp_path, mates, as_user)
+    newer = {"format": {"version": 2}, "sources": {"pay": {"stripe_secret_key": CANARY_TEAM}}}
+    team = alice.root / ".dango" / "team.sops.yaml"
+    team.write_bytes(sops.encrypt(json.dumps(newer).encode(), filename=".dango/team.sops.yaml", cwd=alice.root,
+                                  config=alice.root / ".sops.yaml"))
+    before = tree_state(alice.root)
+    pulled = run_dango("team", "pull", cwd=alice.root, env=mates["alice"].env)
+    assert pulled.code == 2 and "a newer dango probably wrote it" in pulled.err, pulled
+    assert "upgrade dango" in pulled.err and "fix the file" not in pulled.err
+    valid = run_dango("validate", cwd=alice.root, env=mates["alice"].env)
+    assert valid.code == 1 and "fix: upgrade dango" in valid.out and "restore it from git" not in valid.out, valid
+    assert CANARY_TEAM not in pulled.output + valid.output
+    assert changes_between(before, tree_state(alice.root)) in ([], ["created .dango/.lock"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import DangoError
+from ..errors import DangoError, MalformedFile
 from . import fileformat, gitconflict, merge, recipients, workflow
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ def problems(project: "Project") -> list[Found]:
                       "run `sops updatekeys .dango/team.sops.yaml` (a teammate who can open it)"))
     try:
         theirs = workflow.read_team(project, cipher)
+    except MalformedFile as err:
+        return found + [(fileformat.PATH, err.problem, err.fix or "restore it from git")]
     except DangoError as err:
         if "none of your keys" in str(err):
             return found + [(fileformat.PATH, f"does not open with your key: {err}",

@@ -26,6 +26,14 @@ Scalar = str | int | float | bool
 class BadTeamFile(ValueError):
     """The decrypted team file is not the shape above (the caller names the file)."""
 
+    fix = "restore it from git (git checkout -- .dango/team.sops.yaml)"
+
+
+class NewerTeamFile(BadTeamFile):
+    """The team file has parts this version does not know: a newer dango wrote it."""
+
+    fix = "upgrade dango (pip install --upgrade dango) and run the command again"
+
 
 def shared_values(data: dict[str, Any]) -> dict[Path_, Any]:
     """The shareable values of a secrets.toml (as parsed) or of a decrypted team file, by
@@ -99,7 +107,8 @@ def read(ciphertext: bytes, decrypt: Callable[[bytes], bytes]) -> dict[Path_, An
         raise BadTeamFile("its decrypted content is not a mapping")
     unknown = sorted(set(document) - set(TOPS) - {path[0] for path in SHARED_KEYS})
     if unknown:
-        raise BadTeamFile(f"it has a top-level key dango does not share ({unknown[0]})")
+        raise NewerTeamFile(f"has a top-level key this version of dango does not know ({unknown[0]}), so a "
+                            "newer dango probably wrote it")
     values = shared_values(document)
     for path in _float_paths(ciphertext):
         if type(values.get(path)) is int:  # sops prints the float 5.0 as 5

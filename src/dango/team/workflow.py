@@ -90,7 +90,7 @@ def read_team(project: "Project", data: bytes | None = None) -> dict[Path_, Any]
         values = fileformat.read(data, lambda cipher: sops.decrypt_data(
             cipher, path=fileformat.PATH, cwd=project.root))
     except fileformat.BadTeamFile as err:
-        raise MalformedFile(fileformat.PATH, str(err)) from None
+        raise MalformedFile(fileformat.PATH, str(err), fix=err.fix) from None
     register(project, values)
     return values
 
