@@ -85,3 +85,22 @@ def test_a_shallow_clone_says_its_history_is_cut_short(repo, dango, tmp_path, en
     assert "is a shallow clone" in shallow.err and "git fetch --unshallow" in shallow.err
     full = dango("secrets", "scan", "--history")
     assert full.code == 1 and "shallow" not in full.err
+
+
+def test_a_secret_only_a_merge_resolution_introduced_names_the_merge(repo, dango):
+    (repo / "f.txt").write_text("base\n")
+    commit_all(repo, "base")
+    git(repo, "checkout", "-q", "-b", "side")
+    (repo / "f.txt").write_text("side\n")
+    commit_all(repo, "side")
+    git(repo, "checkout", "-q", "main")
+    (repo / "f.txt").write_text("main\n")
+    commit_all(repo, "main")
+    git(repo, "merge", "-q", "side", check=False)  # a conflict, resolved by hand with a key
+    (repo / "f.txt").write_text(f"key = '{AWS_KEY}'\n")
+    commit_all(repo, "merge side")
+    merge = git(repo, "rev-parse", "HEAD").stdout.strip()
+    (repo / "f.txt").write_text("key = from the vault\n")
+    commit_all(repo, "no key")
+    (found,) = [f for f in _findings(dango) if f["rule"] == "aws-access-key-id"]
+    assert found["path"] == "f.txt" and found["commit"] == merge, found  # not the commit that removed it

@@ -223,8 +223,19 @@ def commits_introducing(root: Path, wanted: set[str]) -> dict[str, str]:
     if not wanted:
         return result
     tips = stashes(root)
-    proc = subprocess.Popen(command("-C", str(root), "log", "--all", *tips, "--raw", "--no-abbrev",
-                             "--no-renames", "--format=%x00%H"),
+    _introducing(root, ["--all", *tips], wanted, result)
+    for blob in wanted - set(result):
+        # only a merge's resolution introduced it: merges show their changes with -m, against
+        # each parent (a plain --find-object lists the commit that later removed it instead)
+        _introducing(root, ["--all", *tips, "-m", f"--find-object={blob}"], {blob}, result)
+    return result
+
+
+def _introducing(root: Path, revisions: list[str], wanted: set[str], result: dict[str, str]) -> None:
+    """Fill `result` with the oldest commit of `git log REVISIONS --raw` whose change leads to
+    a wanted blob (the new side of a raw line)."""
+    proc = subprocess.Popen(command("-C", str(root), "log", *revisions, "--raw", "--no-abbrev",
+                                    "--no-renames", "--format=%x00%H"),
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment())
     commit = None
     for line in proc.stdout:
@@ -237,12 +248,6 @@ def commits_introducing(root: Path, wanted: set[str]) -> dict[str, str]:
                 if blob in wanted:
                     result[blob] = commit  # the log runs newest first: the last one is the oldest
     proc.wait()
-    missing = wanted - set(result)
-    for blob in missing:  # blobs only a merge resolution introduced: ask git directly
-        found = git(root, "log", "--all", *tips, "--format=%H", f"--find-object={blob}", check=False).split()
-        if found:
-            result[blob] = found[-1].decode()
-    return result
 
 
 def tracked(root: Path) -> set[str]:
