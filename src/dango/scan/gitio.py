@@ -79,21 +79,18 @@ def is_binary(head: bytes) -> bool:
     return b"\0" in head[:8000] and not head.startswith(BOMS)
 
 
-def pieces(read: Callable[[int], bytes], size: int) -> Iterator[tuple[bytes | None, int]]:
-    """(piece, the line number it starts at) for `size` bytes handed out by `read(n)`: one piece
-    up to PIECE bytes, else pieces ending at a line end (or, inside a longer line, after a
-    space or punctuation), so a secret is never cut in two and memory stays bounded; a single
-    (None, 1) for binary content, after which the caller skips what was not read."""
-    line, carry, left, first = 1, b"", size, True
+def pieces(read: Callable[[int], bytes], size: int) -> Iterator[tuple[bytes, int, bool]]:
+    """(piece, the line number it starts at, whether the content is binary) for `size` bytes
+    handed out by `read(n)`: one piece up to PIECE bytes, else pieces ending at a line end
+    (or, inside a longer line, after a space or punctuation), so a secret is never cut in
+    two and memory stays bounded. Whether the content is binary is decided on its start."""
+    line, carry, left, binary = 1, b"", size, None
     while left > 0 or carry:
         chunk = read(min(PIECE, left)) if left > 0 else b""
         left = left - len(chunk) if chunk else 0  # a stream that ends early ends here
         buffer = carry + chunk
-        if first:
-            first = False
-            if is_binary(buffer):
-                yield None, 1
-                return
+        if binary is None:
+            binary = is_binary(buffer)
         carry = b""
         if left > 0:
             cut = buffer.rfind(b"\n") + 1
@@ -101,13 +98,13 @@ def pieces(read: Callable[[int], bytes], size: int) -> Iterator[tuple[bytes | No
                 tail = max(0, len(buffer) - 4096)
                 cut = max((buffer.rfind(bytes([c]), tail) for c in _CUTS), default=-1) + 1 or len(buffer)
             buffer, carry = buffer[:cut], buffer[cut:]
-        yield buffer, line
+        yield buffer, line, binary
         line += buffer.count(b"\n")
 
 
-def read_blobs(root: Path, blob_ids: Iterable[str]) -> Iterator[tuple[str, bytes | None, int, int]]:
-    """(blob id, content, first line, piece number) for each id, in order: one piece, or
-    several for a blob larger than PIECE; content None for a binary or missing blob."""
+def read_blobs(root: Path, blob_ids: Iterable[str]) -> Iterator[tuple[str, bytes | None, int, int, bool]]:
+    """(blob id, content, first line, piece number, binary) for each id, in order: one piece,
+    or several for a blob larger than PIECE; content None for a missing blob."""
     proc = subprocess.Popen(command("-C", str(root), "cat-file", "--batch"), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment(),
                             bufsize=1 << 20)
@@ -130,7 +127,7 @@ def read_blobs(root: Path, blob_ids: Iterable[str]) -> Iterator[tuple[str, bytes
             if not header:
                 raise GitError(f"`git cat-file` stopped early in {root}.")
             if len(header) < 3:  # "<id> missing"
-                yield header[0].decode(), None, 1, 0
+                yield header[0].decode(), None, 1, 0, False
                 continue
             blob, size, taken = header[0].decode(), int(header[2]), 0
 
@@ -140,9 +137,9 @@ def read_blobs(root: Path, blob_ids: Iterable[str]) -> Iterator[tuple[str, bytes
                 taken += len(data)
                 return data
 
-            for number, (piece, line) in enumerate(pieces(read, size)):
-                yield blob, piece, line, number
-            _skip(out, size - taken + 1)  # what a binary blob left unread, and the newline after it
+            for number, (piece, line, binary) in enumerate(pieces(read, size)):
+                yield blob, piece, line, number, binary
+            _skip(out, size - taken + 1)  # the newline after the content
     finally:
         proc.stdout.close()
         proc.kill()

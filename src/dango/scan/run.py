@@ -126,7 +126,15 @@ def run_scan(options: ScanOptions) -> ScanResult:
     return result
 
 
+BINARY_EXCERPT = "(binary content)"
+
+
 def _scan(scanner: Scanner, item: walk.Item) -> list[Finding]:
+    if item.binary:  # a database, a compiled file: the project's own values are exact bytes in it
+        findings = scanner.scan(item.data, item.path, own_only=True)
+        for finding in findings:
+            finding.excerpt, finding.line = BINARY_EXCERPT, 1
+        return findings
     findings = scanner.scan(item.data, item.path)
     if is_team_file(item.path):  # committed by design: only its unencrypted values are findings
         findings = findings + team_findings(item.data, item.path)

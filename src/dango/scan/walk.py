@@ -2,6 +2,7 @@
 
 Every file is scanned, the scan baseline too: it holds only fingerprints, rule ids and paths,
 so anything a rule finds in it was put there by hand (a value hidden where no scan looks).
+Binary content is searched for the project's own values only.
 Working tree: the files git tracks or would track (.gitignore respected), plus files
 that are always checked even when ignored: `.env*`, `*.log` and copies of secrets.toml.
 The designated stores (`.dlt/secrets.toml`, `.env` of the project) are skipped while git
@@ -34,6 +35,7 @@ class Item:
     stash: bool = False  # a commit message only a stash holds
     first_line: int = 1  # the line of the file where `data` starts (a large file comes in pieces)
     part: int = 0  # which piece of the file this is
+    binary: bool = False  # searched for the project's own values only
 
 
 def text(data: bytes) -> bytes:
@@ -52,17 +54,15 @@ def always_checked(rel: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in ALWAYS_CHECKED)
 
 
-def _read(path: Path) -> Iterator[tuple[bytes, int]]:
-    """(piece, first line) of a regular file's text, whatever its size; nothing for a link,
-    a binary file or one that cannot be read."""
+def _read(path: Path) -> Iterator[tuple[bytes, int, bool]]:
+    """(piece, first line, binary) of a regular file, whatever its size; nothing for a link
+    or a file that cannot be read."""
     try:
         if path.is_symlink() or not path.is_file():
             return
         with open(path, "rb") as handle:
-            for piece, line in gitio.pieces(handle.read, os.fstat(handle.fileno()).st_size):
-                if piece is None:
-                    return
-                yield text(piece), line
+            for piece, line, binary in gitio.pieces(handle.read, os.fstat(handle.fileno()).st_size):
+                yield (piece if binary else text(piece)), line, binary
     except OSError:
         return
 
@@ -106,8 +106,8 @@ def working_tree(root: Path, git_root: Path | None, exempt: set[str],
     for rel in names:
         if _exempt(git_root / rel, exempt):
             continue
-        for part, (data, line) in enumerate(_read(git_root / rel)):
-            yield Item(rel, data, first_line=line, part=part)
+        for part, (data, line, binary) in enumerate(_read(git_root / rel)):
+            yield Item(rel, data, first_line=line, part=part, binary=binary)
 
 
 def _walk_plain(root: Path, paths: list[Path] | None, exempt: set[str]) -> Iterator[Item]:
@@ -122,8 +122,8 @@ def _walk_plain(root: Path, paths: list[Path] | None, exempt: set[str]) -> Itera
         for path in candidates:
             if _exempt(path, exempt):
                 continue
-            for part, (data, line) in enumerate(_read(path)):
-                yield Item(_display(path, root), data, first_line=line, part=part)
+            for part, (data, line, binary) in enumerate(_read(path)):
+                yield Item(_display(path, root), data, first_line=line, part=part, binary=binary)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -149,11 +149,12 @@ def staged(git_root: Path) -> Iterator[Item]:
         if mode.startswith(b"160"):  # a submodule: no content here
             continue
         entries.setdefault(blob.decode(), []).append(path.decode("utf-8", "surrogateescape"))
-    for blob, data, line, part in gitio.read_blobs(git_root, list(entries)):
+    for blob, data, line, part, binary in gitio.read_blobs(git_root, list(entries)):
         if data is None:
             continue
         for path in entries[blob]:
-            yield Item(path, text(data), blob=blob, first_line=line, part=part)
+            yield Item(path, data if binary else text(data), blob=blob, first_line=line, part=part,
+                       binary=binary)
 
 
 def history(git_root: Path, blobs: list[tuple[str, str]] | None = None) -> Iterator[Item]:
@@ -162,9 +163,10 @@ def history(git_root: Path, blobs: list[tuple[str, str]] | None = None) -> Itera
     if blobs is None:
         blobs = gitio.history_blobs(git_root)
     paths = dict(blobs)
-    for blob, data, line, part in gitio.read_blobs(git_root, [blob for blob, _ in blobs]):
+    for blob, data, line, part, binary in gitio.read_blobs(git_root, [blob for blob, _ in blobs]):
         if data is not None:
-            yield Item(paths[blob], text(data), blob=blob, first_line=line, part=part)
+            yield Item(paths[blob], data if binary else text(data), blob=blob, first_line=line, part=part,
+                       binary=binary)
 
 
 def messages(git_root: Path) -> Iterator[Item]:
@@ -174,7 +176,7 @@ def messages(git_root: Path) -> Iterator[Item]:
     for oid, message, only_stash in gitio.commit_messages(git_root):
         if message.strip():
             yield Item("(commit message)", message, commit=oid, stash=only_stash)
-    for _, data, _, part in gitio.read_blobs(git_root, gitio.annotated_tags(git_root)):
+    for _, data, _, part, _ in gitio.read_blobs(git_root, gitio.annotated_tags(git_root)):
         if part:
             continue  # a tag message is never that long: its first piece holds it
         headers, _, body = (data or b"").partition(b"\n\n")
