@@ -93,3 +93,36 @@ def test_a_team_file_from_a_newer_dango_says_to_upgrade(tmp_path, mates, as_user
     assert valid.code == 1 and "fix: upgrade dango" in valid.out and "restore it from git" not in valid.out, valid
     assert CANARY_TEAM not in pulled.output + valid.output
     assert changes_between(before, tree_state(alice.root)) in ([], ["created .dango/.lock"])
+
+
+def test_a_value_with_a_terminal_escape_or_line_break_is_never_pulled_or_pushed(tmp_path, mates, as_user):
+    import json
+
+    from dango import sops
+
+    clone, original = _cloned(tmp_path, mates, as_user)
+    alice = tmp_path / "alice"
+    assert run_dango("team", "pull", cwd=clone, env=mates["bob"].env).code == 0
+    # a teammate's file whose host clears the screen and sets the terminal's title, and
+    # whose user name breaks the line `config show` prints
+    as_user(mates["alice"])
+    plain = json.loads(sops.decrypt_data(original.encode(), path="team", cwd=clone))
+    plain["sources"]["crm"]["host"] = "db.internal\x1b[2J\x1b]0;owned\x07"
+    plain["sources"]["crm"]["username"] = "lo\nader"
+    team = clone / ".dango" / "team.sops.yaml"
+    team.write_bytes(sops.encrypt(json.dumps(plain).encode(), filename=".dango/team.sops.yaml", cwd=clone,
+                                  config=clone / ".sops.yaml"))
+    before = tree_state(clone)
+    for args in (("team", "pull"), ("team", "pull", "--theirs"), ("team", "push")):
+        result = run_dango(*args, cwd=clone, env=mates["bob"].env)
+        assert result.code == 2 and result.err.count("\n") == 1, (args, result)
+        assert "sources.crm." in result.err and "control character or a line break" in result.err
+        assert "\x1b" not in result.output and CANARY_DB not in result.output
+    assert changes_between(before, tree_state(clone)) in ([], ["created .dango/.lock"])
+    # the same value edited by hand into secrets.toml is not pushed to the team either
+    secrets = alice / ".dlt" / "secrets.toml"
+    secrets.write_text(secrets.read_text().replace('host = "db.internal"', 'host = "db.internal\\u001b[2J"'))
+    before = tree_state(alice)
+    pushed = run_dango("team", "push", cwd=alice, env=mates["alice"].env)
+    assert pushed.code == 2 and ".dlt/secrets.toml" in pushed.err and "nothing was pushed" in pushed.err, pushed
+    assert changes_between(before, tree_state(alice)) in ([], ["created .dango/.lock"])

@@ -29,6 +29,13 @@ class BadTeamFile(ValueError):
     fix = "restore it from git (git checkout -- .dango/team.sops.yaml)"
 
 
+class BadTeamValue(BadTeamFile):
+    """A key or value no credential or setting holds (a control character, a line break)."""
+
+    fix = ("restore an earlier version of it from git (git log -- .dango/team.sops.yaml); the teammate "
+           "who pushed the value corrects it and pushes again")
+
+
 class NewerTeamFile(BadTeamFile):
     """The team file has parts this version does not know: a newer dango wrote it."""
 
@@ -110,10 +117,33 @@ def read(ciphertext: bytes, decrypt: Callable[[bytes], bytes]) -> dict[Path_, An
         raise NewerTeamFile(f"has a top-level key this version of dango does not know ({unknown[0]}), so a "
                             "newer dango probably wrote it")
     values = shared_values(document)
+    check_values(values)
     for path in _float_paths(ciphertext):
         if type(values.get(path)) is int:  # sops prints the float 5.0 as 5
             values[path] = float(values[path])
     return values
+
+
+def check_values(values: dict[Path_, Any]) -> None:
+    """BadTeamValue for a key or text value with a control character or a line break: `dango
+    secrets set` refuses them, and a pull must not bring in (to secrets.toml, then to every
+    `config show`) a terminal escape or a line that forges output."""
+    from ..errors import InvalidValue
+    from ..registry import check_text
+
+    for path, value in values.items():
+        texts = [*path, *(item for item in (value if isinstance(value, list) else [value]) if isinstance(item, str))]
+        try:
+            for text in texts:
+                check_text(text, ".".join(path))
+        except InvalidValue:
+            raise BadTeamValue(f"holds a key or value at {'.'.join(_shown(part) for part in path)} with a "
+                               "control character or a line break, which no credential or setting holds") from None
+
+
+def _shown(part: str) -> str:
+    """A key name as it can be shown: control characters and line breaks as `?`."""
+    return "".join("?" if ord(char) < 0x20 or 0x7f <= ord(char) <= 0x9f else char for char in part)
 
 
 def _float_paths(ciphertext: bytes) -> set[Path_]:

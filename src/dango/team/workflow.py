@@ -180,6 +180,11 @@ def push(project: "Project") -> SyncReport:
         require_named_readers(project, require_roster(project))
         secrets = SecretsFile.load(project)
         ours = local_values(secrets)
+        try:  # a value hand-edited into secrets.toml must not reach every teammate's pull
+            fileformat.check_values(ours)
+        except fileformat.BadTeamValue as err:
+            raise MalformedFile(project.relative(secrets.path), str(err),
+                                fix="correct it with `dango secrets set NAME.FIELD`; nothing was pushed") from None
         theirs = read_team(project)
         key = _key_bytes(ours)
         base = merge.load_base(project.root, key)
