@@ -61,3 +61,4 @@ def test_pieces_never_cut_a_token_and_count_lines_from_the_start(monkeypatch):
     assert sum(piece.count(token.encode()) for piece, _, _ in parts) == 2
     assert list(gitio.pieces(io.BytesIO(b"\0binary").read, 7)) == [(b"\0binary", 1, True)]
     assert list(gitio.pieces(io.BytesIO(b"\xff\xfet\0").read, 4)) == [(b"\xff\xfet\0", 1, False)]
+    assert list(gitio.pieces(io.BytesIO(b"").read, 0)) == [(b"", 1, False)]  # an empty file is read too

@@ -84,6 +84,9 @@ def pieces(read: Callable[[int], bytes], size: int) -> Iterator[tuple[bytes, int
     handed out by `read(n)`: one piece up to PIECE bytes, else pieces ending at a line end
     (or, inside a longer line, after a space or punctuation), so a secret is never cut in
     two and memory stays bounded. Whether the content is binary is decided on its start."""
+    if size == 0:
+        yield b"", 1, False  # an empty file is read too (and counted)
+        return
     line, carry, left, binary = 1, b"", size, None
     while left > 0 or carry:
         chunk = read(min(PIECE, left)) if left > 0 else b""
