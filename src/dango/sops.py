@@ -163,6 +163,15 @@ def _reason(stderr: bytes) -> str:
         return "it gave no reason"
     first = useful[0]
     lowered = first.lower()
+    if "does not match sops' data format" in lowered:  # sops quotes the value: never repeat it
+        return ("a value in it is not encrypted (the file was edited by hand?); restore the file from "
+                "git and make the change through sops")
+    if "message authentication failed" in lowered or "mac mismatch" in lowered:
+        return ("it was changed after it was encrypted (a value or its MAC does not check out); restore "
+                "the file from git, or ask whoever changed it to write it again through sops")
+    if "could not read passphrase" in " ".join(lines).lower():  # an SSH key with a passphrase, no terminal
+        return ("your SSH key is protected by a passphrase and there is no terminal to ask for it; run the "
+                "command in a terminal, or point SOPS_AGE_SSH_PRIVATE_KEY_FILE at a key without one")
     if lowered.startswith("error decrypting key") or "failed to get the data key" in lowered \
             or "could not decrypt the data key" in lowered:
         return "none of your keys can open it (is your age or SSH key one of its recipients?)"

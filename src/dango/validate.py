@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 from dataclasses import asdict, dataclass
@@ -329,10 +328,10 @@ def _gitignore_text_problems(project: Project, candidates: list[Path]) -> list[P
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess | None:
     try:
-        from .scan.gitio import command
+        from .scan.gitio import command, environment
 
         return subprocess.run(command(*args), cwd=cwd, capture_output=True, text=True,
-                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"}, timeout=20)
+                              env=environment(), timeout=20)
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return None
 

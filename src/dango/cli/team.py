@@ -153,7 +153,8 @@ def pull_command(ctx: click.Context, prefer: str | None) -> None:
     """Merge .dango/team.sops.yaml into .dlt/secrets.toml (encrypted if the project is).
 
     A value changed both here and in the team file since the last pull is a conflict:
-    nothing is written until --ours or --theirs says which wins.
+    nothing is written until --ours or --theirs says which wins. A team file that git could
+    not merge (two teammates pushed at once) is merged value by value from both sides.
 
     \b
     Example:
@@ -161,6 +162,9 @@ def pull_command(ctx: click.Context, prefer: str | None) -> None:
       dango team pull --theirs
     """
     report = workflow.pull(project_from(ctx), prefer)
+    if report.merged_file:
+        say("Merged both sides of the git conflict in .dango/team.sops.yaml and encrypted it again; "
+            "commit it (git add .dango/team.sops.yaml) to finish the merge.")
     if report.changes:
         say(f"{len(report.changes)} change(s) written to .dlt/secrets.toml:")
         _changes(report)

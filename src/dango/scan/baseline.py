@@ -20,16 +20,16 @@ from ..errors import MalformedFile
 from .engine import Finding
 
 VERSION = 1
+DEFAULT_PATH = ".dango/scan-baseline.json"  # relative to the project (or repository) root
 N, R, P = 2 ** 14, 8, 1
 LENGTH = 16
 
 
 class Baseline:
-    def __init__(self, path: Path, salt: bytes | None = None, entries: list[dict] | None = None,
-                 n: int = N, r: int = R, p: int = P):
+    def __init__(self, path: Path, salt: bytes | None = None, entries: list[dict] | None = None):
         self.path = path
         self.salt = salt or secrets.token_bytes(16)
-        self.n, self.r, self.p = n, r, p
+        self.n, self.r, self.p = N, R, P
         self.entries = entries or []
         self._known = {entry["fingerprint"] for entry in self.entries}
         self._cache: dict[tuple[str, str], str] = {}
@@ -52,11 +52,18 @@ class Baseline:
             for entry in entries:
                 if not isinstance(entry.get("fingerprint"), str):
                     raise ValueError
-            return cls(path, base64.b64decode(kdf["salt"]), entries, int(kdf["n"]), int(kdf["r"]),
-                       int(kdf["p"]))
+            salt = base64.b64decode(kdf["salt"], validate=True)
+            params = (kdf["n"], kdf["r"], kdf["p"])
         except (ValueError, KeyError, TypeError, AttributeError):
             raise MalformedFile(path, "is not a scan baseline written by `dango secrets scan "
                                       "--update-baseline`", fix="delete it and run that command again") from None
+        if params != (N, R, P) or len(salt) < 16:
+            # weaker settings would make the fingerprints the next --update-baseline commits
+            # cheap to test guesses against; heavier ones would stall every scan and the hook
+            raise MalformedFile(path, f"asks for scrypt settings other than n={N}, r={R}, p={P} with a "
+                                      "16-byte salt, the only ones a baseline is written with",
+                                fix="delete it and run `dango secrets scan --update-baseline` again")
+        return cls(path, salt, entries)
 
     def fingerprint(self, finding: Finding) -> str:
         key = (finding.rule, finding.secret)

@@ -60,11 +60,14 @@ class Scanner:
         self.prefilter = Prefilter(rules, [form.needle for form in forms])
         self.allow = allow  # a repository's allowlists (.gitleaks.toml): True drops the finding
 
-    def scan(self, data: bytes, path: str) -> list[Finding]:
-        """Every finding in `data` (the content of `path`), in order, masked excerpts."""
+    def scan(self, data: bytes, path: str, own_only: bool = False) -> list[Finding]:
+        """Every finding in `data` (the content of `path`), in order, masked excerpts; with
+        `own_only` (binary content) the project's own values only, which are exact bytes."""
         spans: list[tuple[int, int, str, str, OwnSecret | None, str | None]] = []
         taken = _Taken()
         rules, held = self.prefilter.search(data)
+        if own_only:
+            rules = []
         for form in (self.forms[index] for index in held):
             start = data.find(form.needle)
             while start != -1:

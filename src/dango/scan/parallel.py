@@ -47,7 +47,7 @@ def _scan_share(blobs: list[tuple[str, str]]) -> tuple[list[Finding], int]:
     git_root, scan_item = _job
     findings, count = [], 0
     for item in walk.history(git_root, blobs):
-        count += 1
+        count += not item.part
         for finding in scan_item(item):
             finding.blob = item.blob
             findings.append(finding)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import gitio, gitleaks, walk
-from .baseline import Baseline
+from .baseline import DEFAULT_PATH, Baseline
 from .engine import Finding, Scanner
 from .own import OwnSecret, forms_of, project_secrets
 from .rules import select
@@ -72,19 +72,30 @@ def run_scan(options: ScanOptions) -> ScanResult:
     files = 0
     if options.history:
         scope = "history"
+        if gitio.shallow(git_root):
+            warnings.append(f"{git_root} is a shallow clone: only the commits it holds are scanned, not the "
+                            "history before them; fetch all of it first (git fetch --unshallow).")
         from .parallel import scan_history
 
         findings, files = scan_history(git_root, lambda item: _scan(scanner, item))
         commits = gitio.commits_introducing(git_root, {f.blob for f in findings if f.blob})
         for finding in findings:
             finding.commit = commits.get(finding.blob)
+        said = set()  # a stash's message quotes its base commit's subject: one finding is enough
+        for item in walk.messages(git_root):
+            for finding in _scan(scanner, item):
+                if item.stash and (finding.rule, finding.secret) in said:
+                    continue
+                said.add((finding.rule, finding.secret))
+                finding.commit = item.commit
+                findings.append(finding)
         if config is not None and config.needs_commits():  # allowlisted commits are known only now
             findings = [f for f in findings if f.credential or not config.allowed(
                 f.rule, f.secret.encode(), f.secret.encode(), b"", f.path, f.commit)]
     elif options.staged:
         scope = "staged changes"
         for item in walk.staged(git_root):
-            files += 1
+            files += not item.part
             findings.extend(_scan(scanner, item))
     else:
         scope = "working tree"
@@ -94,7 +105,7 @@ def run_scan(options: ScanOptions) -> ScanResult:
         if paths and git_root is not None and any(not _inside(p, git_root) for p in paths):
             root, git_root = options.root, None
         for item in walk.working_tree(root, git_root, exempt, paths):
-            files += 1
+            files += not item.part
             findings.extend(_scan(scanner, item))
 
     baseline_path = options.baseline or _default_baseline(options, git_root)
@@ -115,13 +126,23 @@ def run_scan(options: ScanOptions) -> ScanResult:
     return result
 
 
+BINARY_EXCERPT = "(binary content)"
+
+
 def _scan(scanner: Scanner, item: walk.Item) -> list[Finding]:
+    if item.binary:  # a database, a compiled file: the project's own values are exact bytes in it
+        findings = scanner.scan(item.data, item.path, own_only=True)
+        for finding in findings:
+            finding.excerpt, finding.line = BINARY_EXCERPT, 1
+        return findings
     findings = scanner.scan(item.data, item.path)
     if is_team_file(item.path):  # committed by design: only its unencrypted values are findings
-        return findings + team_findings(item.data, item.path)
-    if is_store(item.path) and not any(finding.credential for finding in findings):
+        findings = findings + team_findings(item.data, item.path)
+    elif is_store(item.path) and not any(finding.credential for finding in findings):
         # a provider rule's finding does not say the whole file is out of place: this does
         findings = store_findings(item.data, item.path) + findings
+    for finding in findings:  # a piece of a large file: lines counted from the file's start
+        finding.line += item.first_line - 1
     return findings
 
 
@@ -136,4 +157,4 @@ def _inside(path: Path, root: Path) -> bool:
 def _default_baseline(options: ScanOptions, git_root: Path | None) -> Path:
     if options.project is not None:
         return options.project.dango_dir / "scan-baseline.json"
-    return (git_root or options.root) / walk.BASELINE
+    return (git_root or options.root) / DEFAULT_PATH

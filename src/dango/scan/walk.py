@@ -1,5 +1,8 @@
 """What a scan reads: the working tree, the index (staged changes) or all of history.
 
+Every file is scanned, the scan baseline too: it holds only fingerprints, rule ids and paths,
+so anything a rule finds in it was put there by hand (a value hidden where no scan looks).
+Binary content is searched for the project's own values only.
 Working tree: the files git tracks or would track (.gitignore respected), plus files
 that are always checked even when ignored: `.env*`, `*.log` and copies of secrets.toml.
 The designated stores (`.dlt/secrets.toml`, `.env` of the project) are skipped while git
@@ -21,8 +24,6 @@ from . import gitio
 ALWAYS_CHECKED = (".env*", "*.env", "*.log", "*.log.*", "*secrets.toml*", "*.tfstate", "*.tfstate.*")
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache",
              ".tox", ".hypothesis"}
-BASELINE = ".dango/scan-baseline.json"
-MAX_FILE = gitio.MAX_BLOB
 
 
 @dataclass
@@ -31,6 +32,21 @@ class Item:
     data: bytes
     commit: str | None = None
     blob: str | None = None
+    stash: bool = False  # a commit message only a stash holds
+    first_line: int = 1  # the line of the file where `data` starts (a large file comes in pieces)
+    part: int = 0  # which piece of the file this is
+    binary: bool = False  # searched for the project's own values only
+
+
+def text(data: bytes) -> bytes:
+    """UTF-16 text (with its byte order mark, as PowerShell and Notepad write it) as UTF-8,
+    so the secrets in it are found; anything else as it is."""
+    if data.startswith(gitio.BOMS):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeError:
+            return data
+    return data
 
 
 def always_checked(rel: str) -> bool:
@@ -38,14 +54,17 @@ def always_checked(rel: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in ALWAYS_CHECKED)
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path) -> Iterator[tuple[bytes, int, bool]]:
+    """(piece, first line, binary) of a regular file, whatever its size; nothing for a link
+    or a file that cannot be read."""
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE:
-            return None
-        data = path.read_bytes()
+        if path.is_symlink() or not path.is_file():
+            return
+        with open(path, "rb") as handle:
+            for piece, line, binary in gitio.pieces(handle.read, os.fstat(handle.fileno()).st_size):
+                yield (piece if binary else text(piece)), line, binary
     except OSError:
-        return None
-    return None if b"\0" in data[:8000] else data
+        return
 
 
 def exempt_stores(root: Path | None, stores: list[Path]) -> set[str]:
@@ -85,11 +104,10 @@ def working_tree(root: Path, git_root: Path | None, exempt: set[str],
     names = sorted(set(listed) | {rel for rel in ignored if always_checked(rel)
                                   and not any(part in SKIP_DIRS for part in rel.split("/")[:-1])})
     for rel in names:
-        if rel == BASELINE or _exempt(git_root / rel, exempt):
+        if _exempt(git_root / rel, exempt):
             continue
-        data = _read(git_root / rel)
-        if data is not None:
-            yield Item(rel, data)
+        for part, (data, line, binary) in enumerate(_read(git_root / rel)):
+            yield Item(rel, data, first_line=line, part=part, binary=binary)
 
 
 def _walk_plain(root: Path, paths: list[Path] | None, exempt: set[str]) -> Iterator[Item]:
@@ -104,9 +122,8 @@ def _walk_plain(root: Path, paths: list[Path] | None, exempt: set[str]) -> Itera
         for path in candidates:
             if _exempt(path, exempt):
                 continue
-            data = _read(path)
-            if data is not None:
-                yield Item(_display(path, root), data)
+            for part, (data, line, binary) in enumerate(_read(path)):
+                yield Item(_display(path, root), data, first_line=line, part=part, binary=binary)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -132,12 +149,12 @@ def staged(git_root: Path) -> Iterator[Item]:
         if mode.startswith(b"160"):  # a submodule: no content here
             continue
         entries.setdefault(blob.decode(), []).append(path.decode("utf-8", "surrogateescape"))
-    for blob, data in gitio.read_blobs(git_root, list(entries)):
+    for blob, data, line, part, binary in gitio.read_blobs(git_root, list(entries)):
         if data is None:
             continue
         for path in entries[blob]:
-            if path != BASELINE:
-                yield Item(path, data, blob=blob)
+            yield Item(path, data if binary else text(data), blob=blob, first_line=line, part=part,
+                       binary=binary)
 
 
 def history(git_root: Path, blobs: list[tuple[str, str]] | None = None) -> Iterator[Item]:
@@ -146,6 +163,23 @@ def history(git_root: Path, blobs: list[tuple[str, str]] | None = None) -> Itera
     if blobs is None:
         blobs = gitio.history_blobs(git_root)
     paths = dict(blobs)
-    for blob, data in gitio.read_blobs(git_root, [blob for blob, _ in blobs]):
-        if data is not None and paths[blob] != BASELINE:
-            yield Item(paths[blob], data, blob=blob)
+    for blob, data, line, part, binary in gitio.read_blobs(git_root, [blob for blob, _ in blobs]):
+        if data is not None:
+            yield Item(paths[blob], data if binary else text(data), blob=blob, first_line=line, part=part,
+                       binary=binary)
+
+
+def messages(git_root: Path) -> Iterator[Item]:
+    """The message of every commit (of any ref or stash) and annotated tag; a line number
+    counts from the message's first line. Messages of commits only a stash holds come last,
+    marked `stash` (git writes most of them by quoting the subject of the stash's base)."""
+    for oid, message, only_stash in gitio.commit_messages(git_root):
+        if message.strip():
+            yield Item("(commit message)", message, commit=oid, stash=only_stash)
+    for _, data, _, part, _ in gitio.read_blobs(git_root, gitio.annotated_tags(git_root)):
+        if part:
+            continue  # a tag message is never that long: its first piece holds it
+        headers, _, body = (data or b"").partition(b"\n\n")
+        tag = next((line[4:] for line in headers.split(b"\n") if line.startswith(b"tag ")), None)
+        if body.strip() and tag is not None:
+            yield Item(f"(message of tag {tag.decode('utf-8', 'surrogateescape')})", body)

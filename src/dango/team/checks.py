@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import DangoError
-from . import fileformat, merge, recipients, workflow
+from ..errors import DangoError, MalformedFile
+from . import fileformat, gitconflict, merge, recipients, workflow
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -48,6 +48,9 @@ def problems(project: "Project") -> list[Found]:
         cipher = path.read_bytes()
     except FileNotFoundError:
         return found
+    if gitconflict.conflicted(cipher):
+        return found + [(fileformat.PATH, "holds git conflict markers (two teammates pushed at once)",
+                         "run `dango team pull` (it merges both sides), then commit the file")]
     in_file = set(fileformat.recipients(cipher))
     if configured is not None and in_file != set(configured):
         found.append((fileformat.PATH, "is encrypted for other keys than .sops.yaml names "
@@ -55,9 +58,14 @@ def problems(project: "Project") -> list[Found]:
                       "run `sops updatekeys .dango/team.sops.yaml` (a teammate who can open it)"))
     try:
         theirs = workflow.read_team(project, cipher)
+    except MalformedFile as err:
+        return found + [(fileformat.PATH, err.problem, err.fix or "restore it from git")]
     except DangoError as err:
-        return found + [(fileformat.PATH, f"does not open with your key: {err}",
-                         "ask a teammate to `dango team add YOUR_NAME YOUR_PUBLIC_KEY` and push")]
+        if "none of your keys" in str(err):
+            return found + [(fileformat.PATH, f"does not open with your key: {err}",
+                             "ask a teammate to `dango team add YOUR_NAME YOUR_PUBLIC_KEY` and push")]
+        return found + [(fileformat.PATH, f"cannot be read: {err}",
+                         "restore it from git (git checkout -- .dango/team.sops.yaml)")]
     return found + _drift(project, theirs)
 
 

@@ -60,3 +60,22 @@ class UnnamedReaders(TeamError):
         super().__init__(f".sops.yaml lets {len(keys)} key(s) that .dango/team.yml names for no teammate read "
                          f".dango/team.sops.yaml ({shown}); nothing was pushed. If they belong to a teammate, "
                          "run `dango team add NAME KEY`; otherwise remove them from .sops.yaml.")
+
+
+class MergeConflicts(TeamError):
+    """Both sides of a git merge of the team file changed the same values differently."""
+
+    def __init__(self, paths: list[str]):
+        self.paths = paths
+        shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+        super().__init__(f"Git could not merge .dango/team.sops.yaml, and {len(paths)} value(s) were changed "
+                         f"differently on both sides ({shown}); nothing was written. Run `dango team pull "
+                         "--ours` to keep the value this machine has or `dango team pull --theirs` to take "
+                         "the other one, then commit the file.")
+
+
+class ConflictMarkers(TeamError):
+    def __init__(self) -> None:
+        super().__init__(".dango/team.sops.yaml holds git conflict markers, and git's index has no merge of it "
+                         "in progress to read both sides from; nothing was written. Restore it from git "
+                         "(git checkout HEAD -- .dango/team.sops.yaml), then run `dango team pull` again.")

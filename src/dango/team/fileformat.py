@@ -26,6 +26,21 @@ Scalar = str | int | float | bool
 class BadTeamFile(ValueError):
     """The decrypted team file is not the shape above (the caller names the file)."""
 
+    fix = "restore it from git (git checkout -- .dango/team.sops.yaml)"
+
+
+class BadTeamValue(BadTeamFile):
+    """A key or value no credential or setting holds (a control character, a line break)."""
+
+    fix = ("restore an earlier version of it from git (git log -- .dango/team.sops.yaml); the teammate "
+           "who pushed the value corrects it and pushes again")
+
+
+class NewerTeamFile(BadTeamFile):
+    """The team file has parts this version does not know: a newer dango wrote it."""
+
+    fix = "upgrade dango (pip install --upgrade dango) and run the command again"
+
 
 def shared_values(data: dict[str, Any]) -> dict[Path_, Any]:
     """The shareable values of a secrets.toml (as parsed) or of a decrypted team file, by
@@ -99,12 +114,36 @@ def read(ciphertext: bytes, decrypt: Callable[[bytes], bytes]) -> dict[Path_, An
         raise BadTeamFile("its decrypted content is not a mapping")
     unknown = sorted(set(document) - set(TOPS) - {path[0] for path in SHARED_KEYS})
     if unknown:
-        raise BadTeamFile(f"it has a top-level key dango does not share ({unknown[0]})")
+        raise NewerTeamFile(f"has a top-level key this version of dango does not know ({unknown[0]}), so a "
+                            "newer dango probably wrote it")
     values = shared_values(document)
+    check_values(values)
     for path in _float_paths(ciphertext):
         if type(values.get(path)) is int:  # sops prints the float 5.0 as 5
             values[path] = float(values[path])
     return values
+
+
+def check_values(values: dict[Path_, Any]) -> None:
+    """BadTeamValue for a key or text value with a control character or a line break: `dango
+    secrets set` refuses them, and a pull must not bring in (to secrets.toml, then to every
+    `config show`) a terminal escape or a line that forges output."""
+    from ..errors import InvalidValue
+    from ..registry import check_text
+
+    for path, value in values.items():
+        texts = [*path, *(item for item in (value if isinstance(value, list) else [value]) if isinstance(item, str))]
+        try:
+            for text in texts:
+                check_text(text, ".".join(path))
+        except InvalidValue:
+            raise BadTeamValue(f"holds a key or value at {'.'.join(_shown(part) for part in path)} with a "
+                               "control character or a line break, which no credential or setting holds") from None
+
+
+def _shown(part: str) -> str:
+    """A key name as it can be shown: control characters and line breaks as `?`."""
+    return "".join("?" if ord(char) < 0x20 or 0x7f <= ord(char) <= 0x9f else char for char in part)
 
 
 def _float_paths(ciphertext: bytes) -> set[Path_]:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from .. import redact, sops
 from ..errors import MalformedFile
 from ..store.atomic import atomic_write
-from . import fileformat, identity, merge, recipients
-from .errors import Conflicts, NotInitialised, UnnamedReaders
+from . import fileformat, gitconflict, identity, merge, recipients
+from .errors import ConflictMarkers, Conflicts, MergeConflicts, NotInitialised, UnnamedReaders
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -39,6 +39,7 @@ class SyncReport:
     changes: list[Change] = field(default_factory=list)
     other_side: list[str] = field(default_factory=list)  # changes the other command would carry
     kept_ours: list[str] = field(default_factory=list)  # conflicts settled with --ours
+    merged_file: bool = False  # the team file's git conflict was merged and written again
 
 
 def team_path(project: "Project") -> Path:
@@ -80,11 +81,16 @@ def read_team(project: "Project", data: bytes | None = None) -> dict[Path_, Any]
             data = path.read_bytes()
         except FileNotFoundError:
             return {}
+    if gitconflict.conflicted(data):
+        from .errors import TeamError
+
+        raise TeamError(f"{fileformat.PATH} holds git conflict markers (two teammates pushed at once); "
+                        "run `dango team pull`, which merges both sides, then commit the file")
     try:
         values = fileformat.read(data, lambda cipher: sops.decrypt_data(
             cipher, path=fileformat.PATH, cwd=project.root))
     except fileformat.BadTeamFile as err:
-        raise MalformedFile(fileformat.PATH, str(err)) from None
+        raise MalformedFile(fileformat.PATH, str(err), fix=err.fix) from None
     register(project, values)
     return values
 
@@ -174,6 +180,11 @@ def push(project: "Project") -> SyncReport:
         require_named_readers(project, require_roster(project))
         secrets = SecretsFile.load(project)
         ours = local_values(secrets)
+        try:  # a value hand-edited into secrets.toml must not reach every teammate's pull
+            fileformat.check_values(ours)
+        except fileformat.BadTeamValue as err:
+            raise MalformedFile(project.relative(secrets.path), str(err),
+                                fix="correct it with `dango secrets set NAME.FIELD`; nothing was pushed") from None
         theirs = read_team(project)
         key = _key_bytes(ours)
         base = merge.load_base(project.root, key)
@@ -240,10 +251,10 @@ def pull(project: "Project", prefer: str | None = None) -> SyncReport:
 
             raise TeamError(f"There is no {fileformat.PATH} yet; a teammate runs `dango team push` "
                             "and commits it, then `git pull` brings it here.")
-        theirs = read_team(project)
         secrets = SecretsFile.load(project)
         ours = local_values(secrets)
-        report = SyncReport()
+        theirs, merged_file = _team_side(project, ours, prefer)
+        report = SyncReport(merged_file=merged_file)
         _adopt_team_key(secrets, ours, theirs, report)
         key = _key_bytes(ours)
         base = merge.load_base(project.root, key)
@@ -263,6 +274,8 @@ def pull(project: "Project", prefer: str | None = None) -> SyncReport:
             _private_folder(project)
             secrets.save()
             changes.commit()
+        if merged_file:  # the git conflict is settled: both teammates' values, encrypted again
+            write_team(project, theirs)
         new_base = merge.next_base(base, ours, theirs, mark)
         if prefer == "ours":
             for path in plan.conflicts:  # theirs becomes the base, so the next push carries ours
@@ -273,6 +286,22 @@ def pull(project: "Project", prefer: str | None = None) -> SyncReport:
         _save_base(project, new_base, key)
         audit(project, "team_pulled", paths=[c.path for c in report.changes])
     return report
+
+
+def _team_side(project: "Project", ours: dict[Path_, Any], prefer: str | None) -> tuple[dict[Path_, Any], bool]:
+    """The team file's values, and whether they come from merging the two sides of a git
+    conflict in it (team/gitconflict.py) rather than from the file as it is."""
+    data = team_path(project).read_bytes()
+    if not gitconflict.conflicted(data):
+        return read_team(project, data), False
+    resolved = gitconflict.resolve(project.root, fileformat.PATH, lambda side: read_team(project, side), ours,
+                                   prefer)
+    if resolved is None:
+        raise ConflictMarkers()
+    values, conflicts = resolved
+    if conflicts:
+        raise MergeConflicts([dotted(path) for path in conflicts])
+    return values, True
 
 
 def _adopt_team_key(secrets: "SecretsFile", ours: dict[Path_, Any], theirs: dict[Path_, Any],
