@@ -46,6 +46,10 @@ def encrypt_command(ctx: click.Context, target: str | None) -> None:
     count = len(outcome.changed)
     say(f"Encrypted {count} value{'s' if count != 1 else ''} with key {outcome.key_id}"
         + (" (nothing left in plaintext)." if count == 0 else "."))
+    for key_path in outcome.whole_references:
+        note(f"{key_path} is a ${{VAR}} reference with a default or text beside it: encrypted "
+             "whole, so that text is no longer in plaintext; the variable still wins when set "
+             "(`dango config show` now shows the value masked).")
     warn_if_plaintext_backend()
 
 

@@ -25,6 +25,7 @@ from typing import Callable
 
 from ..credentials import Resolver
 from ..errors import UsageError
+from ..secrecy import holds_written_secret
 from ..store.atomic import commit_pending
 from ..store.secrets_file import SecretsFile
 from . import keys, policy, state
@@ -91,6 +92,8 @@ class Outcome:
     changed: list[str] = field(default_factory=list)  # key paths written
     key_id: str | None = None
     new_key: str | None = None  # base64, only when the key lives in DANGO_MASTER_KEY
+    # references with a default or text beside them, encrypted whole (secrecy.holds_written_secret)
+    whole_references: list[str] = field(default_factory=list)
 
 
 def _audit(project, event: str, count: int, **detail) -> None:
@@ -105,7 +108,8 @@ def encrypt(project, target: str | None = None) -> Outcome:
         project = fresh(project)
         secrets = SecretsFile.load(project)
         secrets.check_writable()  # an encrypted project: its own key, or nothing is changed
-        literals = {p: v for p, v in policy.secret_literals(secrets.data, _specs(project)).items()
+        specs = _specs(project)
+        literals = {p: v for p, v in policy.plaintext_secrets(secrets.data, specs).items()
                     if policy.matches(p, target)}
         kid = state.current_key_id(project)
         if kid is not None:
@@ -123,6 +127,7 @@ def encrypt(project, target: str | None = None) -> Outcome:
             secrets.replace_values({p: seal(key, v, ".".join(p)) for p, v in literals.items()})
             secrets.save()
             outcome.changed = [".".join(p) for p in literals]
+            outcome.whole_references = [".".join(p) for p in literals if holds_written_secret(literals[p])]
             _audit(project, "encrypted", len(literals), key_id=outcome.key_id)
     return outcome
 
