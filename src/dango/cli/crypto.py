@@ -27,8 +27,9 @@ def encrypt_command(ctx: click.Context, target: str | None) -> None:
     """Encrypt secret values in .dlt/secrets.toml (AES-256-GCM, key in the OS keyring).
 
     \b
-    Sections, keys and comments stay readable; references (${VAR}) and non-secret fields
-    (host, port, client_id...) are left as they are. New values are encrypted from now on.
+    Sections, keys and comments stay readable; references (${VAR}, ref+...) and non-secret
+    fields (host, port, client_id...) are left as they are, but a reference with a default
+    (${VAR:-default}) is encrypted whole. New values are encrypted from now on.
     Examples:
       dango secrets encrypt
       dango secrets encrypt stripe_payments
