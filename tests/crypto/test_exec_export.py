@@ -107,3 +107,21 @@ def test_exec_with_the_key_in_the_environment_does_not_pass_the_key_on(rich_proj
                     env_extra=key)
     assert result.code == 0, result
     assert result.out.strip() == f"False {CANARY_PASSWORD}"
+
+
+def test_key_export_never_passes_off_a_stale_master_key_as_the_projects(encrypted, cdango):
+    """A DANGO_MASTER_KEY left from another project (or before a rotate-key) is not the key
+    that decrypts this file: exporting it would send a teammate a useless key."""
+    import base64
+
+    stale = base64.b64encode(b"s" * 32).decode()
+    before = snapshot(encrypted)
+    result = cdango("secrets", "key", "export", env_extra={"DANGO_MASTER_KEY": stale})
+    assert result.code == 2, result
+    assert result.out == "" and stale not in result.output
+    assert "DANGO_MASTER_KEY holds the key with id" in result.err and "encrypted with key" in result.err
+    assert snapshot(encrypted) == before  # nothing recorded as revealed either
+
+    assert cdango("secrets", "decrypt", "--yes").code == 0
+    plain = cdango("secrets", "key", "export", env_extra={"DANGO_MASTER_KEY": stale})
+    assert plain.code == 2 and plain.out == "" and "not encrypted" in plain.err, plain

@@ -188,15 +188,15 @@ def rotate_key(project, announce: Callable[[str], None] | None = None) -> Outcom
 
 
 def current_key(project) -> tuple[str, bytes]:
-    """(key id, key) new values are encrypted with; KeyUnavailable when there is none."""
-    from_env = keys.env_key()
-    if from_env is not None:
-        return key_id(from_env), from_env
+    """(key id, key) of the project, the one its project.yml names: a DANGO_MASTER_KEY with
+    another id (stale, or another project's) is refused (WrongKey), never passed off as it."""
+    from .codec import Codec
+
     kid = state.current_key_id(project)
     if kid is None:
         raise UsageError("This project is not encrypted, so it has no key; run "
                          "`dango secrets encrypt` first.")
-    return kid, keys.get_key(project, kid)
+    return kid, Codec(project).key()
 
 
 def export_key(project) -> tuple[str, str]:
