@@ -103,3 +103,26 @@ def test_killed_at_random_moments_the_file_stays_decryptable(rich_project, dango
         proc.wait()
         assert len(kids(encrypted)) == 1
         _readable(cdango, encrypted, expected)
+
+
+def test_a_keyring_that_fails_to_remove_the_old_key_does_not_turn_a_done_change_into_a_failure(
+        encrypted, cdango, home):
+    """The files are written before old keys are removed: a keyring failing at that last step
+    leaves an unused key behind, which is said (exit 1), not 'failed, run it again' (exit 2)."""
+    undeletable = {"PYTHON_KEYRING_BACKEND": "tests.crypto.keyring_backends.UndeletableKeyring"}
+    expected = cdango(*EXPORT).out
+    (old,) = kids(encrypted)
+    rotated = cdango("secrets", "rotate-key", env_extra=undeletable)
+    assert rotated.code == 1, rotated
+    (new,) = kids(encrypted)
+    assert recorded_kid(encrypted) == new != old
+    assert f"Re-encrypted {len(SECRET_PATHS)} values with the new key {new}." in rotated.out
+    assert f"the keyring failed to remove the old key {old}, which no value uses any more" in rotated.err
+    assert "run the command again" not in rotated.err
+    _readable(cdango, encrypted, expected)
+
+    decrypted = cdango("secrets", "decrypt", "--yes", env_extra=undeletable)
+    assert decrypted.code == 1, decrypted
+    assert "the project is no longer encrypted" in decrypted.out and new in decrypted.err
+    assert kids(encrypted) == set() and "key_id" not in (encrypted / ".dango" / "project.yml").read_text()
+    assert cdango(*EXPORT).out == expected

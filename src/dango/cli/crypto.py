@@ -107,6 +107,16 @@ def decrypt_command(ctx: click.Context, yes: bool) -> None:
     outcome = decrypt(project)
     count = len(outcome.changed)
     say(f"Decrypted {count} value{'s' if count != 1 else ''}; the project is no longer encrypted.")
+    warn_keys_left(project, outcome.keys_left)
+
+
+def warn_keys_left(project, kids: list[str]) -> None:
+    """The change is written; only the removal of old keys failed: say so, exit 1."""
+    if kids:
+        from ..crypto.operations import left_in_keyring
+
+        warn(left_in_keyring(project, kids))
+        sys.exit(1)  # the command ran and found a problem
 
 
 @click.command("status")
@@ -174,7 +184,8 @@ def rotate_key_command(ctx: click.Context) -> None:
         note("The new key (shown once; put it in DANGO_MASTER_KEY wherever this project runs):")
         reveal(new_key + "\n")
 
-    outcome = rotate_key(project_from(ctx), announce)
+    project = project_from(ctx)
+    outcome = rotate_key(project, announce)
     count = len(outcome.changed)
     say(f"Re-encrypted {count} value{'s' if count != 1 else ''} with the new key {outcome.key_id}.")
     if outcome.new_key is None:
@@ -182,6 +193,7 @@ def rotate_key_command(ctx: click.Context) -> None:
     if outcome.new_key is not None:
         warn("update DANGO_MASTER_KEY to the new key printed above; the old key no longer "
              "decrypts this file.")
+    warn_keys_left(project, outcome.keys_left)
 
 
 @click.group("key", cls=LazyGroup, lazy={})

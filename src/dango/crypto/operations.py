@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..credentials import Resolver
-from ..errors import UsageError
+from ..errors import KeyUnavailable, UsageError
 from ..secrecy import holds_written_secret
 from ..store.atomic import commit_pending
 from ..store.secrets_file import SecretsFile
@@ -69,12 +69,26 @@ def _kids_in(text: str) -> set[str]:
     return set(_KID.findall(text))
 
 
-def _remove_keys(project, candidates: set[str], secrets: SecretsFile) -> None:
+def _remove_keys(project, candidates: set[str], secrets: SecretsFile) -> list[str]:
     """Remove from the keyring the keys of `candidates` that nothing in the final file uses,
-    once the written files are on disk."""
+    once the written files are on disk; the ids of those the keyring failed to remove (the
+    change is done by then: a keyring that fails now leaves an unused key, not a half change)."""
     commit_pending()
+    left = []
     for kid in sorted(candidates - _kids_in(secrets.text)):
-        keys.delete_key(project, kid)
+        try:
+            keys.delete_key(project, kid)
+        except KeyUnavailable:
+            left.append(kid)
+    return left
+
+
+def left_in_keyring(project, kids: list[str]) -> str:
+    """The warning for keys a keyring failed to remove, with the command that removes them."""
+    entries = " and ".join(f"{keys.keyring_io.SERVICE} {project.project_id}:{kid}" for kid in kids)
+    return (f"the keyring failed to remove the old key{'s' if len(kids) > 1 else ''} "
+            f"{', '.join(kids)}, which no value uses any more; remove {'them' if len(kids) > 1 else 'it'} "
+            f"once the keyring works (`python -m keyring del {entries}`).")
 
 
 def _kids(values: dict[tuple[str, ...], str]) -> set[str]:
@@ -94,6 +108,7 @@ class Outcome:
     new_key: str | None = None  # base64, only when the key lives in DANGO_MASTER_KEY
     # references with a default or text beside them, encrypted whole (secrecy.holds_written_secret)
     whole_references: list[str] = field(default_factory=list)
+    keys_left: list[str] = field(default_factory=list)  # old key ids the keyring failed to remove
 
 
 def _audit(project, event: str, count: int, **detail) -> None:
@@ -147,8 +162,8 @@ def decrypt(project) -> Outcome:
         state.write(project, None)
         if plain:
             _audit(project, "decrypted", len(plain))
-        _remove_keys(project, old, secrets)
-    return Outcome(changed=[".".join(p) for p in plain])
+        left = _remove_keys(project, old, secrets)
+    return Outcome(changed=[".".join(p) for p in plain], keys_left=left)
 
 
 def rotate_key(project, announce: Callable[[str], None] | None = None) -> Outcome:
@@ -183,7 +198,7 @@ def rotate_key(project, announce: Callable[[str], None] | None = None) -> Outcom
         commit_pending()
         _checkpoint("recorded")
         if outcome.new_key is None:
-            _remove_keys(project, (_kids(values) | {kid}) - {outcome.key_id}, secrets)
+            outcome.keys_left = _remove_keys(project, (_kids(values) | {kid}) - {outcome.key_id}, secrets)
     return outcome
 
 
