@@ -125,3 +125,33 @@ def test_key_export_never_passes_off_a_stale_master_key_as_the_projects(encrypte
     assert cdango("secrets", "decrypt", "--yes").code == 0
     plain = cdango("secrets", "key", "export", env_extra={"DANGO_MASTER_KEY": stale})
     assert plain.code == 2 and plain.out == "" and "not encrypted" in plain.err, plain
+
+
+def test_secrets_are_never_revealed_into_a_file_other_users_can_read(encrypted, env, kenv, tmp_path):
+    """`> creds.env` under the usual umask creates a 0644 file: every secret (or the key) would
+    be readable by every user of the machine. Refused before anything is written or audited."""
+    import subprocess
+
+    audit = encrypted / ".dango" / "audit.log"
+    for args in (("secrets", "export", "--format", "env", "--reveal"), ("secrets", "key", "export")):
+        before = audit.read_bytes()
+        shared = tmp_path / "shared.out"
+        shared.write_bytes(b"")
+        shared.chmod(0o644)
+        with open(shared, "ab") as out:
+            proc = subprocess.run([sys.executable, "-m", "dango", *args], cwd=encrypted, stdout=out,
+                                  stderr=subprocess.PIPE, text=False, env={**env, **kenv, "API_TOKEN": API_TOKEN},
+                                  stdin=subprocess.DEVNULL, timeout=60)
+        err = proc.stderr.decode()
+        assert proc.returncode == 2, err
+        assert shared.read_bytes() == b"" and audit.read_bytes() == before
+        assert f"standard output is {shared}, which other users of this machine can read (mode 0644)" in err
+        assert f"chmod 600 {shared}" in err
+
+        shared.chmod(0o600)  # the fix named works
+        with open(shared, "ab") as out:
+            proc = subprocess.run([sys.executable, "-m", "dango", *args], cwd=encrypted, stdout=out,
+                                  stderr=subprocess.PIPE, env={**env, **kenv, "API_TOKEN": API_TOKEN},
+                                  stdin=subprocess.DEVNULL, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert shared.stat().st_size > 0 and audit.read_bytes() != before

@@ -11,9 +11,33 @@ from .groups import LazyGroup
 from .output import confirm, emit_json, note, project_from, say, table, warn
 
 
+def check_private_output() -> None:
+    """Refuse (before anything is printed or recorded) to reveal secrets into a file that other
+    users can read: `> creds.env` under the usual umask 022 creates it 0644."""
+    import os
+    import stat
+
+    raw = sys.__stdout__ if sys.__stdout__ is not None else sys.stdout
+    try:
+        info = os.fstat(raw.fileno())
+    except (AttributeError, OSError, ValueError):
+        return  # not a file descriptor: nothing another user could open
+    if not stat.S_ISREG(info.st_mode) or not info.st_mode & 0o077:
+        return
+    try:
+        name = os.readlink(f"/proc/self/fd/{raw.fileno()}")
+    except OSError:
+        name = "the file standard output goes to"
+    raise UsageError(f"standard output is {name}, which other users of this machine can read "
+                     f"(mode {stat.S_IMODE(info.st_mode):04o}), so nothing secret was written to it; "
+                     f"make it private first (`chmod 600 {name}`, or `umask 077` before creating it) "
+                     "and run the command again.")
+
+
 def reveal(text: str) -> None:
     """Print what the user explicitly asked to see, past the redaction layer (which would
-    otherwise mask the very values asked for)."""
+    otherwise mask the very values asked for); never into a file others can read."""
+    check_private_output()
     sys.stdout.flush()
     raw = sys.__stdout__ if sys.__stdout__ is not None else sys.stdout
     raw.write(text)
@@ -218,6 +242,7 @@ def key_export_command(ctx: click.Context) -> None:
     """
     from ..crypto.operations import export_key
 
+    check_private_output()  # before the export is recorded as a reveal
     kid, text = export_key(project_from(ctx))
     note(f"Key {kid} of this project; whoever holds it can decrypt .dlt/secrets.toml. "
          "Pass it on through a password manager, never by chat or e-mail.")
@@ -257,7 +282,7 @@ def export_command(ctx: click.Context, fmt: str, do_reveal: bool) -> None:
 
     \b
     Example:
-      dango secrets export --format env --reveal > /dev/shm/creds.env
+      (umask 077; dango secrets export --format env --reveal > creds.env)
     """
     if not do_reveal:
         raise UsageError("`dango secrets export` prints every secret in plaintext; add --reveal "
@@ -265,6 +290,7 @@ def export_command(ctx: click.Context, fmt: str, do_reveal: bool) -> None:
     from ..crypto.exporting import as_env_file, as_toml, resolved_values
     from ..lifecycle import audit
 
+    check_private_output()  # before the export is recorded as a reveal
     project = project_from(ctx)
     values, _ = resolved_values(project)
     audit.record(project, "revealed", field="all", format=fmt, values=len(values))
