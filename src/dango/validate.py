@@ -250,6 +250,18 @@ def permission_problems(project: Project) -> list[Problem]:
             rel = project.relative(path)
             problems.append(Problem(rel, f"permissions are {mode:o}, {open_to(mode)}",
                                     f"chmod {wanted:o} {rel}"))
+    for folder in (project.root, project.dango_dir):
+        try:
+            mode = stat.S_IMODE(folder.stat().st_mode)
+        except OSError:
+            continue
+        if mode & 0o022:
+            who = " and ".join(name for name, bit in (("the group", 0o020), ("other users", 0o002)) if mode & bit)
+            rel = "the project folder" if folder == project.root else project.relative(folder)
+            problems.append(Problem(rel, f"permissions are {mode:o}, writable by {who}, who can then "
+                                    "replace the files in it (the encryption settings of project.yml, "
+                                    "the sources, the record of an interrupted change)",
+                                    f"chmod go-w {folder}"))
     from .store.atomic import stale_temporaries
     from .store.journal import interrupted_change
 
