@@ -64,10 +64,18 @@ def _field_is_secret(specs: dict[str, Any], path: Path) -> bool:
 
 
 def secret_literals(data: dict[str, Any], specs: dict[str, Any]) -> dict[Path, str]:
-    """The plaintext secret literals to encrypt, by full key path."""
-    return {path: value for path, value in stored_leaves(data)
-            if isinstance(value, str) and value and not looks_encrypted(value)
-            and not is_reference(value) and _field_is_secret(specs, path)}
+    """The plaintext secret literals to encrypt, by full key path, as text. A secret field
+    written as a TOML number (`password = 84736251`, no quotes) is one too: it is encrypted
+    as its text, and comes back from `decrypt` as a quoted string (what a password is)."""
+    found = {}
+    for path, value in stored_leaves(data):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        elif not isinstance(value, str) or looks_encrypted(value) or is_reference(value):
+            continue
+        if value and _field_is_secret(specs, path):
+            found[path] = value
+    return found
 
 
 def reference_literals(data: dict[str, Any], specs: dict[str, Any]) -> list[Path]:
