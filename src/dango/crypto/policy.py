@@ -65,7 +65,7 @@ def _field_is_secret(specs: dict[str, Any], path: Path) -> bool:
 
 def secret_literals(data: dict[str, Any], specs: dict[str, Any]) -> dict[Path, str]:
     """The plaintext secret literals to encrypt, by full key path, as text. A secret field
-    written as a TOML number (`password = 84736251`, no quotes) is one too: it is encrypted
+    written as a TOML number (a password typed without quotes) is one too: it is encrypted
     as its text, and comes back from `decrypt` as a quoted string (what a password is)."""
     found = {}
     for path, value in stored_leaves(data):
