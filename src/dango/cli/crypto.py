@@ -205,6 +205,7 @@ def rotate_key_command(ctx: click.Context) -> None:
     from ..crypto.operations import rotate_key
 
     def announce(new_key: str) -> None:
+        check_private_output()  # before a word about a key that will not be shown
         note("The new key (shown once; put it in DANGO_MASTER_KEY wherever this project runs):")
         reveal(new_key + "\n")
 
