@@ -244,16 +244,15 @@ class Resolver:
                                      f"support yet; it supports {supported()}")
         return reference
 
-    def reference_status(self, raw: Any) -> list[tuple[str, bool]]:
-        """[(variable, is set)] for each reference in a stored string."""
+    def reference_status(self, raw: Any) -> list[tuple[str, bool, bool]]:
+        """[(variable, is set, has a default)] for each reference in a stored string."""
         if not isinstance(raw, str) or "${" not in raw:
             return []
         try:
             refs = references(raw)
         except BadReference:
             return []
-        return [(ref.name, self.lookup(ref.name) is not None or ref.default is not None)
-                for ref in refs]
+        return [(ref.name, self.lookup(ref.name) is not None, ref.default is not None) for ref in refs]
 
     def resolved_config(self, source: Source, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         """Every field that has a value, resolved: what sync and health checks use.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DangoError, MalformedFile, OldProjectFormat, ProjectNotFound, UnsafePath
-from .store.atomic import SECRET_MODE, atomic_write, create_exclusive, write_target
+from .store.atomic import NOT_WRITABLE_BY_OTHERS, SECRET_MODE, atomic_write, create_exclusive, write_target
 
 GITIGNORE_ENTRIES = (
     ".dlt/secrets.toml",
@@ -251,9 +251,12 @@ def init_project(path: Path, *, force: bool = False) -> InitReport:
         if not folder.is_dir():
             folder.mkdir(mode=mode)
             report.created.append(rel + "/")
-        elif force and (folder.stat().st_mode & 0o777) != mode and mode == 0o700:
-            folder.chmod(mode)
-            report.updated.append(f"{rel}/ (permissions {mode:o})")
+        elif force and ((folder.stat().st_mode & 0o777) != mode and mode == 0o700
+                        or folder.stat().st_mode & NOT_WRITABLE_BY_OTHERS):
+            # a private folder made private; any other no longer writable by others
+            wanted = mode if mode == 0o700 else folder.stat().st_mode & 0o777 & ~NOT_WRITABLE_BY_OTHERS
+            folder.chmod(wanted)
+            report.updated.append(f"{rel}/ (permissions {wanted:o})")
 
     def create(rel: str, text: str, mode: int) -> None:
         write_target(root / rel, root)  # never through a link leading out of the project

@@ -78,6 +78,19 @@ def written_secrets(value: Any) -> list[str]:
     return [part for part in parts if len(part) >= MIN_LENGTH]
 
 
+def holds_written_secret(value: Any) -> bool:
+    """A `${VAR}` reference with secret text as written beside it: a default such as
+    `${KEY:-sk_live_...}`, or literal text around it. Like SOPS, which encrypts every value
+    whole, encryption at rest encrypts such a value whole: the text stays secret, and the
+    reference is still interpolated when the value is used. A bare `${VAR}` holds no secret
+    and stays readable; so does a `ref+` store reference (no `${`, no default)."""
+    if not isinstance(value, str) or "${" not in value:
+        return False
+    from .store.references import is_reference, is_vault_reference
+
+    return not is_vault_reference(value) and is_reference(value) and bool(written_secrets(value))
+
+
 def secret_leaves(table: Any, path: tuple[str, ...] = (),
                   source_type: SourceType | None = None) -> Iterator[tuple[tuple[str, ...], str]]:
     """(full key path, value) for every secret string under `table` (at `path`): the items of

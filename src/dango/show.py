@@ -98,8 +98,8 @@ def shown_field(resolver: Resolver, source: Source, value: FieldValue) -> ShownF
         shown.note = "; ".join(filter(None, (shown.note, f"in {backend}, fetched when used" if backend
                                               else "a ref+ store Dango does not support")))
     elif isinstance(value.raw, str) and is_reference(value.raw):
-        shown.references = [{"variable": name, "set": is_set}
-                            for name, is_set in resolver.reference_status(value.raw)]
+        shown.references = [{"variable": name, "set": is_set, "default": has_default}
+                            for name, is_set, has_default in resolver.reference_status(value.raw)]
     return shown
 
 

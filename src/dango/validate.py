@@ -117,9 +117,9 @@ def encryption_problems(project: Project, resolver: Resolver, sources: list[Sour
                 for path in policy.secret_literals(data, specs)]
     problems += [Problem(_at(secrets_rel, resolver.secrets.line_of(path[:-1], path[-1])),
                          f"{'.'.join(path)} holds a default or text beside its ${{VAR}} reference, "
-                         "stored in plaintext although the project is encrypted (encryption keeps "
-                         "references as written)", "move that text into .env, or store the whole "
-                         f"value encrypted with `dango secrets set {'.'.join(path[1:])}`")
+                         "stored in plaintext although the project is encrypted",
+                         "dango secrets encrypt (it encrypts the whole value; the variable is still "
+                         "read when the value is used)")
                  for path in policy.reference_literals(data, specs)]
     return problems
 
@@ -204,7 +204,8 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
         problems += found or _shape_problems(resolver, value, secrets_rel)
         if value.origin == "secrets" and value.field.check and isinstance(value.raw, str) \
                 and not is_reference(value.raw):
-            message = value.field.check(resolver.decode(value.raw, value.key_path))
+            plain = resolver.decode(value.raw, value.key_path)
+            message = None if is_reference(plain) else value.field.check(plain)  # encrypted whole
             if message:
                 warnings.append(f"{value.key_path}: {message}")
     return problems
@@ -270,6 +271,18 @@ def permission_problems(project: Project) -> list[Problem]:
             rel = project.relative(path)
             problems.append(Problem(rel, f"permissions are {mode:o}, {open_to(mode)}",
                                     f"chmod {wanted:o} {rel}"))
+    for folder in (project.root, project.dango_dir):
+        try:
+            mode = stat.S_IMODE(folder.stat().st_mode)
+        except OSError:
+            continue
+        if mode & 0o022:
+            who = " and ".join(name for name, bit in (("the group", 0o020), ("other users", 0o002)) if mode & bit)
+            rel = "the project folder" if folder == project.root else project.relative(folder)
+            problems.append(Problem(rel, f"permissions are {mode:o}, writable by {who}, who can then "
+                                    "replace the files in it (the encryption settings of project.yml, "
+                                    "the sources, the record of an interrupted change)",
+                                    f"chmod go-w {folder}"))
     from .store.atomic import stale_temporaries
     from .store.journal import interrupted_change
 

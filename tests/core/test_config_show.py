@@ -42,11 +42,24 @@ def test_masking_keeps_only_the_public_prefix_and_fifteen_stars(configured):
 def test_references_show_as_written_with_whether_they_are_set(configured):
     unset = fields(json.loads(configured("config", "show", "--json").out), "api")["api_key"]
     assert unset["value"] == "${PROD_API_KEY}"
-    assert unset["references"] == [{"variable": "PROD_API_KEY", "set": False}]
+    assert unset["references"] == [{"variable": "PROD_API_KEY", "set": False, "default": False}]
     is_set = configured("config", "show", "--json", env_extra={"PROD_API_KEY": "k"})
     assert fields(json.loads(is_set.out), "api")["api_key"]["references"][0]["set"] is True
     text = configured("config", "show", "--source", "api").out
     assert "${PROD_API_KEY} (PROD_API_KEY NOT SET)" in text
+
+
+def test_a_reference_whose_default_is_used_is_not_shown_as_set(configured, project_dir):
+    """`${VAR:-default}` with VAR unset uses the default: saying 'VAR set' hid that the value
+    in use is the one typed into the file, not the variable the user thinks they exported."""
+    path = project_dir / ".dlt" / "secrets.toml"
+    path.write_text(path.read_text().replace('"${PROD_API_KEY}"', '"${PROD_API_KEY:-fallback-key-0123456789}"'))  # dango:allow
+    text = configured("config", "show", "--source", "api").out
+    assert "(PROD_API_KEY not set: default used)" in text, text
+    unset = fields(json.loads(configured("config", "show", "--json").out), "api")["api_key"]
+    assert unset["references"] == [{"variable": "PROD_API_KEY", "set": False, "default": True}]
+    is_set = configured("config", "show", "--source", "api", env_extra={"PROD_API_KEY": "k"}).out
+    assert "(PROD_API_KEY set)" in is_set, is_set
 
 
 def test_text_output_is_plain_whole_lines(configured):
@@ -61,7 +74,7 @@ def test_text_output_is_plain_whole_lines(configured):
 def test_dotenv_makes_a_reference_set(configured, project_dir):
     (project_dir / ".env").write_text("PROD_API_KEY=abc\n")
     data = json.loads(configured("config", "show", "--json", "--source", "api").out)
-    assert data["sources"][0]["fields"][2]["references"] == [{"variable": "PROD_API_KEY", "set": True}]
+    assert data["sources"][0]["fields"][2]["references"] == [{"variable": "PROD_API_KEY", "set": True, "default": False}]
 
 
 def test_dlt_env_override_is_masked_and_named(configured):

@@ -3,6 +3,7 @@ project whose secrets file has comments, an OAuth table, references and an escap
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,9 @@ SECRET_PATHS = {
 def keyring_env(home: Path, backend: str = PLAINTEXT_KEYRING) -> dict[str, str]:
     """A keyring backend whose file lives under the test's HOME, never the user's keyring."""
     return {"PYTHON_KEYRING_BACKEND": backend, "XDG_DATA_HOME": str(home / ".local" / "share"),
-            "DANGO_KEYRING_TIMEOUT": "10", "PYTHONPATH": str(REPO)}
+            "DANGO_KEYRING_TIMEOUT": "10",
+            # the repository (for tests.crypto.keyring_backends), then the caller's own path
+            "PYTHONPATH": os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH"))))}
 
 
 def keyring_file(home: Path) -> Path:

@@ -90,3 +90,21 @@ def _atomic_file_keyring():
 
 
 AtomicFileKeyring = _atomic_file_keyring()
+
+
+def _undeletable_keyring():
+    from keyrings.alt.file import PlaintextKeyring
+
+    class _UndeletableKeyring(PlaintextKeyring):
+        """keyrings.alt's plaintext file backend whose deletes fail, as a Secret Service
+        that locks itself (or a read-only keyring file) between two calls does."""
+
+        priority = 1
+
+        def delete_password(self, service, username):
+            raise RuntimeError("the keyring is locked")
+
+    return _UndeletableKeyring
+
+
+UndeletableKeyring = _undeletable_keyring()

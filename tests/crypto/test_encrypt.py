@@ -197,3 +197,18 @@ def test_status_says_plainly_when_no_keyring_backend_can_keep_a_key(rich_project
     result = dango("secrets", "status", env_extra={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
     assert "Key from: nowhere: no usable keyring backend on this machine" in result.out, result
     assert "keyrings.alt" in result.out and "DANGO_MASTER_KEY" in result.out
+
+
+def test_a_secret_written_as_a_number_is_encrypted_too(rich_project, cdango):
+    """A password typed as digits without quotes is a TOML integer: it stayed in plaintext while
+    encrypt said nothing was left, and neither status nor validate mentioned it."""
+    path = rich_project / ".dlt" / "secrets.toml"
+    path.write_text(path.read_text().replace(f'password = "{CANARY_PASSWORD}"', "password = 84736251"))  # dango:allow
+    assert cdango("secrets", "encrypt").code == 0
+    assert "84736251" not in path.read_text()
+    assert value_at(stored(rich_project), "sources.pg.password").startswith(ENC)
+    exported = cdango("secrets", "export", "--format", "env", "--reveal").out
+    assert "SOURCES__PG__PASSWORD='84736251'" in exported  # dango:allow
+    assert "sources.pg.password" not in cdango("validate").out
+    assert cdango("secrets", "decrypt", "--yes").code == 0
+    assert value_at(stored(rich_project), "sources.pg.password") == "84736251"  # back, as text

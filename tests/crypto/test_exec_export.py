@@ -107,3 +107,51 @@ def test_exec_with_the_key_in_the_environment_does_not_pass_the_key_on(rich_proj
                     env_extra=key)
     assert result.code == 0, result
     assert result.out.strip() == f"False {CANARY_PASSWORD}"
+
+
+def test_key_export_never_passes_off_a_stale_master_key_as_the_projects(encrypted, cdango):
+    """A DANGO_MASTER_KEY left from another project (or before a rotate-key) is not the key
+    that decrypts this file: exporting it would send a teammate a useless key."""
+    import base64
+
+    stale = base64.b64encode(b"s" * 32).decode()
+    before = snapshot(encrypted)
+    result = cdango("secrets", "key", "export", env_extra={"DANGO_MASTER_KEY": stale})
+    assert result.code == 2, result
+    assert result.out == "" and stale not in result.output
+    assert "DANGO_MASTER_KEY holds the key with id" in result.err and "encrypted with key" in result.err
+    assert snapshot(encrypted) == before  # nothing recorded as revealed either
+
+    assert cdango("secrets", "decrypt", "--yes").code == 0
+    plain = cdango("secrets", "key", "export", env_extra={"DANGO_MASTER_KEY": stale})
+    assert plain.code == 2 and plain.out == "" and "not encrypted" in plain.err, plain
+
+
+def test_secrets_are_never_revealed_into_a_file_other_users_can_read(encrypted, env, kenv, tmp_path):
+    """`> creds.env` under the usual umask creates a 0644 file: every secret (or the key) would
+    be readable by every user of the machine. Refused before anything is written or audited."""
+    import subprocess
+
+    audit = encrypted / ".dango" / "audit.log"
+    for args in (("secrets", "export", "--format", "env", "--reveal"), ("secrets", "key", "export")):
+        before = audit.read_bytes()
+        shared = tmp_path / "shared.out"
+        shared.write_bytes(b"")
+        shared.chmod(0o644)
+        with open(shared, "ab") as out:
+            proc = subprocess.run([sys.executable, "-m", "dango", *args], cwd=encrypted, stdout=out,
+                                  stderr=subprocess.PIPE, text=False, env={**env, **kenv, "API_TOKEN": API_TOKEN},
+                                  stdin=subprocess.DEVNULL, timeout=60)
+        err = proc.stderr.decode()
+        assert proc.returncode == 2, err
+        assert shared.read_bytes() == b"" and audit.read_bytes() == before
+        assert f"standard output is {shared}, which other users of this machine can read (mode 0644)" in err
+        assert f"chmod 600 {shared}" in err
+
+        shared.chmod(0o600)  # the fix named works
+        with open(shared, "ab") as out:
+            proc = subprocess.run([sys.executable, "-m", "dango", *args], cwd=encrypted, stdout=out,
+                                  stderr=subprocess.PIPE, env={**env, **kenv, "API_TOKEN": API_TOKEN},
+                                  stdin=subprocess.DEVNULL, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert shared.stat().st_size > 0 and audit.read_bytes() != before

@@ -103,3 +103,49 @@ def test_killed_at_random_moments_the_file_stays_decryptable(rich_project, dango
         proc.wait()
         assert len(kids(encrypted)) == 1
         _readable(cdango, encrypted, expected)
+
+
+def test_a_keyring_that_fails_to_remove_the_old_key_does_not_turn_a_done_change_into_a_failure(
+        encrypted, cdango, home):
+    """The files are written before old keys are removed: a keyring failing at that last step
+    leaves an unused key behind, which is said (exit 1), not 'failed, run it again' (exit 2)."""
+    undeletable = {"PYTHON_KEYRING_BACKEND": "tests.crypto.keyring_backends.UndeletableKeyring"}
+    expected = cdango(*EXPORT).out
+    (old,) = kids(encrypted)
+    rotated = cdango("secrets", "rotate-key", env_extra=undeletable)
+    assert rotated.code == 1, rotated
+    (new,) = kids(encrypted)
+    assert recorded_kid(encrypted) == new != old
+    assert f"Re-encrypted {len(SECRET_PATHS)} values with the new key {new}." in rotated.out
+    assert f"the keyring failed to remove the old key {old}, which no value uses any more" in rotated.err
+    assert "run the command again" not in rotated.err
+    _readable(cdango, encrypted, expected)
+
+    decrypted = cdango("secrets", "decrypt", "--yes", env_extra=undeletable)
+    assert decrypted.code == 1, decrypted
+    assert "the project is no longer encrypted" in decrypted.out and new in decrypted.err
+    assert kids(encrypted) == set() and "key_id" not in (encrypted / ".dango" / "project.yml").read_text()
+    assert cdango(*EXPORT).out == expected
+
+
+def test_with_the_key_in_the_environment_the_new_key_is_never_printed_into_a_file_others_can_read(
+        rich_project, dango, env, home, tmp_path):
+    """The new key is printed once: into a 0644 file it would be every user's, so the
+    rotation is refused before anything is written (the old key still opens the file)."""
+    first = base64.b64encode(b"k" * 32).decode()
+    kenv = dict(keyring_env(home, NULL_KEYRING), DANGO_MASTER_KEY=first, API_TOKEN=API_TOKEN)
+    assert dango("secrets", "encrypt", env_extra=kenv).code == 0
+    secrets = rich_project / ".dlt" / "secrets.toml"
+    before = secrets.read_bytes()
+    shared = tmp_path / "rotation.log"
+    shared.write_bytes(b"")
+    shared.chmod(0o644)
+    with open(shared, "ab") as out:
+        proc = subprocess.run([sys.executable, "-m", "dango", "secrets", "rotate-key"], cwd=rich_project,
+                              stdout=out, stderr=subprocess.PIPE, text=True, env={**env, **kenv},
+                              stdin=subprocess.DEVNULL, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "which other users of this machine can read (mode 0644)" in proc.stderr
+    assert "shown once" not in proc.stderr
+    assert shared.read_bytes() == b"" and secrets.read_bytes() == before
+    assert dango(*EXPORT, env_extra=kenv).code == 0  # the old key still opens everything

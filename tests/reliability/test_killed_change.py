@@ -52,3 +52,46 @@ def test_a_change_killed_between_renames_is_undone_by_the_next_writer(project_di
     assert "other" in after[".dango/sources.yml"].decode()  # the new change is in
     audit = after.get(".dango/audit.log", b"").decode()
     assert "s2" not in audit and "s2" not in after[".dlt/secrets.toml.example"].decode()
+
+
+def test_a_planted_journal_changes_no_file_outside_the_project_nor_one_the_change_did_not_write(
+        project_dir, env, tmp_path):
+    """.dango/ is committed: a journal in a cloned repository (or written by another user into
+    a shared folder) must not make the next writer replace, cut or delete the user's files."""
+    import json
+
+    assert run_dango("source", "add", "stripe", "--name", "pay", "--no-input", cwd=project_dir, env=env).code == 0
+    assert run_dango("secrets", "set", "pay.stripe_secret_key", input=KEY, cwd=project_dir, env=env).code == 0
+    victim, payload, log = tmp_path / "bashrc", tmp_path / "payload", tmp_path / "history.log"
+    victim.write_text("the user's own file\n")
+    payload.write_text("attacker's content\n")
+    log.write_text("a line the user keeps\n")
+    journal = project_dir / ".dango" / ".lock.journal"
+    journal.write_text(json.dumps({
+        "writes": [{"target": str(victim), "tmp": str(tmp_path / ".bashrc.x.tmp"),
+                    "keep": str(payload), "existed": True}],
+        "appends": [{"target": str(log), "size": 0}]}))
+    before = snapshot(project_dir)
+
+    refused = run_dango("source", "add", "rest_api", "--name", "api", "--set", "base_url=https://x.test",
+                        "--no-input", cwd=project_dir, env=env)
+    assert refused.code == 2, refused
+    assert ".dango/.lock.journal records an interrupted change" in refused.err
+    assert "names a file outside the project" in refused.err and f"rm {journal}" in refused.err
+    assert victim.read_text() == "the user's own file\n" and payload.exists()
+    assert log.read_text() == "a line the user keeps\n"
+    assert snapshot(project_dir) == before
+
+    # inside the project, a journal claiming the user's secrets.toml as "created by the change"
+    secrets = project_dir / ".dlt" / "secrets.toml"
+    journal.write_text(json.dumps({
+        "writes": [{"target": str(secrets), "tmp": str(secrets.parent / ".secrets.toml.x.tmp"),
+                    "keep": str(secrets.parent / ".secrets.toml.x.tmp.old.tmp"), "existed": False}],
+        "appends": [{"target": str(project_dir / ".dango" / "audit.log"), "size": 0}]}))
+    audit = (project_dir / ".dango" / "audit.log").read_bytes()
+    again = run_dango("source", "add", "rest_api", "--name", "api", "--set", "base_url=https://x.test",
+                      "--no-input", cwd=project_dir, env=env)
+    assert again.code == 0, again
+    assert KEY in secrets.read_text()  # the credential is still there
+    assert (project_dir / ".dango" / "audit.log").read_bytes().startswith(audit)
+    assert not journal.exists()

@@ -47,3 +47,24 @@ def test_secret_files_stay_private_after_every_command(tmp_path, env, umask):
         result = run_with_umask(umask, args, tmp_path if args[0] == "init" else root, env, stdin)
         assert result.returncode in (0, 1), (args, result.stderr)
         assert_private(root)
+
+
+def test_a_project_folder_others_can_write_to_is_a_validate_problem_and_init_force_tightens_dango(
+        tmp_path, env):
+    """A folder made with `umask 002` (or a shared 777 one): another user could replace
+    project.yml (dropping its encryption settings) or plant files Dango acts on."""
+    from tests.conftest import run_dango
+
+    root = tmp_path / "shared"
+    (root / ".dango").mkdir(parents=True)
+    root.chmod(0o775)
+    (root / ".dango").chmod(0o777)
+    assert run_dango("init", str(root), "--force", cwd=tmp_path, env=env).code == 0
+    assert stat.S_IMODE((root / ".dango").stat().st_mode) == 0o755  # no longer writable by others
+    checked = run_dango("validate", cwd=root, env=env)
+    assert checked.code == 1, checked
+    assert ("the project folder: permissions are 775, writable by the group, who can then replace "
+            "the files in it") in checked.out
+    assert f"fix: chmod go-w {root}" in checked.out
+    root.chmod(0o755)  # the fix named works
+    assert run_dango("validate", cwd=root, env=env).code == 0

@@ -42,7 +42,8 @@ def _value_text(shown: ShownField) -> str:
         return "(optional, not set)"
     text = _text(shown.value)
     if shown.references:
-        text += " (" + ", ".join(f"{r['variable']} {'set' if r['set'] else 'NOT SET'}"
+        text += " (" + ", ".join(f"{r['variable']} " + ("set" if r["set"] else "not set: default used"
+                                                        if r["default"] else "NOT SET")
                                  for r in shown.references) + ")"
     return text
 

@@ -11,9 +11,33 @@ from .groups import LazyGroup
 from .output import confirm, emit_json, note, project_from, say, table, warn
 
 
+def check_private_output() -> None:
+    """Refuse (before anything is printed or recorded) to reveal secrets into a file that other
+    users can read: `> creds.env` under the usual umask 022 creates it 0644."""
+    import os
+    import stat
+
+    raw = sys.__stdout__ if sys.__stdout__ is not None else sys.stdout
+    try:
+        info = os.fstat(raw.fileno())
+    except (AttributeError, OSError, ValueError):
+        return  # not a file descriptor: nothing another user could open
+    if not stat.S_ISREG(info.st_mode) or not info.st_mode & 0o077:
+        return
+    try:
+        name = os.readlink(f"/proc/self/fd/{raw.fileno()}")
+    except OSError:
+        name = "the file standard output goes to"
+    raise UsageError(f"standard output is {name}, which other users of this machine can read "
+                     f"(mode {stat.S_IMODE(info.st_mode):04o}), so nothing secret was written to it; "
+                     f"make it private first (`chmod 600 {name}`, or `umask 077` before creating it) "
+                     "and run the command again.")
+
+
 def reveal(text: str) -> None:
     """Print what the user explicitly asked to see, past the redaction layer (which would
-    otherwise mask the very values asked for)."""
+    otherwise mask the very values asked for); never into a file others can read."""
+    check_private_output()
     sys.stdout.flush()
     raw = sys.__stdout__ if sys.__stdout__ is not None else sys.stdout
     raw.write(text)
@@ -27,8 +51,9 @@ def encrypt_command(ctx: click.Context, target: str | None) -> None:
     """Encrypt secret values in .dlt/secrets.toml (AES-256-GCM, key in the OS keyring).
 
     \b
-    Sections, keys and comments stay readable; references (${VAR}) and non-secret fields
-    (host, port, client_id...) are left as they are. New values are encrypted from now on.
+    Sections, keys and comments stay readable; references (${VAR}, ref+...) and non-secret
+    fields (host, port, client_id...) are left as they are, but a reference with a default
+    (${VAR:-default}) is encrypted whole. New values are encrypted from now on.
     Examples:
       dango secrets encrypt
       dango secrets encrypt stripe_payments
@@ -46,6 +71,10 @@ def encrypt_command(ctx: click.Context, target: str | None) -> None:
     count = len(outcome.changed)
     say(f"Encrypted {count} value{'s' if count != 1 else ''} with key {outcome.key_id}"
         + (" (nothing left in plaintext)." if count == 0 else "."))
+    for key_path in outcome.whole_references:
+        note(f"{key_path} is a ${{VAR}} reference with a default or text beside it: encrypted "
+             "whole, so that text is no longer in plaintext; the variable still wins when set "
+             "(`dango config show` now shows the value masked).")
     warn_if_plaintext_backend()
 
 
@@ -102,6 +131,16 @@ def decrypt_command(ctx: click.Context, yes: bool) -> None:
     outcome = decrypt(project)
     count = len(outcome.changed)
     say(f"Decrypted {count} value{'s' if count != 1 else ''}; the project is no longer encrypted.")
+    warn_keys_left(project, outcome.keys_left)
+
+
+def warn_keys_left(project, kids: list[str]) -> None:
+    """The change is written; only the removal of old keys failed: say so, exit 1."""
+    if kids:
+        from ..crypto.operations import left_in_keyring
+
+        warn(left_in_keyring(project, kids))
+        sys.exit(1)  # the command ran and found a problem
 
 
 @click.command("status")
@@ -166,10 +205,12 @@ def rotate_key_command(ctx: click.Context) -> None:
     from ..crypto.operations import rotate_key
 
     def announce(new_key: str) -> None:
+        check_private_output()  # before a word about a key that will not be shown
         note("The new key (shown once; put it in DANGO_MASTER_KEY wherever this project runs):")
         reveal(new_key + "\n")
 
-    outcome = rotate_key(project_from(ctx), announce)
+    project = project_from(ctx)
+    outcome = rotate_key(project, announce)
     count = len(outcome.changed)
     say(f"Re-encrypted {count} value{'s' if count != 1 else ''} with the new key {outcome.key_id}.")
     if outcome.new_key is None:
@@ -177,6 +218,7 @@ def rotate_key_command(ctx: click.Context) -> None:
     if outcome.new_key is not None:
         warn("update DANGO_MASTER_KEY to the new key printed above; the old key no longer "
              "decrypts this file.")
+    warn_keys_left(project, outcome.keys_left)
 
 
 @click.group("key", cls=LazyGroup, lazy={})
@@ -201,6 +243,7 @@ def key_export_command(ctx: click.Context) -> None:
     """
     from ..crypto.operations import export_key
 
+    check_private_output()  # before the export is recorded as a reveal
     kid, text = export_key(project_from(ctx))
     note(f"Key {kid} of this project; whoever holds it can decrypt .dlt/secrets.toml. "
          "Pass it on through a password manager, never by chat or e-mail.")
@@ -240,7 +283,7 @@ def export_command(ctx: click.Context, fmt: str, do_reveal: bool) -> None:
 
     \b
     Example:
-      dango secrets export --format env --reveal > /dev/shm/creds.env
+      (umask 077; dango secrets export --format env --reveal > creds.env)
     """
     if not do_reveal:
         raise UsageError("`dango secrets export` prints every secret in plaintext; add --reveal "
@@ -248,6 +291,7 @@ def export_command(ctx: click.Context, fmt: str, do_reveal: bool) -> None:
     from ..crypto.exporting import as_env_file, as_toml, resolved_values
     from ..lifecycle import audit
 
+    check_private_output()  # before the export is recorded as a reveal
     project = project_from(ctx)
     values, _ = resolved_values(project)
     audit.record(project, "revealed", field="all", format=fmt, values=len(values))

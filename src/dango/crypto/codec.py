@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..errors import DecryptionFailed, InvalidValue, KeyUnavailable, WrongKey, where
+from ..secrecy import holds_written_secret
 from ..store.references import is_reference
 from . import ENCRYPTED_TABLES, PREFIX, keys, looks_encrypted, state
 from .cipher import AuthenticationFailed, BadCiphertext, decrypt, encrypt, key_id, parse
@@ -128,8 +129,9 @@ class Codec:
                 f"here, so nothing was changed: {err.message[:1].lower()}{err.message[1:]}") from None
 
     def encode(self, value: Any, path: tuple[str, ...], current: Any = None) -> Any:
-        """`value` to store at `path`: string literals (at any depth) encrypted; references,
-        ciphertexts and non-strings kept as they are. When `current` (the value stored there
+        """`value` to store at `path`: string literals (at any depth) encrypted, and references
+        with secret text beside them (secrecy.holds_written_secret) encrypted whole; bare
+        references, ciphertexts and non-strings kept as they are. When `current` (the value stored there
         now) already holds the same plaintext under the current key, it is kept: no churn."""
         if not self.encrypting or not path or path[0] not in ENCRYPTED_TABLES:
             return value
@@ -139,9 +141,12 @@ class Codec:
             inner = current if isinstance(current, dict) else {}
             return {k: v if k in NOT_SECRET_KEYS else self.encode(v, (*path, str(k)), inner.get(k))
                     for k, v in value.items()}
-        if not isinstance(value, str) or is_reference(value):
+        if not isinstance(value, str):
             return value
-        if looks_encrypted(value):
+        if is_reference(value):
+            if not holds_written_secret(value):
+                return value  # a bare ${VAR} or ref+ reference holds no secret: kept readable
+        elif looks_encrypted(value):
             try:
                 parse(value)
             except BadCiphertext:

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..credentials import Resolver
-from ..errors import UsageError
+from ..errors import KeyUnavailable, UsageError
+from ..secrecy import holds_written_secret
 from ..store.atomic import commit_pending
 from ..store.secrets_file import SecretsFile
 from . import keys, policy, state
@@ -68,12 +69,26 @@ def _kids_in(text: str) -> set[str]:
     return set(_KID.findall(text))
 
 
-def _remove_keys(project, candidates: set[str], secrets: SecretsFile) -> None:
+def _remove_keys(project, candidates: set[str], secrets: SecretsFile) -> list[str]:
     """Remove from the keyring the keys of `candidates` that nothing in the final file uses,
-    once the written files are on disk."""
+    once the written files are on disk; the ids of those the keyring failed to remove (the
+    change is done by then: a keyring that fails now leaves an unused key, not a half change)."""
     commit_pending()
+    left = []
     for kid in sorted(candidates - _kids_in(secrets.text)):
-        keys.delete_key(project, kid)
+        try:
+            keys.delete_key(project, kid)
+        except KeyUnavailable:
+            left.append(kid)
+    return left
+
+
+def left_in_keyring(project, kids: list[str]) -> str:
+    """The warning for keys a keyring failed to remove, with the command that removes them."""
+    entries = " and ".join(f"{keys.keyring_io.SERVICE} {project.project_id}:{kid}" for kid in kids)
+    return (f"the keyring failed to remove the old key{'s' if len(kids) > 1 else ''} "
+            f"{', '.join(kids)}, which no value uses any more; remove {'them' if len(kids) > 1 else 'it'} "
+            f"once the keyring works (`python -m keyring del {entries}`).")
 
 
 def _kids(values: dict[tuple[str, ...], str]) -> set[str]:
@@ -91,6 +106,9 @@ class Outcome:
     changed: list[str] = field(default_factory=list)  # key paths written
     key_id: str | None = None
     new_key: str | None = None  # base64, only when the key lives in DANGO_MASTER_KEY
+    # references with a default or text beside them, encrypted whole (secrecy.holds_written_secret)
+    whole_references: list[str] = field(default_factory=list)
+    keys_left: list[str] = field(default_factory=list)  # old key ids the keyring failed to remove
 
 
 def _audit(project, event: str, count: int, **detail) -> None:
@@ -105,7 +123,8 @@ def encrypt(project, target: str | None = None) -> Outcome:
         project = fresh(project)
         secrets = SecretsFile.load(project)
         secrets.check_writable()  # an encrypted project: its own key, or nothing is changed
-        literals = {p: v for p, v in policy.secret_literals(secrets.data, _specs(project)).items()
+        specs = _specs(project)
+        literals = {p: v for p, v in policy.plaintext_secrets(secrets.data, specs).items()
                     if policy.matches(p, target)}
         kid = state.current_key_id(project)
         if kid is not None:
@@ -123,6 +142,7 @@ def encrypt(project, target: str | None = None) -> Outcome:
             secrets.replace_values({p: seal(key, v, ".".join(p)) for p, v in literals.items()})
             secrets.save()
             outcome.changed = [".".join(p) for p in literals]
+            outcome.whole_references = [".".join(p) for p in literals if holds_written_secret(literals[p])]
             _audit(project, "encrypted", len(literals), key_id=outcome.key_id)
     return outcome
 
@@ -142,8 +162,8 @@ def decrypt(project) -> Outcome:
         state.write(project, None)
         if plain:
             _audit(project, "decrypted", len(plain))
-        _remove_keys(project, old, secrets)
-    return Outcome(changed=[".".join(p) for p in plain])
+        left = _remove_keys(project, old, secrets)
+    return Outcome(changed=[".".join(p) for p in plain], keys_left=left)
 
 
 def rotate_key(project, announce: Callable[[str], None] | None = None) -> Outcome:
@@ -178,20 +198,20 @@ def rotate_key(project, announce: Callable[[str], None] | None = None) -> Outcom
         commit_pending()
         _checkpoint("recorded")
         if outcome.new_key is None:
-            _remove_keys(project, (_kids(values) | {kid}) - {outcome.key_id}, secrets)
+            outcome.keys_left = _remove_keys(project, (_kids(values) | {kid}) - {outcome.key_id}, secrets)
     return outcome
 
 
 def current_key(project) -> tuple[str, bytes]:
-    """(key id, key) new values are encrypted with; KeyUnavailable when there is none."""
-    from_env = keys.env_key()
-    if from_env is not None:
-        return key_id(from_env), from_env
+    """(key id, key) of the project, the one its project.yml names: a DANGO_MASTER_KEY with
+    another id (stale, or another project's) is refused (WrongKey), never passed off as it."""
+    from .codec import Codec
+
     kid = state.current_key_id(project)
     if kid is None:
         raise UsageError("This project is not encrypted, so it has no key; run "
                          "`dango secrets encrypt` first.")
-    return kid, keys.get_key(project, kid)
+    return kid, Codec(project).key()
 
 
 def export_key(project) -> tuple[str, str]:

@@ -4,7 +4,8 @@ Under `[sources.<name>]` a field its source type declares not secret (a database
 stays readable, and so does what describes an OAuth grant (client_id, scopes, expiry...);
 every other string literal is secret, as SPEC section 3 says, including keys of sources
 that sources.yml does not (or no longer) define. `[destination.*]` follows the same rule
-for its keys. References (`${VAR}`) stay as they are: they hold no secret.
+for its keys. References (`${VAR}`, `ref+...`) stay as they are: they hold no secret; one
+with secret text beside it (`${KEY:-default}`) is encrypted whole, as SOPS would.
 [dango] holds dango's own fingerprint key, a secret encrypted with the others.
 
 What is a ciphertext is decided by `crypto.looks_encrypted` alone: a value that looks
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..secrecy import is_secret, written_secrets
+from ..secrecy import holds_written_secret, is_secret
 from ..store.references import is_reference
 from . import ENCRYPTED_TABLES, looks_encrypted
 
@@ -63,18 +64,40 @@ def _field_is_secret(specs: dict[str, Any], path: Path) -> bool:
 
 
 def secret_literals(data: dict[str, Any], specs: dict[str, Any]) -> dict[Path, str]:
-    """The plaintext secret literals to encrypt, by full key path."""
-    return {path: value for path, value in stored_leaves(data)
-            if isinstance(value, str) and value and not looks_encrypted(value)
-            and not is_reference(value) and _field_is_secret(specs, path)}
+    """The plaintext secret literals to encrypt, by full key path, as text. A secret field
+    written as a TOML number (a password typed without quotes) is one too: it is encrypted
+    as its text, and comes back from `decrypt` as a quoted string (what a password is)."""
+    found = {}
+    for path, value in stored_leaves(data):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        elif not isinstance(value, str) or looks_encrypted(value) or is_reference(value):
+            continue
+        if value and _field_is_secret(specs, path):
+            found[path] = value
+    return found
 
 
 def reference_literals(data: dict[str, Any], specs: dict[str, Any]) -> list[Path]:
-    """Secret fields whose `${VAR}` value holds secret text as written (a default, text beside
-    the reference): encryption leaves a reference as it is, so that text stays plaintext."""
+    """Secret fields whose `${VAR}` value holds secret text as written
+    (`secrecy.holds_written_secret`), still in plaintext: `encrypt` encrypts them whole."""
     return [path for path, value in stored_leaves(data)
-            if isinstance(value, str) and is_reference(value) and written_secrets(value)
-            and _field_is_secret(specs, path)]
+            if holds_written_secret(value) and _field_is_secret(specs, path)]
+
+
+def plaintext_secrets(data: dict[str, Any], specs: dict[str, Any]) -> dict[Path, str]:
+    """What `encrypt` turns to ciphertext: the secret literals, and the references that hold
+    secret text as written (encrypted whole, see `secrecy.holds_written_secret`)."""
+    found = secret_literals(data, specs)
+    for path in reference_literals(data, specs):
+        found[path] = value_at(data, path)
+    return found
+
+
+def value_at(data: dict[str, Any], path: Path) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def matches(path: Path, target: str | None) -> bool:

@@ -44,7 +44,7 @@ class Status:
 def project_status(project) -> Status:
     secrets = SecretsFile.load(project)
     specs = _specs(project)
-    literals = policy.secret_literals(secrets.data, specs)
+    literals = policy.plaintext_secrets(secrets.data, specs)
     values = []
     kids: set[str] = set()
     for path, value in policy.all_leaves(secrets.data):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..crypto import looks_encrypted  # the rule alone: no cipher, no keyring
 from ..redact import encodings
 from ..registry import SCAN_MIN_LENGTH, SourceType
 from ..secrecy import is_literal, secret_leaves, written_secrets
@@ -56,7 +57,12 @@ def project_secrets(project, *, fetch: bool = True) -> tuple[list[OwnSecret], li
         if next(secret_leaves(raw, path, spec), None) is None:
             return  # nothing secret is stored there (a host, upstream's [dango.oauth] notes)
         key_path = ".".join(path)
-        for _, leaf in secret_leaves(raw, path, spec):  # a ${VAR:-default}'s default, as written
+        for leaf_path, leaf in secret_leaves(raw, path, spec):  # a ${VAR:-default}'s default, as written
+            if looks_encrypted(leaf):  # a reference encrypted whole holds its default inside
+                try:
+                    leaf = resolver.decode(leaf, ".".join(leaf_path))
+                except DangoError:
+                    continue  # reported below, when the value itself is resolved
             for part in written_secrets(leaf):
                 if part != leaf:
                     found.setdefault(part, OwnSecret(credential, part))

@@ -390,7 +390,9 @@ def project_lock(lock_path: Path) -> Iterator[Batch]:
     outer = _current.get()
     try:
         if outer is None:
-            journal_file.recover(journal)  # a change a killed writer left half done is undone first
+            # a change a killed writer left half done is undone first (the project is the
+            # folder holding .dango/.lock: the journal may name nothing outside it)
+            journal_file.recover(journal, lock_path.parent.parent)
     except BaseException:
         lock.release()
         raise

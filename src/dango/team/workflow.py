@@ -320,7 +320,7 @@ def _write_incoming(project: "Project", secrets: "SecretsFile", changes, incomin
                     ours: dict[Path_, Any], report: SyncReport, mark) -> None:
     """Write each incoming value into secrets.toml (encrypted when secret on an encrypted
     project), recording it as manage.py records a write; `ours` follows."""
-    from ..secrecy import is_secret
+    from ..secrecy import holds_written_secret, is_secret
     from ..sources import SourcesFile
     from ..store.references import is_reference
 
@@ -337,7 +337,9 @@ def _write_incoming(project: "Project", secrets: "SecretsFile", changes, incomin
                 report.changes.append(Change(dotted(path), "removed", None))
                 ours.pop(path, None)
             continue
-        secrets.set_path(path, value, secret=is_secret(path, spec) and not is_reference(value))
+        # a bare reference stays readable; one with a secret default is encrypted whole
+        secrets.set_path(path, value, secret=is_secret(path, spec)
+                         and (holds_written_secret(value) or not is_reference(value)))
         if in_sources and is_secret(path, spec):
             changes.written(path[1], ".".join(path[2:]), value)
         report.changes.append(Change(dotted(path), "changed" if path in ours else "added", mark(value)))
