@@ -9,7 +9,7 @@ from tests.conftest import snapshot
 from tests.core.test_prompts import run_in_pty
 
 HOSTILE = "in[/red]box\x1b]0;pwned\x07\rDONE\u202eY"
-SHOWN = "in[/red]box\\x1b]0;pwned\\x07\\x0dDONE\\u202eY"
+SHOWN = "in[/red]box\\e]0;pwned\\x07\\rDONE\\u202eY"
 RAW = ("\x1b]0;", "\x1b[2J", "\x07", "\u202e", "\rDONE")
 
 
@@ -47,5 +47,5 @@ def test_a_file_name_with_control_characters_is_shown_escaped(hostile, dango):
         "sources:\n  - name: files\n    type: local_files\n    directory: data/box\n")
     result = dango("sync")
     assert result.code == 1, result
-    assert "bad\\x1b[8m.csv in data/box (directory of source 'files')" in result.err
+    assert "bad\\e[8m.csv in data/box (directory of source 'files')" in result.err
     assert "\x1b" not in result.output

@@ -84,15 +84,15 @@ def scan_command(ctx: click.Context, history: bool, staged: bool, paths: tuple[P
                           update_baseline=update_baseline, enable=enable, disable=disable,
                           project_secrets=not no_project_secrets)
     result = run_scan(options)
-    from ..scan import report
-
-    for message in result.warnings:  # a warning may quote a cloned repository's .gitleaks.toml
-        warn(report.printable(message))
+    for message in result.warnings:  # may quote a cloned repository's .gitleaks.toml: `warn` escapes
+        warn(message)
     if result.baseline_written is not None:
         say(f"Baseline written: {result.baseline_written} accepted finding"
             f"{'s' if result.baseline_written != 1 else ''} "
             f"({result.files} files read in the {result.scope}). Commit it with your change.")
         return
+    from ..scan import report
+
     if fmt == "json":
         say(report.json_report(result))
     elif fmt == "sarif":

@@ -6,33 +6,14 @@ Every report carries masked excerpts only; the secret itself never leaves memory
 from __future__ import annotations
 
 import json
-import re
 
+from ..printable import printable
 from .engine import Finding
 from .rules import RULES
 from .run import ScanResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 OWN_RULE_TEXT = "A secret value this project holds (exactly, or base64, URL-encoded or JSON-escaped)"
-
-
-# Characters a scanned repository must not send to the terminal: controls (escape sequences
-# that clear the screen or hide text, a carriage return or newline that forges a line) and
-# the bidirectional overrides that reorder what is shown ("Trojan Source").
-_UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\e"}
-
-
-def _escape(match: re.Match) -> str:
-    char = match.group()
-    return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
-
-
-def printable(text: str) -> str:
-    """`text` with every character that could rewrite the terminal shown as an escape
-    (`\\e`, `\\n`, `\\x07`, `\\u202e`): a file's name or content, or a `.gitleaks.toml`
-    rule's text, is shown, never obeyed."""
-    return _UNSAFE.sub(_escape, text)
 
 
 def text_report(result: ScanResult) -> list[str]:
@@ -48,7 +29,8 @@ def text_report(result: ScanResult) -> list[str]:
         elif finding.fix:
             lines.append(f"  {finding.fix}")
         lines.append(f"  {finding.excerpt}")
-    return [printable(line) for line in lines]
+    # a file's name or content is shown, never obeyed: a newline in a name forges no line
+    return [printable(line, one_line=True) for line in lines]
 
 
 def rule_list() -> list[str]:
