@@ -149,3 +149,25 @@ def test_with_the_key_in_the_environment_the_new_key_is_never_printed_into_a_fil
     assert "shown once" not in proc.stderr
     assert shared.read_bytes() == b"" and secrets.read_bytes() == before
     assert dango(*EXPORT, env_extra=kenv).code == 0  # the old key still opens everything
+
+
+@pytest.mark.parametrize("command", [("secrets", "decrypt"), ("secrets", "rotate-key")])
+def test_a_project_that_names_another_projects_key_cannot_remove_it(encrypted, cdango, dango, kenv,
+                                                                    tmp_path, command):
+    """A cloned repository's project.yml can carry another project's project_id and key_id
+    (both are in that project's committed project.yml)."""
+    import os
+
+    from tests.conftest import run_dango
+
+    before = cdango(*EXPORT)
+    assert before.code == 0, before
+    (kid,) = kids(encrypted)
+    clone = tmp_path / "clone"
+    assert run_dango("init", str(clone), cwd=tmp_path, env={**os.environ, **kenv}).code == 0
+    (clone / ".dango" / "project.yml").write_text((encrypted / ".dango" / "project.yml").read_text())
+    result = cdango(*command, cwd=clone)
+    assert result.code in (0, 1, 2), result
+    after = cdango(*EXPORT)
+    assert after.code == 0 and after.out == before.out, after  # the first project still decrypts
+    assert kid in kids(encrypted)

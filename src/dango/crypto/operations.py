@@ -72,7 +72,10 @@ def _kids_in(text: str) -> set[str]:
 def _remove_keys(project, candidates: set[str], secrets: SecretsFile) -> list[str]:
     """Remove from the keyring the keys of `candidates` that nothing in the final file uses,
     once the written files are on disk; the ids of those the keyring failed to remove (the
-    change is done by then: a keyring that fails now leaves an unused key, not a half change)."""
+    change is done by then: a keyring that fails now leaves an unused key, not a half change).
+    Candidates are the keys that decrypted a value of this file in this change, never a key
+    id project.yml merely names: a cloned repository can copy another project's project_id
+    and key_id into its project.yml, and its `decrypt` would have removed that project's key."""
     commit_pending()
     left = []
     for kid in sorted(candidates - _kids_in(secrets.text)):
@@ -158,7 +161,7 @@ def decrypt(project) -> Outcome:
         if plain:
             secrets.replace_values(plain)
             secrets.save()
-        old = _kids(values) | set(filter(None, [state.current_key_id(project)]))
+        old = _kids(values)  # only keys that opened a value here: see `_remove_keys`
         state.write(project, None)
         if plain:
             _audit(project, "decrypted", len(plain))
@@ -198,7 +201,7 @@ def rotate_key(project, announce: Callable[[str], None] | None = None) -> Outcom
         commit_pending()
         _checkpoint("recorded")
         if outcome.new_key is None:
-            outcome.keys_left = _remove_keys(project, (_kids(values) | {kid}) - {outcome.key_id}, secrets)
+            outcome.keys_left = _remove_keys(project, _kids(values) - {outcome.key_id}, secrets)
     return outcome
 
 
