@@ -115,3 +115,19 @@ def test_a_fresh_clone_without_its_ignored_data_folder_syncs(dango, project_dir)
     result = dango("sync")
     assert result.code == 0, result
     assert count(project_dir, "raw_shop.orders") == 500
+
+
+def test_a_sync_in_a_program_leaves_its_environment_as_it_was(dango, project_dir, monkeypatch):
+    """dlt reads its folders from the environment: a program that syncs one project must not
+    start its next program (or sync its next project) with this project's folders."""
+    from dango.project import find_project
+    from dango.sync.runner import run_sync
+
+    add(dango, "csv", "shop", f"file_path={ORDERS}")
+    monkeypatch.delenv("DLT_PROJECT_DIR", raising=False)
+    monkeypatch.setenv("DLT_DATA_DIR", "/elsewhere")
+    monkeypatch.setenv("RUNTIME__LOG_LEVEL", "INFO")
+    before = dict(os.environ)
+    run = run_sync(find_project(project_dir))
+    assert [r.status for r in run.results] == ["ok"]
+    assert dict(os.environ) == before

@@ -101,9 +101,11 @@ def run_sync(project: Project, names: list[str] | None = None, *, full_refresh: 
     register_project(project)  # dlt, drivers and HTTP errors may echo any of them
     destination = choose(project, resolver)
     run = SyncRun(destination.label, [], dry_run)
-    if not dry_run:
-        _prepare_dlt(project, [pipeline_name(source.name) for source in sources], destination)
-    with contextlib.nullcontext() if dry_run else _one_sync_at_a_time(project):
+    with contextlib.ExitStack() as stack:
+        if not dry_run:
+            _prepare_dlt(project, [pipeline_name(source.name) for source in sources], destination)
+            stack.enter_context(_dlt_environment(project))
+            stack.enter_context(_one_sync_at_a_time(project))
         for source in sources:
             reporter.started(source.name, source.type)
             result = _sync_one(project, resolver, destination, source,
@@ -208,15 +210,35 @@ def _prepare_dlt(project: Project, pipelines: list[str], destination: Destinatio
     folder.mkdir(parents=True, exist_ok=True)
     create_exclusive(write_target(folder / ".gitignore", project.root),
                      b"# dlt pipeline state of `dango sync`: local, never committed\n*\n", 0o644)
-    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
-    # a failure is one sentence per source; dlt's own log lines (tracebacks, paths) are for
-    # `dango sync --debug`, which sets RUNTIME__LOG_LEVEL itself
-    os.environ.setdefault("RUNTIME__LOG_LEVEL", "CRITICAL")
-    # a loaded package's job files are copies of the data: dlt deletes them once loaded
-    os.environ.setdefault("LOAD__DELETE_COMPLETED_JOBS", "true")
-    os.environ["DLT_DATA_DIR"] = str(folder)
-    os.environ["DLT_PROJECT_DIR"] = str(project.root)
     redacted_output.install_logging()  # dlt's log records pass through the redaction layer
+
+
+@contextlib.contextmanager
+def _dlt_environment(project: Project) -> Iterator[None]:
+    """dlt's settings for the run, in the environment, where dlt reads them; afterwards the
+    process's environment is as it was (a program calling `run_sync` for two projects, or
+    starting programs later, must not inherit this project's folders)."""
+    settings = {
+        "RUNTIME__DLTHUB_TELEMETRY": "false",
+        # a failure is one sentence per source; dlt's own log lines (tracebacks, paths) are
+        # for `dango sync --debug`, which sets RUNTIME__LOG_LEVEL itself
+        "RUNTIME__LOG_LEVEL": "CRITICAL",
+        # a loaded package's job files are copies of the data: dlt deletes them once loaded
+        "LOAD__DELETE_COMPLETED_JOBS": "true",
+    }
+    forced = {"DLT_DATA_DIR": str(pipelines_dir(project)), "DLT_PROJECT_DIR": str(project.root)}
+    before = {name: os.environ.get(name) for name in (*settings, *forced)}
+    for name, value in settings.items():
+        os.environ.setdefault(name, value)
+    os.environ.update(forced)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _load(job: Job, data, destination: Destination, reporter: Reporter) -> dict[str, int]:
