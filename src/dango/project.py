@@ -188,6 +188,12 @@ def check_links(root: Path) -> None:
                              "file or folder it points to.")
 
 
+# What a folder that `git init` (or a new GitHub repository) made holds: `dango init` goes
+# ahead there without --force, as `cargo init` and `dlt init` do (.gitignore is merged).
+NEW_REPOSITORY = frozenset({".git", ".gitignore", ".gitattributes", "README", "README.md",
+                            "README.rst", "README.txt", "LICENSE", "LICENSE.md", "LICENSE.txt"})
+
+
 def load_project(root: Path) -> Project:
     from .yaml_io import load_yaml
 
@@ -234,7 +240,8 @@ def init_project(path: Path, *, force: bool = False) -> InitReport:
             settings = None
         if is_old_format(settings):  # an upstream project is never written into
             raise OldProjectFormat(root)
-    if not already and not force and root.is_dir() and any(root.iterdir()):
+    if not already and not force and root.is_dir() and \
+            any(child.name not in NEW_REPOSITORY for child in root.iterdir()):
         raise DangoError(
             f"{root} is not empty and is not a Dango project; run `dango init --force` to "
             "create the project there anyway (existing files are kept)."

@@ -112,6 +112,21 @@ def test_init_refuses_a_non_empty_folder_without_force(tmp_path, env):
     assert sorted(p.name for p in root.iterdir()) == ["notes.txt"]
 
 
+def test_init_goes_ahead_in_a_new_git_repository(tmp_path, env):
+    """`git init x` (or a new GitHub repository with a README and a licence), then
+    `dango init x`: no --force needed, the repository's files are kept."""
+    root = tmp_path / "repo"
+    assert subprocess.run(["git", "init", "-q", str(root)]).returncode == 0
+    (root / "README.md").write_text("# shop\n")
+    (root / "LICENSE").write_text("MIT\n")
+    (root / ".gitignore").write_text("*.pyc\n")
+    result = run_dango("init", str(root), cwd=tmp_path, env=env)
+    assert result.code == 0, result
+    assert (root / ".dango/project.yml").is_file() and (root / "README.md").read_text() == "# shop\n"
+    assert (root / ".gitignore").read_text().splitlines()[0] == "*.pyc"
+    assert ".dlt/secrets.toml" in (root / ".gitignore").read_text().splitlines()
+
+
 def test_init_force_tightens_loose_permissions(project_dir, tmp_path, env):
     (project_dir / ".dlt/secrets.toml").chmod(0o644)
     (project_dir / ".dlt").chmod(0o755)
