@@ -23,6 +23,12 @@ PREVIOUS = "__previous"  # a rotated-out value kept beside its field (`password_
 SECRET_VARIABLES = ("DANGO_MASTER_KEY", "GOOGLE_CLIENT_SECRET", "FACEBOOK_APP_SECRET")
 
 
+def without_secret_variables(environ) -> dict[str, str]:
+    """`environ` without the variables that hold Dango's own secrets: the environment of the
+    programs Dango runs that need none of them (git, sops, ssh-keygen)."""
+    return {name: value for name, value in environ.items() if name not in SECRET_VARIABLES}
+
+
 def is_secret(path: Sequence[str], source_type: SourceType | None = None) -> bool:
     """Whether the value at `path`, a full key path in secrets.toml such as
     ("sources", "pay", "stripe_secret_key") or ("dango", "oauth", "sheet", "provider"), is

@@ -81,7 +81,10 @@ def run(args: list[str], *, action: str, path: Path | str, stdin: bytes | None =
         cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = TIMEOUT) -> bytes:
     """`sops ARGS` with `stdin` piped in; its stdout, or SopsFailed with its reason (also when
     it has not answered within `timeout` seconds: `SopsFailed.timed_out`)."""
+    from .secrecy import without_secret_variables
+
     command = [binary(), *args]
+    env = without_secret_variables(os.environ if env is None else env)
     try:
         done = subprocess.run(command, input=stdin if stdin is not None else b"", capture_output=True,
                               cwd=cwd, env=env, timeout=timeout, check=False)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..errors import DangoError
+from ..secrecy import without_secret_variables
 
 PIECE = 16 * 1024 * 1024  # a larger file or blob (a log, a dump) is scanned piece by piece
 BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 text (PowerShell's `>` writes it) holds NUL bytes
@@ -51,7 +52,7 @@ def environment() -> dict[str, str]:
     and its URL can be a program (`ext::`). Objects and history as they were committed:
     replace refs and a grafts file (local state, never pushed) would show git a harmless
     blob or cut history short, so a secret that a push publishes would go unread."""
-    env = dict(os.environ)
+    env = without_secret_variables(os.environ)
     env.setdefault("GIT_CONFIG_NOSYSTEM", "1")
     env.update(LC_ALL="C", GIT_ALLOW_PROTOCOL="", GIT_TERMINAL_PROMPT="0", GIT_NO_REPLACE_OBJECTS="1",
                GIT_GRAFT_FILE=os.devnull, GIT_OPTIONAL_LOCKS="0")

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..secrecy import without_secret_variables
 from .errors import BadPublicKey, NoIdentity, PyrageMissing
 from .recipients import parse_key, pyrage_module
 
@@ -111,7 +112,8 @@ def _ssh_public(private: Path) -> str | None:
             return None
     try:
         done = subprocess.run(["ssh-keygen", "-y", "-P", "", "-f", str(private)], capture_output=True,
-                              stdin=subprocess.DEVNULL, timeout=20, check=False)
+                              stdin=subprocess.DEVNULL, timeout=20, check=False,
+                              env=without_secret_variables(os.environ))
     except (OSError, subprocess.TimeoutExpired):
         return None
     if done.returncode != 0:
