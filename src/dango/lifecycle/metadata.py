@@ -24,17 +24,67 @@ def now() -> datetime:
 
 
 def load(project) -> dict[str, dict[str, Any]]:
-    """credential key ("source.field") -> its entry."""
+    """credential key ("source.field") -> its entry. The file is committed, so two teammates'
+    changes can leave git's conflict markers in it: then both sides are read and each
+    credential keeps its newer entry (the next write stores the union, nothing is lost)."""
     from ..errors import MalformedFile
-    from ..yaml_io import load_yaml
+    from ..yaml_io import read_yaml_text
+
+    path = metadata_path(project)
+    try:
+        text = read_yaml_text(path)
+    except (FileNotFoundError, MalformedFile):  # missing, or not UTF-8: rebuilt by the next write
+        return {}
+    sides = _conflict_sides(text)
+    if sides is None:
+        return _entries(path, text)
+    ours, theirs = (_entries(path, side) for side in sides)
+    for key, entry in theirs.items():
+        if key not in ours or _newest(entry) > _newest(ours[key]):
+            ours[key] = entry
+    return ours
+
+
+def _entries(path: Path, text: str) -> dict[str, dict[str, Any]]:
+    from ..errors import MalformedFile
+    from ..yaml_io import parse_yaml
 
     try:
-        data = load_yaml(metadata_path(project)) or {}
-    except (FileNotFoundError, MalformedFile):
+        data = parse_yaml(path, text) or {}
+    except MalformedFile:
         return {}  # derived data: a damaged file is rebuilt by the next write
     entries = data.get("credentials") if isinstance(data, dict) else None
     return {key: dict(value) for key, value in entries.items() if isinstance(value, dict)} \
         if isinstance(entries, dict) else {}
+
+
+def _conflict_sides(text: str) -> tuple[str, str] | None:
+    """The two versions of a file with git's conflict markers (`<<<<<<<`, `=======`,
+    `>>>>>>>`; a diff3 base section `|||||||` is dropped); None without markers."""
+    if "\n<<<<<<< " not in "\n" + text:
+        return None
+    ours, theirs, side = [], [], None
+    for line in text.splitlines(keepends=True):
+        marker = line[:7]
+        if marker == "<<<<<<<" and side is None:
+            side = "ours"
+        elif marker == "|||||||" and side == "ours":
+            side = "base"
+        elif marker == "=======" and side in ("ours", "base"):
+            side = "theirs"
+        elif marker == ">>>>>>>" and side == "theirs":
+            side = None
+        else:
+            if side in (None, "ours"):
+                ours.append(line)
+            if side in (None, "theirs"):
+                theirs.append(line)
+    return "".join(ours), "".join(theirs)
+
+
+def _newest(entry: dict[str, Any]) -> str:
+    """The latest date an entry records (ISO dates compare as text)."""
+    return max(str(entry.get(key) or "") for key in ("created", "rotated", "last_verified"))
 
 
 def save(project, entries: dict[str, dict[str, Any]]) -> None:
