@@ -126,11 +126,26 @@ def load_yaml(path: Path) -> Any:
     return parse_yaml(path, read_yaml_text(path))
 
 
+def conflict_line(text: str) -> int | None:
+    """The line of the first `<<<<<<< ` conflict marker git left in `text`, else None."""
+    if "<<<<<<< " not in text:
+        return None
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("<<<<<<< "):
+            return number
+    return None
+
+
 def parse_yaml(path: Path, text: str) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     if "\0" in text:
         raise MalformedFile(path, "holds a NUL byte, so it is not a text file")
+    conflict = conflict_line(text)
+    if conflict:
+        raise MalformedFile(path, "has git's conflict markers (<<<<<<<, =======, >>>>>>>) from a merge",
+                            conflict, fix="keep the lines each side needs, delete the three markers "
+                                          "and run the command again.")
     try:
         return _loader()(text).load()
     except MarkedYAMLError as err:

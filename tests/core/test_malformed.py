@@ -51,6 +51,8 @@ def test_malformed_yaml(dango, project_dir, with_source, args):
     ("sources:\n  - name: pay\n    type: stripe\n    stripe_secret_key: sk_live_x\n",
      "is a secret and must not be in this committed file", 4),
     ("sources: 3\n", "expected a top-level `sources:` list", 1),
+    ("sources:\n<<<<<<< HEAD\n  - name: a\n    type: stripe\n=======\n  - name: b\n    type: csv\n"
+     ">>>>>>> theirs\n", "has git's conflict markers (<<<<<<<, =======, >>>>>>>) from a merge", 2),
 ])
 def test_sources_yml_schema_errors_are_located(dango, project_dir, content, problem, line):
     (project_dir / ".dango/sources.yml").write_text(content)
