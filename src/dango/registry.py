@@ -159,6 +159,16 @@ def _digits_check(label: str) -> Check:
     return check
 
 
+def _connection_url_check(value: str) -> str | None:
+    from .connection_url import BadConnectionUrl, parse  # pure, stdlib only: a floor beside this one
+
+    try:
+        parse(value)
+    except BadConnectionUrl as err:
+        return f"this connection URL {err}"
+    return None
+
+
 _OAUTH_CREDENTIALS = Field("credentials", secret=True, via_auth=True,
                            help="OAuth tokens, written by `dango auth`")
 # The OAuth client may also sit in the source's own section (or GOOGLE_CLIENT_ID/_SECRET).
@@ -172,7 +182,7 @@ _DB_FIELDS = (
     Field("database", in_secrets=True, help="database name"),
     Field("username", in_secrets=True, help="user to connect as"),
     Field("password", secret=True, ask=True, help="that user's password"),
-    Field("credentials", secret=True,
+    Field("credentials", secret=True, check=_connection_url_check,
           help="a connection URL instead of host/port/database/username/password"),
     Field("schema", help="schema to load from"),
     Field("tables", kind="list", help="tables to load (default: all tables of the schema)"),

@@ -40,9 +40,15 @@ def url(job: Job):
     """The SQLAlchemy URL (an object; its password is never rendered into a string)."""
     from sqlalchemy.engine import URL, make_url
 
+    from ..connection_url import BadConnectionUrl, parse
+
     driver = DRIVERS[job.source.type]
     given = job.config.get("credentials")
     if given:
+        try:  # refused where parsers would disagree (the live check reads it the same way)
+            parse(str(given))
+        except BadConnectionUrl as err:
+            raise SyncProblem(f"{job.key('credentials')} {err}.") from None
         parsed = make_url(str(given))
         scheme = parsed.drivername.split("+")[0]
         if "+" not in parsed.drivername and scheme in URL_SCHEMES:

@@ -1,0 +1,71 @@
+"""Connection URLs whose password holds @ / ? # : the live check and the sync read a URL
+the same way, and one that parsers would read differently is refused, naming no piece."""
+
+from __future__ import annotations
+
+import pytest
+
+from dango.connection_url import BadConnectionUrl, parse
+
+from tests.conftest import snapshot
+
+# Unencoded, urllib ends the user's part at the `/` and takes `Quartz9Mango` for the host
+# (printed lowercased in its "could not translate host name" error); SQLAlchemy takes it too.
+PIECE = "Quartz9Mango"
+AMBIGUOUS = f"postgresql://loader:Xy7pw@{PIECE}/zz8Wq@127.0.0.1:5432/test"  # dango:allow
+ODD_PASSWORD = "p@ss'w:o%rd\"\u00fcn\u00ef/?#x"  # dango:allow
+ENCODED = "p%40ss%27w%3Ao%25rd%22%C3%BCn%C3%AF%2F%3F%23x"  # dango:allow
+
+
+def add_url(dango, kind: str, url: str) -> None:
+    assert dango("source", "add", kind, "--name", "db", "--no-input", "--ref", "credentials=DB_URL").code == 0
+    assert dango("secrets", "set", "db.credentials", input=url).code == 0
+
+
+def test_parse_reads_one_way_or_refuses():
+    parts = parse(f"mysql://loader:{ENCODED}@[::1]:3307/shop%2Fdb?charset=utf8")
+    assert (parts.user, parts.password, parts.host, parts.port, parts.database) == \
+        ("loader", ODD_PASSWORD, "::1", 3307, "shop/db")
+    assert parse("postgresql://u:a:b@h/db").password == "a:b"
+    for bad in (AMBIGUOUS, "postgresql://u:ab@cd:ef12345/gh@h/db", "postgresql://lo@der:pw@h/db",
+                "postgresql://u:p?w@h/db", "postgresql://u:pw@h:5x/db", "no-scheme"):
+        with pytest.raises(BadConnectionUrl) as caught:
+            parse(bad)
+        assert "ef12345" not in str(caught.value) and PIECE not in str(caught.value)
+
+
+def test_an_ambiguous_url_is_refused_by_test_sync_and_validate_without_a_piece(dango, project_dir):
+    add_url(dango, "postgres", AMBIGUOUS)
+    before = snapshot(project_dir / ".dlt")
+    checked = dango("source", "test", "db")
+    assert checked.code == 1, checked
+    assert checked.out.startswith("db: invalid (sources.db.credentials holds an @ that could end its user "
+                                  "and password in more than one place; percent-encode @ / ? #")
+    synced = dango("sync", "--source", "db")
+    assert synced.code == 1, synced
+    assert "[sources.db] credentials holds an @ that could end its user and password" in synced.err
+    validated = dango("validate")
+    assert "sources.db.credentials: this connection URL holds an @" in validated.err
+    for result in (checked, synced, validated):
+        assert PIECE.lower() not in result.output.lower() and "Xy7pw" not in result.output
+        assert "Traceback" not in result.output
+    assert snapshot(project_dir / ".dlt") == before
+
+
+@pytest.fixture(scope="module")
+def odd_postgres():
+    """A PostgreSQL that checks passwords, for user `loader` with ODD_PASSWORD, database `app`."""
+    from tests.servers.postgres_scram import ScramPostgres
+
+    with ScramPostgres("loader", ODD_PASSWORD) as server:
+        yield server
+
+
+def test_an_encoded_url_and_the_raw_fields_both_log_in(dango, odd_postgres):
+    add_url(dango, "postgres", f"postgresql://loader:{ENCODED}@127.0.0.1:{odd_postgres.port}/app")
+    assert dango("source", "test", "db").out.strip() == "db: valid"
+    assert dango("secrets", "unset", "db.credentials").code == 0
+    for field, value in (("host", "127.0.0.1"), ("port", str(odd_postgres.port)), ("database", "app"),
+                         ("username", "loader"), ("password", ODD_PASSWORD)):
+        assert dango("secrets", "set", f"db.{field}", input=value).code == 0
+    assert dango("source", "test", "db").out.strip() == "db: valid"
