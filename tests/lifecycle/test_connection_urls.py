@@ -3,6 +3,8 @@ the same way, and one that parsers would read differently is refused, naming no 
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from dango.connection_url import BadConnectionUrl, parse
@@ -13,8 +15,8 @@ from tests.conftest import snapshot
 # (printed lowercased in its "could not translate host name" error); SQLAlchemy takes it too.
 PIECE = "Quartz9Mango"
 AMBIGUOUS = f"postgresql://loader:Xy7pw@{PIECE}/zz8Wq@127.0.0.1:5432/test"  # dango:allow
-ODD_PASSWORD = "p@ss'w:o%rd\"\u00fcn\u00ef/?#x"  # dango:allow
-ENCODED = "p%40ss%27w%3Ao%25rd%22%C3%BCn%C3%AF%2F%3F%23x"  # dango:allow
+ODD_PASSWORD = "p@ss'w:o%rd\"\u00fcn\u00ef/?#x\u20ac"  # dango:allow
+ENCODED = "p%40ss%27w%3Ao%25rd%22%C3%BCn%C3%AF%2F%3F%23x%E2%82%AC"  # dango:allow
 
 
 def add_url(dango, kind: str, url: str) -> None:
@@ -69,3 +71,43 @@ def test_an_encoded_url_and_the_raw_fields_both_log_in(dango, odd_postgres):
                          ("username", "loader"), ("password", ODD_PASSWORD)):
         assert dango("secrets", "set", f"db.{field}", input=value).code == 0
     assert dango("source", "test", "db").out.strip() == "db: valid"
+
+
+@pytest.fixture
+def odd_mariadb():
+    """A MariaDB user whose password is ODD_PASSWORD (UTF-8, as the mysql client sends it)
+    and a database of its own holding one table of one row: (user, database)."""
+    import pymysql
+
+    name = f"dango_{uuid.uuid4().hex[:8]}"
+    root = pymysql.connect(host="127.0.0.1", port=3306, user="root", password="", autocommit=True,
+                           charset="utf8mb4")
+    with root.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name}")
+        cursor.execute(f"CREATE TABLE {name}.items (id INT PRIMARY KEY)")
+        cursor.execute(f"INSERT INTO {name}.items VALUES (1)")
+        for host in ("%", "localhost", "127.0.0.1"):
+            cursor.execute("CREATE USER %s@%s IDENTIFIED BY %s", (name, host, ODD_PASSWORD))
+            cursor.execute(f"GRANT SELECT ON {name}.* TO %s@%s", (name, host))
+    yield name, name
+    with root.cursor() as cursor:
+        for host in ("%", "localhost", "127.0.0.1"):
+            cursor.execute("DROP USER IF EXISTS %s@%s", (name, host))
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+    root.close()
+
+
+def test_a_mysql_password_beyond_ascii_logs_in_for_the_check_and_the_sync(dango, odd_mariadb):
+    user, database = odd_mariadb
+    add_url(dango, "mysql", f"mysql://{user}:{ENCODED}@127.0.0.1:3306/{database}")
+    checked = dango("source", "test", "db")
+    assert checked.out.strip() == "db: valid", checked
+    for field, value in (("host", "127.0.0.1"), ("database", database), ("username", user),
+                         ("password", ODD_PASSWORD)):
+        assert dango("secrets", "set", f"db.{field}", input=value).code == 0
+    assert dango("secrets", "unset", "db.credentials").code == 0
+    checked = dango("source", "test", "db")
+    assert checked.out.strip() == "db: valid", checked
+    synced = dango("sync", "--source", "db")
+    assert synced.code == 0, synced
+    assert "\u20ac" not in synced.output and "position" not in synced.output

@@ -75,6 +75,8 @@ def check_postgres(ctx: CheckContext) -> Health:
 def check_mysql(ctx: CheckContext) -> Health:
     import pymysql
 
+    from ..sync.sql import mysql_password
+
     try:
         conn = connection(ctx.config, 3306)
     except connection_url.BadConnectionUrl as err:
@@ -82,7 +84,8 @@ def check_mysql(ctx: CheckContext) -> Health:
     seconds = max(1, math.ceil(ctx.timeout))
     try:
         handle = pymysql.connect(host=conn["host"], port=conn["port"], database=conn["database"] or None,
-                                 user=conn["user"], password=conn["password"], connect_timeout=seconds,
+                                 user=conn["user"], password=mysql_password(conn["password"]),
+                                 connect_timeout=seconds,
                                  read_timeout=seconds, write_timeout=seconds)
     except pymysql.MySQLError as err:
         code = err.args[0] if err.args and isinstance(err.args[0], int) else None

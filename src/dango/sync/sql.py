@@ -60,6 +60,11 @@ def url(job: Job):
                       database=str(job.config["database"]))
 
 
+def mysql_password(password: str) -> bytes:
+    """A MySQL password as the mysql client sends it (UTF-8), for PyMySQL."""
+    return str(password).encode("utf-8")
+
+
 def _text(value):
     return None if value in (None, "") else str(value)
 
@@ -70,7 +75,13 @@ def build(job: Job):
     from sqlalchemy import create_engine
 
     _check(job)
-    engine = create_engine(url(job), connect_args={"connect_timeout": CONNECT_TIMEOUT})
+    address = url(job)
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT}
+    if job.source.type == "mysql" and address.password:
+        # PyMySQL sends a str password as Latin-1 (a non-Latin-1 character raises, naming it and
+        # its place); MySQL and MariaDB store what their clients send: UTF-8.
+        connect_args["password"] = mysql_password(address.password)
+    engine = create_engine(address, connect_args=connect_args)
     job.extra["engine"] = engine
     tables = [str(t) for t in job.config.get("tables") or []] or None
     source = sql_database(engine, schema=job.config.get("schema") or None, table_names=tables,
