@@ -16,6 +16,10 @@ def probe(url: str, secrets: list[Any], timeout: float, *, headers=None, params=
     try:
         response = httpx.get(url, headers=headers, params=params, auth=auth, timeout=timeout,
                              follow_redirects=False)
+    except UnicodeEncodeError:  # httpx sends header values as ASCII; its error names the character
+        return Health(INVALID, f"a credential sent to {what} in an HTTP header holds a character other "
+                               "than ASCII (often a non-breaking or zero-width space pasted with it); "
+                               "paste it again without that character")
     except httpx.TimeoutException:
         return Health(UNKNOWN, f"{what} did not answer within {timeout:g} s")
     except httpx.HTTPError as err:
