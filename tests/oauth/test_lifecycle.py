@@ -185,3 +185,13 @@ def test_status_warns_past_the_rotation_policy(dango, connect, project_dir, auth
     assert result.code == 0 and json.loads(result.out)[0]["status"] == "valid"
     assert "sheet is 120 days old, past the rotation policy of 90 days" in result.err
     assert "`dango auth sheet`" in result.err
+
+
+def test_an_expiry_beyond_any_date_is_ignored_not_a_crash(dango, connect, server, project_dir, auth_env, sheet):
+    connect("sheet")
+    server.token_failure = (200, json.dumps({"access_token": "ya29.newAccessTokenAfterRefresh01",  # dango:allow
+                                             "expires_in": 10 ** 20, "token_type": "Bearer"}))
+    result = dango("auth", "refresh", "sheet", env_extra=auth_env)
+    assert result.code == 0, result
+    assert "unexpected" not in result.output and "Overflow" not in result.output
+    assert creds(project_dir)["access_token"] == "ya29.newAccessTokenAfterRefresh01"  # dango:allow

@@ -48,7 +48,7 @@ def _token_set(response: Response, what: str, url: str, secrets: list[str],
     expires_in = data.get("expires_in")
     try:
         expires_at = now() + timedelta(seconds=int(expires_in)) if expires_in is not None else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # not a number, or beyond any date
         expires_at = None
     scope = data.get("scope")
     scopes = [s for s in scope.replace(",", " ").split() if s] if isinstance(scope, str) else None
