@@ -55,6 +55,11 @@ def rotate(project, target: str, *, value: str | None = None, ref: str | None = 
     assert value is not None
     refuse_reference_literal(value, target)
     config = resolver.resolved_config(source, overrides={spec_field.name: value})
+    unused = source.spec.unused_fields(config).get(spec_field.name)
+    if unused:  # its live test would pass or fail on the other fields: it proves nothing
+        raise UsageError(f"{source.name} does not use {spec_field.name}: {unused}, so a live test could "
+                         f"not check a new value; nothing was changed. Store it with `dango secrets set "
+                         f"{target}`, or rotate the field it uses.")
     health = check_config(project, source, config, timeout)
     if not health.ok and not force:
         raise CheckFailed(f"The new value for {target} did not pass its live test "
