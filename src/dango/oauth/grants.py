@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from ..errors import AuthorizationFailed, TokenEndpointError
-from .http import Response, clean, failure, request
+from .http import TIMEOUT_SECONDS, Response, clean, failure, request
 from .providers import ClientCredentials
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -73,10 +73,11 @@ def exchange_code(url: str, client: ClientCredentials, code: str, redirect_uri: 
         raise failure(response, "token endpoint", url, secrets) from None
 
 
-def refresh(url: str, client: ClientCredentials, refresh_token: str) -> TokenSet:
+def refresh(url: str, client: ClientCredentials, refresh_token: str,
+            timeout: float = TIMEOUT_SECONDS) -> TokenSet:
     """A new access token; InvalidGrant when the refresh token is revoked or expired."""
     secrets = [client.client_secret, refresh_token]
-    response = request("POST", url, what="token endpoint", secrets=secrets, data={
+    response = request("POST", url, what="token endpoint", secrets=secrets, timeout=timeout, data={
         "grant_type": "refresh_token", "refresh_token": refresh_token, **_client_fields(client)})
     return _token_set(response, "token endpoint", url, secrets)
 
@@ -199,11 +200,12 @@ def account(url: str, access_token: str, provider: str) -> str | None:
     return clean(value, [access_token], 120, tokens=False) if response.ok and value else None
 
 
-def facebook_token_valid(url: str, client: ClientCredentials, token: str) -> bool:
+def facebook_token_valid(url: str, client: ClientCredentials, token: str,
+                         timeout: float = TIMEOUT_SECONDS) -> bool:
     """Token introspection with Facebook's debug_token; TokenEndpointError when unreachable."""
     app_token = f"{client.client_id}|{client.client_secret}"
     secrets = [token, app_token, client.client_secret]
-    response = request("GET", url, what="token introspection endpoint", secrets=secrets,
+    response = request("GET", url, what="token introspection endpoint", secrets=secrets, timeout=timeout,
                        params={"input_token": token, "access_token": app_token})
     data = (response.data or {}).get("data")
     if not response.ok or not isinstance(data, dict):

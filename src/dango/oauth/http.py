@@ -58,8 +58,9 @@ def clean(text: Any, secrets: Iterable[str] = (), limit: int = 200, *, tokens: b
     return shorten(text, limit)  # redacted before the cut
 
 
-def request(method: str, url: str, *, what: str, secrets: Iterable[str] = (), **kwargs) -> Response:
-    """One HTTP request, its whole answer within TIMEOUT_SECONDS (`bounded_http`); a network
+def request(method: str, url: str, *, what: str, secrets: Iterable[str] = (),
+            timeout: float = TIMEOUT_SECONDS, **kwargs) -> Response:
+    """One HTTP request, its whole answer within `timeout` seconds (`bounded_http`); a network
     failure or a late answer is a TokenEndpointError naming `what` and the host."""
     import httpx
 
@@ -68,9 +69,9 @@ def request(method: str, url: str, *, what: str, secrets: Iterable[str] = (), **
     try:
         # trust_env: a proxy (HTTPS_PROXY, NO_PROXY) and CA bundle (SSL_CERT_FILE) configured
         # for this machine apply, as they do for a browser.
-        reply = fetch(method, url, timeout=TIMEOUT_SECONDS, trust_env=True, **kwargs)
+        reply = fetch(method, url, timeout=timeout, trust_env=True, **kwargs)
     except (httpx.HTTPError, Overdue) as err:
-        problem = f"no whole answer within {TIMEOUT_SECONDS:g} s" if isinstance(err, Overdue) \
+        problem = f"no whole answer within {timeout:g} s" if isinstance(err, Overdue) \
             else type(err).__name__
         raise TokenEndpointError(
             f"Could not reach the {what} at {shown_url(url)} ({problem}); check the "

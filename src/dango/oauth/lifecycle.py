@@ -17,6 +17,7 @@ from ..errors import (CredentialRevoked, DangoError, MissingClientCredentials, N
 from ..project import Project
 from ..sources import Source, SourcesFile
 from ..store.secrets_file import SecretsFile
+from .http import TIMEOUT_SECONDS
 from .providers import client_credentials, endpoint, settings_lookup
 from .tokens import Grant, delete_grant, mark_revoked, provider_of, read_grant, write_refreshed
 
@@ -91,9 +92,9 @@ def _write(project: Project, change) -> None:
         secrets.save()
 
 
-def refresh_source(project: Project, name: str) -> GrantInfo:
-    """A refresh grant now; the new access token written back. CredentialRevoked on
-    invalid_grant (the grant is then marked revoked)."""
+def refresh_source(project: Project, name: str, timeout: float = TIMEOUT_SECONDS) -> GrantInfo:
+    """A refresh grant now (the provider's answer awaited `timeout` seconds); the new access
+    token written back. CredentialRevoked on invalid_grant (the grant is then marked revoked)."""
     from . import grants
 
     resolver, grant = _grant(project, name)
@@ -107,7 +108,7 @@ def refresh_source(project: Project, name: str) -> GrantInfo:
     client = client_credentials(provider, grant.table, settings_lookup(resolver))
     try:
         tokens = grants.refresh(endpoint(project, provider, "token", settings_lookup(resolver)), client,
-                                grant.refresh_token or "")
+                                grant.refresh_token or "", timeout)
     except grants.InvalidGrant:
         _write(project, lambda secrets: mark_revoked(secrets, name))
         raise CredentialRevoked(name) from None
@@ -202,8 +203,9 @@ def check_all(project: Project) -> list[CheckResult]:
     return results
 
 
-def check_source(project: Project, source: Source) -> CheckResult:
-    """One OAuth source: client, tokens, and a live test (used by `dango source test` too)."""
+def check_source(project: Project, source: Source, timeout: float = TIMEOUT_SECONDS) -> CheckResult:
+    """One OAuth source: client, tokens, and a live test (used by `dango source test` too,
+    with its `timeout` for the provider's answer)."""
     resolver = Resolver(project)
     grant = read_grant(resolver, source)
     assert grant is not None
@@ -224,13 +226,13 @@ def check_source(project: Project, source: Source) -> CheckResult:
         return result
     try:
         if grant.provider.has_refresh_token:
-            refresh_source(project, name)
+            refresh_source(project, name, timeout)
             result.live, result.detail = "valid", "refresh grant succeeded"
         else:
             from . import grants
 
             url = endpoint(project, grant.provider, "introspect", settings_lookup(resolver))
-            valid = grants.facebook_token_valid(url, client, grant.access_token or "")
+            valid = grants.facebook_token_valid(url, client, grant.access_token or "", timeout)
             result.live = "valid" if valid else "invalid"
             result.detail = "token introspection" + ("" if valid else f"; run `dango auth {name}`")
     except CredentialRevoked:
