@@ -24,6 +24,11 @@ class InvalidGrant(TokenEndpointError):
     """The refresh token (or code) is no longer valid: revoked, expired or unknown."""
 
 
+class ClientRejected(TokenEndpointError):
+    """The provider refused the OAuth client itself (invalid_client, unauthorized_client):
+    a wrong or deleted client id or secret, not an unreachable provider."""
+
+
 @dataclass
 class TokenSet:
     access_token: str
@@ -44,7 +49,10 @@ def _token_set(response: Response, what: str, url: str, secrets: list[str],
     if not response.ok or not isinstance(token, str) or not token:
         if response.error == "invalid_grant":
             raise InvalidGrant("invalid_grant")
-        raise failure(response, what, url, secrets)
+        error = failure(response, what, url, secrets)
+        if response.error in ("invalid_client", "unauthorized_client"):
+            raise ClientRejected(str(error))
+        raise error
     expires_in = data.get("expires_in")
     try:
         expires_at = now() + timedelta(seconds=int(expires_in)) if expires_in is not None else None

@@ -224,19 +224,24 @@ def check_source(project: Project, source: Source, timeout: float = TIMEOUT_SECO
         result.detail = (f"no OAuth client; set {grant.provider.client_id_var} and "
                          f"{grant.provider.client_secret_var}")
         return result
+    from . import grants  # here, not at the top: `auth list` and `auth status` make no request
+
     try:
         if grant.provider.has_refresh_token:
             refresh_source(project, name, timeout)
             result.live, result.detail = "valid", "refresh grant succeeded"
         else:
-            from . import grants
-
             url = endpoint(project, grant.provider, "introspect", settings_lookup(resolver))
             valid = grants.facebook_token_valid(url, client, grant.access_token or "", timeout)
             result.live = "valid" if valid else "invalid"
             result.detail = "token introspection" + ("" if valid else f"; run `dango auth {name}`")
     except CredentialRevoked:
         result.live, result.detail = "revoked", f"invalid_grant; run `dango auth {name}`"
+    except grants.ClientRejected as err:  # the provider answered: these credentials are refused
+        result.live = "invalid"
+        result.detail = (f"{str(err).removesuffix('.')}; check the OAuth client: "
+                         f"{grant.provider.client_id_var} and {grant.provider.client_secret_var}, or "
+                         f"client_id and client_secret in [sources.{name}.credentials]")
     except TokenEndpointError as err:
         result.live, result.detail = "unknown", str(err)
     except DangoError as err:
