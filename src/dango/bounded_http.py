@@ -67,3 +67,18 @@ def fetch(method: str, url: str, *, timeout: float, limit: int = BODY_LIMIT, tru
                 return Answer(status, bytes(body), False)
         except httpx.TimeoutException:
             raise Overdue(status) from None
+
+
+def failure_text(err: BaseException) -> str:
+    """Why a request could not be made, in words: a TLS certificate that is not trusted (with
+    the fix), another TLS failure, else the error's type. Never the error's own text, which
+    can hold the request's address."""
+    text = str(err)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        detail = text.partition("certificate verify failed:")[2].partition("(_ssl")[0].strip().rstrip(".")
+        return ("its TLS certificate is not trusted" + (f": {detail[:80]}" if detail else "")
+                + "; if a proxy or a private certificate authority signs it, point SSL_CERT_FILE at "
+                  "that authority's certificate")
+    if "[SSL" in text or "TLS" in text:
+        return "the TLS handshake failed"
+    return type(err).__name__

@@ -1,5 +1,6 @@
 """A provider whose answer never ends (a body trickled a byte at a time) or never stops
-(gigabytes): a live check gives its verdict within its timeout, reading a bounded body."""
+(gigabytes): a live check gives its verdict within its timeout, reading a bounded body.
+One whose TLS certificate is not trusted is named as such, with the fix."""
 
 from __future__ import annotations
 
@@ -82,3 +83,15 @@ def test_a_trickled_answer_is_overdue_with_its_status():
         with pytest.raises(Overdue) as late:
             fetch("GET", url, timeout=1)
     assert late.value.status == 401
+
+
+def test_an_untrusted_tls_certificate_is_named_with_the_fix(dango):
+    from tests.servers.tls_server import untrusted_https
+
+    with untrusted_https() as url:
+        add_stripe(dango, url)
+        result = dango("source", "test", "pay")
+    assert result.code == 1, result
+    assert result.out == ("pay: unknown (could not reach Stripe (its TLS certificate is not trusted: "
+                          "self-signed certificate; if a proxy or a private certificate authority signs "
+                          "it, point SSL_CERT_FILE at that authority's certificate))\n")

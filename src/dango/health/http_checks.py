@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..bounded_http import Answer, Overdue, fetch
+from ..bounded_http import Answer, Overdue, failure_text, fetch
 from . import INVALID, UNKNOWN, VALID, Health, scrub
 
 BODY_LIMIT = 64 * 1024  # bytes of an answer read: a provider's error message fits in far less
@@ -29,7 +29,7 @@ def probe(url: str, secrets: list[Any], timeout: float, *, headers=None, params=
             return Health(UNKNOWN, f"{what} did not answer within {timeout:g} s")
         response = Answer(late.status, b"", True)
     except httpx.HTTPError as err:
-        return Health(UNKNOWN, f"could not reach {what} ({type(err).__name__})")
+        return Health(UNKNOWN, f"could not reach {what} ({failure_text(err)})")
     if 200 <= response.status < 300:
         return Health(VALID)
     reason = scrub(_error_message(response), secrets)

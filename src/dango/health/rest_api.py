@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..bounded_http import Overdue, fetch
+from ..bounded_http import Overdue, failure_text, fetch
 from ..errors import SyncProblem
 from . import INVALID, UNKNOWN, CheckContext, Health, scrub, secrets_of
 from .http_checks import BODY_LIMIT, probe
@@ -63,7 +63,7 @@ def _client_token(credentials: dict[str, Any], secrets: list[Any], timeout: floa
     except Overdue:
         return Health(UNKNOWN, f"{what} did not answer within {timeout:g} s")
     except httpx.HTTPError as err:
-        return Health(UNKNOWN, f"could not reach {what} ({type(err).__name__})")
+        return Health(UNKNOWN, f"could not reach {what} ({failure_text(err)})")
     try:
         data = answer.json()
     except ValueError:

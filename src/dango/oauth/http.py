@@ -64,7 +64,7 @@ def request(method: str, url: str, *, what: str, secrets: Iterable[str] = (),
     failure or a late answer is a TokenEndpointError naming `what` and the host."""
     import httpx
 
-    from ..bounded_http import Overdue, fetch
+    from ..bounded_http import Overdue, failure_text, fetch
 
     try:
         # trust_env: a proxy (HTTPS_PROXY, NO_PROXY) and CA bundle (SSL_CERT_FILE) configured
@@ -72,7 +72,7 @@ def request(method: str, url: str, *, what: str, secrets: Iterable[str] = (),
         reply = fetch(method, url, timeout=timeout, trust_env=True, **kwargs)
     except (httpx.HTTPError, Overdue) as err:
         problem = f"no whole answer within {timeout:g} s" if isinstance(err, Overdue) \
-            else type(err).__name__
+            else failure_text(err)
         raise TokenEndpointError(
             f"Could not reach the {what} at {shown_url(url)} ({problem}); check the "
             "network connection and run the command again."
