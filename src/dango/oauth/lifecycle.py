@@ -92,9 +92,27 @@ def _write(project: Project, change) -> None:
         secrets.save()
 
 
-def refresh_source(project: Project, name: str, timeout: float = TIMEOUT_SECONDS) -> GrantInfo:
+def _write_if_unchanged(project: Project, grant: Grant, change) -> bool:
+    """Apply `change` under the lock only while the stored refresh token is still the one
+    `grant` was read with; False (nothing written) when another process replaced the grant
+    meanwhile (a parallel refresh of a provider that rotates refresh tokens, a new `dango
+    auth`): its newer grant must neither be overwritten nor be marked revoked for ours."""
+    with project.lock():
+        secrets = SecretsFile.load(project)
+        current = read_grant(Resolver(project, secrets), grant.source)
+        if current is None or current.refresh_token != grant.refresh_token:
+            return False
+        change(secrets)
+        secrets.save()
+        return True
+
+
+def refresh_source(project: Project, name: str, timeout: float = TIMEOUT_SECONDS,
+                   _again: bool = True) -> GrantInfo:
     """A refresh grant now (the provider's answer awaited `timeout` seconds); the new access
-    token written back. CredentialRevoked on invalid_grant (the grant is then marked revoked)."""
+    token written back. CredentialRevoked on invalid_grant (the grant is then marked revoked).
+    When another process replaced the grant while the provider answered, its grant stands
+    and is refreshed instead (once)."""
     from . import grants
 
     resolver, grant = _grant(project, name)
@@ -110,9 +128,10 @@ def refresh_source(project: Project, name: str, timeout: float = TIMEOUT_SECONDS
         tokens = grants.refresh(endpoint(project, provider, "token", settings_lookup(resolver)), client,
                                 grant.refresh_token or "", timeout)
     except grants.InvalidGrant:
-        _write(project, lambda secrets: mark_revoked(secrets, name))
-        raise CredentialRevoked(name) from None
-    _write(project, lambda secrets: write_refreshed(secrets, name, provider, tokens))
+        if _write_if_unchanged(project, grant, lambda secrets: mark_revoked(secrets, name)) or not _again:
+            raise CredentialRevoked(name) from None
+        return refresh_source(project, name, timeout, _again=False)
+    _write_if_unchanged(project, grant, lambda secrets: write_refreshed(secrets, name, provider, tokens))
     return list_grants(project, name)[0]
 
 
