@@ -32,6 +32,7 @@ class Answer:
     status: int
     body: bytes  # at most `limit` bytes
     cut: bool  # True when the body was longer than `limit`
+    location: str | None = None  # a redirect's target (never followed)
 
     def json(self) -> Any:
         """The body as JSON; ValueError when it is not JSON (or was cut)."""
@@ -56,15 +57,15 @@ def fetch(method: str, url: str, *, timeout: float, limit: int = BODY_LIMIT, tru
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=trust_env) as client:
         try:
             with client.stream(method, url, **kwargs) as response:
-                status = response.status_code
+                status, location = response.status_code, response.headers.get("location")
                 body = bytearray()
                 for chunk in response.iter_bytes():  # decoded (gzip...): the limit is on what is kept
                     if time.monotonic() > deadline:
                         raise Overdue(status)
                     body += chunk
                     if len(body) > limit:
-                        return Answer(status, bytes(body[:limit]), True)
-                return Answer(status, bytes(body), False)
+                        return Answer(status, bytes(body[:limit]), True, location)
+                return Answer(status, bytes(body), False, location)
         except httpx.TimeoutException:
             raise Overdue(status) from None
 

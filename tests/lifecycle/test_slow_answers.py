@@ -1,6 +1,6 @@
 """A provider whose answer never ends (a body trickled a byte at a time) or never stops
 (gigabytes): a live check gives its verdict within its timeout, reading a bounded body.
-One whose TLS certificate is not trusted is named as such, with the fix."""
+One whose TLS certificate is not trusted, or that redirects, is named as such, with the fix."""
 
 from __future__ import annotations
 
@@ -95,3 +95,27 @@ def test_an_untrusted_tls_certificate_is_named_with_the_fix(dango):
     assert result.out == ("pay: unknown (could not reach Stripe (its TLS certificate is not trusted: "
                           "self-signed certificate; if a proxy or a private certificate authority signs "
                           "it, point SSL_CERT_FILE at that authority's certificate))\n")
+
+
+class Redirect(BaseHTTPRequestHandler):
+    """A redirect to another host that carries the key it was sent in its query."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        self.send_response(302)
+        self.send_header("Location", f"https://login.example.net/next?key={key}")
+        self.end_headers()
+
+
+def test_a_redirect_is_named_by_its_host_and_not_followed(dango):
+    with serve(Redirect) as url:
+        add_stripe(dango, url)
+        result = dango("source", "test", "pay")
+    assert result.code == 1, result
+    assert result.out == ("pay: unknown (Stripe answered HTTP 302, a redirect to https://login.example.net "
+                          "that is not followed (the credential is not sent there); if that is its address, "
+                          "set base_url to it)\n")
+    assert KEY not in result.output

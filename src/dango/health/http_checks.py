@@ -32,6 +32,8 @@ def probe(url: str, secrets: list[Any], timeout: float, *, headers=None, params=
         return Health(UNKNOWN, f"could not reach {what} ({failure_text(err)})")
     if 200 <= response.status < 300:
         return Health(VALID)
+    if 300 <= response.status < 400 and response.location:
+        return Health(UNKNOWN, _redirect(url, response, what))
     reason = scrub(_error_message(response), secrets)
     if response.status in (401, 403):
         return Health(INVALID, f"{what} refused the credential (HTTP {response.status}"
@@ -52,3 +54,15 @@ def _error_message(response: Answer) -> str:
         message = body.get("message") if isinstance(body, dict) else None
         message = message or (error if isinstance(error, str) else None)
     return str(message) if message else ""  # whole: scrub() shortens it once redacted
+
+
+def _redirect(url: str, response: Answer, what: str) -> str:
+    """A redirect, named by the scheme and host it points to (its path and query may hold
+    anything, a credential too); it is not followed, so the credential is not sent there."""
+    from urllib.parse import urljoin, urlsplit
+
+    target = urlsplit(urljoin(url, str(response.location)))
+    where = f"{target.scheme}://{target.netloc.rpartition('@')[2]}" if target.netloc else "another address"
+    where = "".join(c for c in where if "!" <= c <= "~")[:120]  # no terminal escapes, no spaces
+    return (f"{what} answered HTTP {response.status}, a redirect to {where} that is not followed (the "
+            "credential is not sent there); if that is its address, set base_url to it")
