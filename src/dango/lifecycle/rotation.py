@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..credentials import Resolver
 from ..errors import CheckFailed, UsageError
 from ..health import DEFAULT_TIMEOUT, Health
-from ..manage import check_env_name, refuse_reference_literal, secret_target
+from ..manage import check_env_name, refuse_reference_literal, refuse_replacing_table, secret_target
 from ..store.references import escape, is_vault_reference, single_reference
 from ..store.secrets_file import SecretsFile
 from .records import Changes
@@ -46,6 +46,7 @@ def rotate(project, target: str, *, value: str | None = None, ref: str | None = 
     resolver = Resolver(project)
     secrets = resolver.secrets
     key = _key_in_use(secrets, source.name, spec_field)
+    refuse_replacing_table(secrets.section(source.name) or {}, key, spec_field, target)
     current = (secrets.section(source.name) or {}).get(key)
     if ref is not None:
         check_env_name(ref)
