@@ -135,3 +135,16 @@ def test_a_field_the_source_does_not_use_is_not_rotated(dango, project_dir, kind
                           f"value; nothing was changed. Store it with `dango secrets set src.{field}`, or "
                           "rotate the field it uses.\n")
     assert snapshot(project_dir) == before
+
+
+def test_an_oauth_sources_client_is_not_rotated_untested(dango, project_dir):
+    assert dango("source", "add", "google_sheets", "--name", "sheet", "--no-input",
+                 "--set", "spreadsheet_url_or_id=book1").code == 0
+    before = snapshot(project_dir)
+    result = dango("secrets", "rotate", "sheet.client_secret", input="GOCSPX-neverTestedClientSecret1")
+    assert result.code == 2, result
+    assert result.err == ("error: sheet is an OAuth source: its live check (a refresh grant or token "
+                          "introspection) uses the client stored with its grant, so it cannot test a new "
+                          "client_secret before it is stored; nothing was changed. Store it with `dango "
+                          "secrets set sheet.client_secret`, then run `dango source test sheet`.\n")
+    assert snapshot(project_dir) == before

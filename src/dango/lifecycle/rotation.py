@@ -43,6 +43,11 @@ def rotate(project, target: str, *, value: str | None = None, ref: str | None = 
     source, spec_field, parts = secret_target(project, target)
     if len(parts) > 1 or spec_field.via_auth:
         raise UsageError(f"{target} is an OAuth token; renew it with `dango auth {source.name}`.")
+    if source.spec.oauth_provider:  # its check reads the grant's stored client, never a candidate
+        raise UsageError(f"{source.name} is an OAuth source: its live check (a refresh grant or token "
+                         "introspection) uses the client stored with its grant, so it cannot test a new "
+                         f"{spec_field.name} before it is stored; nothing was changed. Store it with "
+                         f"`dango secrets set {target}`, then run `dango source test {source.name}`.")
     resolver = Resolver(project)
     secrets = resolver.secrets
     key = _key_in_use(secrets, source.name, spec_field)
