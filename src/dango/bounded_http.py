@@ -2,9 +2,11 @@
 
 httpx's timeout bounds each network operation, not the request: a server that sends its
 body a byte every few seconds holds a live check (or `dango auth`) for as long as it likes,
-and one that sends gigabytes fills the memory. Here the status line, the headers and the
-body must all arrive before one deadline, and at most `limit` bytes of the body are read:
-what an OAuth endpoint or a provider's error says fits in far less.
+and one that sends gigabytes fills the memory. Here the body must arrive before one deadline
+(`timeout` after the request starts; checked as each piece arrives, and no wait for a piece
+is longer than `timeout`, so an answer takes at most about twice `timeout`), and at most
+`limit` bytes of it are read: what an OAuth endpoint or a provider's error says fits in far
+less.
 
 httpx is imported when a request is made, never before (credential commands stay fast).
 """
