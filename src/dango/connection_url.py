@@ -16,7 +16,7 @@ wrong, never what the URL holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 ENCODE_HINT = "percent-encode @ / ? # in its user and password (%40 %2F %3F %23)"
 
@@ -33,6 +33,7 @@ class ConnectionUrl:
     host: str
     port: int | None
     database: str
+    query: tuple[tuple[str, str], ...] = ()  # the parameters after `?` (sslmode=require, ...)
 
 
 def parse(url: str) -> ConnectionUrl:
@@ -48,8 +49,9 @@ def parse(url: str) -> ConnectionUrl:
     userinfo, _, hostport = authority.rpartition("@")
     user, _, password = userinfo.partition(":")
     host, port = _host_port(hostport)
-    database = after.partition("?")[0].partition("#")[0].lstrip("/")
-    return ConnectionUrl(scheme, unquote(user), unquote(password), host, port, unquote(database))
+    path, _, query = after.partition("#")[0].partition("?")
+    return ConnectionUrl(scheme, unquote(user), unquote(password), host, port, unquote(path.lstrip("/")),
+                         tuple(parse_qsl(query, keep_blank_values=True)))
 
 
 def _host_port(hostport: str) -> tuple[str, int | None]:

@@ -26,8 +26,8 @@ def add_url(dango, kind: str, url: str) -> None:
 
 def test_parse_reads_one_way_or_refuses():
     parts = parse(f"mysql://loader:{ENCODED}@[::1]:3307/shop%2Fdb?charset=utf8")
-    assert (parts.user, parts.password, parts.host, parts.port, parts.database) == \
-        ("loader", ODD_PASSWORD, "::1", 3307, "shop/db")
+    assert (parts.user, parts.password, parts.host, parts.port, parts.database, parts.query) == \
+        ("loader", ODD_PASSWORD, "::1", 3307, "shop/db", (("charset", "utf8"),))
     assert parse("postgresql://u:a:b@h/db").password == "a:b"
     for bad in (AMBIGUOUS, "postgresql://u:ab@cd:ef12345/gh@h/db", "postgresql://lo@der:pw@h/db",
                 "postgresql://u:p?w@h/db", "postgresql://u:pw@h:5x/db", "no-scheme"):
@@ -71,6 +71,20 @@ def test_an_encoded_url_and_the_raw_fields_both_log_in(dango, odd_postgres):
                          ("username", "loader"), ("password", ODD_PASSWORD)):
         assert dango("secrets", "set", f"db.{field}", input=value).code == 0
     assert dango("source", "test", "db").out.strip() == "db: valid"
+
+
+
+def test_the_urls_parameters_reach_the_check_as_they_reach_the_sync(dango, odd_postgres):
+    """The throwaway server has no TLS: sslmode=require fails the check as it fails the sync."""
+    url = f"postgresql://loader:{ENCODED}@127.0.0.1:{odd_postgres.port}/app"
+    add_url(dango, "postgres", url + "?sslmode=require")
+    checked = dango("source", "test", "db")
+    assert checked.code == 1, checked
+    assert checked.out.startswith("db: unknown (could not reach PostgreSQL at 127.0.0.1:")
+    assert "server does not support SSL, but SSL was required" in checked.out
+    assert dango("sync", "--source", "db").code == 1
+    assert dango("secrets", "set", "db.credentials", input=url + "?application_name=dango_check").code == 0
+    assert dango("source", "test", "db").out == "db: valid\n"
 
 
 @pytest.fixture

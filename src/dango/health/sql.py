@@ -23,7 +23,8 @@ def connection(config: dict[str, Any], default_port: int) -> dict[str, Any]:
     if url:
         parts = connection_url.parse(str(url))
         return {"host": parts.host or "localhost", "port": parts.port or default_port,
-                "database": parts.database, "user": parts.user, "password": parts.password}
+                "database": parts.database, "user": parts.user, "password": parts.password,
+                "query": dict(parts.query)}
     return {"host": config.get("host"), "port": int(config.get("port") or default_port),
             "database": config.get("database"), "user": config.get("username"),
             "password": config.get("password") or ""}
@@ -59,11 +60,17 @@ def check_postgres(ctx: CheckContext) -> Health:
         conn = connection(ctx.config, 5432)
     except connection_url.BadConnectionUrl as err:
         return _unreadable(ctx, err)
+    # A URL's parameters (sslmode, sslrootcert, options, ...) reach libpq as they do in the sync;
+    # a part the URL itself names (host, user, ...) wins over the same parameter.
+    given = {key: value for key, value in conn.get("query", {}).items()}
+    named = {"host": conn["host"], "port": conn["port"], "dbname": conn["database"], "user": conn["user"],
+             "password": conn["password"]}
+    arguments = {**given, **{key: value for key, value in named.items() if value not in (None, "")}}
+    arguments["connect_timeout"] = max(2, math.ceil(ctx.timeout))
+    arguments["options"] = " ".join(filter(None, (given.get("options"),
+                                                  f"-c statement_timeout={int(ctx.timeout * 1000)}")))
     try:
-        handle = psycopg2.connect(host=conn["host"], port=conn["port"], dbname=conn["database"],
-                                  user=conn["user"], password=conn["password"],
-                                  connect_timeout=max(2, math.ceil(ctx.timeout)),
-                                  options=f"-c statement_timeout={int(ctx.timeout * 1000)}")
+        handle = psycopg2.connect(**arguments)
     except psycopg2.Error as err:
         reason = _reason(err, ctx, conn)
         if any(word in str(err).lower() for word in _REFUSED):
