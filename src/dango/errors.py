@@ -24,6 +24,15 @@ class DangoError(Exception):
         return self.message
 
 
+def exception_text(err: BaseException) -> str:
+    """`str(err)` fit to show, except a UnicodeError's, which names a character of the value
+    it failed on and its position (the value may be a secret): only its codec and reason."""
+    if isinstance(err, (UnicodeEncodeError, UnicodeDecodeError)):
+        verb = "encode" if isinstance(err, UnicodeEncodeError) else "decode"
+        return f"the {err.encoding} codec could not {verb} a character of a value ({err.reason})"
+    return str(err)
+
+
 def shown_path(path: Path | str) -> str:
     """A path as the user would type it: relative to the current folder when inside it."""
     import os

@@ -67,6 +67,16 @@ def refuse_reference_literal(value: Any, target: str) -> None:
                          "reference to a secret store; give a reference with --ref. Nothing was changed.")
 
 
+def refuse_replacing_table(section: dict, key: str, spec_field, target: str) -> None:
+    """A single value written over a table (rest_api's `headers`, an OAuth grant in
+    `credentials`) would delete every value the table holds: refused."""
+    if spec_field.kind == "table" or isinstance(section.get(key), dict):
+        name, _, field = target.partition(".")
+        field = field.split(".")[0]
+        raise UsageError(f"{target} is a table of values ([sources.{name}.{field}] in .dlt/secrets.toml) "
+                         "that one value would replace whole; edit the table there. Nothing was changed.")
+
+
 def check_env_name(name: str) -> str:
     if not ENV_NAME_RE.match(name):
         raise InvalidValue("The environment variable name given is not valid: use letters, digits "
@@ -238,6 +248,7 @@ def set_secret(project: Project, target: str, value: str | None = None,
         key = parts[0]
         if len(parts) == 1:  # write to the key already in use (an alias such as api_key)
             key = next((k for k in (spec_field.name, *spec_field.aliases) if k in section), spec_field.name)
+            refuse_replacing_table(section, key, spec_field, target)
         if ref is not None:
             stored: Any = reference_text(ref)
             warnings = []

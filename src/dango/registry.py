@@ -138,6 +138,9 @@ class SourceType:
     # Alternatives: the source is complete when every field of one group is present.
     required: tuple[tuple[str, ...], ...] = ((),)
     oauth_provider: str | None = None
+    # The fields a source's connection leaves unused under its settings, each with the reason
+    # (rest_api's password under auth_type bearer); None: every field is used.
+    unused: Callable[[dict[str, Any]], dict[str, str]] | None = None
     _by_name: dict[str, Field] = dc_field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -164,6 +167,10 @@ class SourceType:
         if any(set(group) <= present for group in self.required):
             return None
         return [name for name in self.required[0] if name not in present]
+
+    def unused_fields(self, settings: dict[str, Any]) -> dict[str, str]:
+        """{field: why the connection leaves it unused} under `settings`."""
+        return self.unused(settings) if self.unused else {}
 
     def lacking(self, present: set[str], settings: dict[str, Any]) -> list[str] | None:
         """What the source still needs: `missing()`, and each field that its settings
@@ -219,6 +226,16 @@ def _digits_check(label: str) -> Check:
     return check
 
 
+def _connection_url_check(value: str) -> str | None:
+    from .connection_url import BadConnectionUrl, parse  # pure, stdlib only: a floor beside this one
+
+    try:
+        parse(value)
+    except BadConnectionUrl as err:
+        return f"this connection URL {err}"
+    return None
+
+
 _OAUTH_CREDENTIALS = Field("credentials", secret=True, via_auth=True,
                            help="OAuth tokens, written by `dango auth`")
 # The OAuth client may also sit in the source's own section (or GOOGLE_CLIENT_ID/_SECRET).
@@ -232,7 +249,7 @@ _DB_FIELDS = (
     Field("database", in_secrets=True, help="database name"),
     Field("username", in_secrets=True, help="user to connect as"),
     Field("password", secret=True, ask=True, help="that user's password"),
-    Field("credentials", secret=True,
+    Field("credentials", secret=True, check=_connection_url_check,
           help="a connection URL instead of host/port/database/username/password"),
     Field("schema", help="schema to load from"),
     Field("tables", kind="list", help="tables to load (default: all tables of the schema)"),
@@ -241,12 +258,31 @@ _DB_FIELDS = (
 )
 
 
+def _database_unused(settings: dict[str, Any]) -> dict[str, str]:
+    if not settings.get("credentials"):
+        return {}
+    why = "it connects with its connection URL (credentials), which holds its own password"
+    return {name: why for name in ("host", "port", "database", "username", "password")}
+
+
+# What each rest_api auth_type sends (sync.rest_api.auth): the other credential fields go unused.
+_REST_AUTH_FIELDS = {"bearer": ("api_key",), "api_key": ("api_key",), "basic": ("username", "password"),
+                     "oauth2_client_credentials": ("client_id", "client_secret"), "none": ()}
+
+
+def _rest_api_unused(settings: dict[str, Any]) -> dict[str, str]:
+    kind = str(settings.get("auth_type") or "bearer")
+    used = _REST_AUTH_FIELDS.get(kind, ())
+    return {name: f"its auth_type is {kind}" for name in ("api_key", "username", "password", "client_id",
+                                                          "client_secret") if name not in used}
+
+
 def _database(name: str, description: str, port: int) -> SourceType:
     port_field = Field("port", in_secrets=True, kind="int", default=port, ask=True,
                        help="server port")
     return SourceType(
         name, description, (_DB_FIELDS[0], port_field, *_DB_FIELDS[1:]),
-        required=(("host", "database", "username"), ("credentials",)),
+        required=(("host", "database", "username"), ("credentials",)), unused=_database_unused,
     )
 
 
@@ -298,7 +334,7 @@ TYPES: dict[str, SourceType] = {t.name: t for t in (
         Field("data_selector", help="JSONPath to the records in each response"),
         Field("paginator", help="a dlt paginator name (auto when unset)"),
         Field("probe_path", help="a cheap GET used by health checks"),
-    ), required=(("base_url",),)),
+    ), required=(("base_url",),), unused=_rest_api_unused),
     _database("postgres", "a PostgreSQL database", 5432),
     _database("mysql", "a MySQL or MariaDB database", 3306),
     SourceType("google_sheets", "a Google spreadsheet", (

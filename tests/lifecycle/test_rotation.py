@@ -117,3 +117,34 @@ def test_oauth_tokens_are_renewed_with_auth_not_rotate(dango, project_dir):
     dango("source", "add", "google_sheets", "--name", "sheet", "--no-input", "--set", "spreadsheet_url_or_id=x")
     result = dango("secrets", "rotate", "sheet.credentials.refresh_token", input="1//x")
     assert result.code == 2 and "dango auth sheet" in result.err
+
+
+@pytest.mark.parametrize("kind, settings, field, why", [
+    ("postgres", ["--ref", "credentials=DB_URL"], "password",
+     "it connects with its connection URL (credentials), which holds its own password"),
+    ("rest_api", ["--set", "base_url=http://127.0.0.1:9", "--set", "auth_type=bearer"], "password",
+     "its auth_type is bearer"),
+])
+def test_a_field_the_source_does_not_use_is_not_rotated(dango, project_dir, kind, settings, field, why):
+    assert dango("source", "add", kind, "--name", "src", "--no-input", *settings).code == 0
+    before = snapshot(project_dir)
+    result = dango("secrets", "rotate", f"src.{field}", input="new-value-never-tested-1",
+                   env_extra={"DB_URL": "postgresql://postgres@127.0.0.1:5432/test"})
+    assert result.code == 2, result
+    assert result.err == (f"error: src does not use {field}: {why}, so a live test could not check a new "
+                          f"value; nothing was changed. Store it with `dango secrets set src.{field}`, or "
+                          "rotate the field it uses.\n")
+    assert snapshot(project_dir) == before
+
+
+def test_an_oauth_sources_client_is_not_rotated_untested(dango, project_dir):
+    assert dango("source", "add", "google_sheets", "--name", "sheet", "--no-input",
+                 "--set", "spreadsheet_url_or_id=book1").code == 0
+    before = snapshot(project_dir)
+    result = dango("secrets", "rotate", "sheet.client_secret", input="GOCSPX-neverTestedClientSecret1")
+    assert result.code == 2, result
+    assert result.err == ("error: sheet is an OAuth source: its live check (a refresh grant or token "
+                          "introspection) uses the client stored with its grant, so it cannot test a new "
+                          "client_secret before it is stored; nothing was changed. Store it with `dango "
+                          "secrets set sheet.client_secret`, then run `dango source test sheet`.\n")
+    assert snapshot(project_dir) == before

@@ -185,3 +185,45 @@ def test_status_warns_past_the_rotation_policy(dango, connect, project_dir, auth
     assert result.code == 0 and json.loads(result.out)[0]["status"] == "valid"
     assert "sheet is 120 days old, past the rotation policy of 90 days" in result.err
     assert "`dango auth sheet`" in result.err
+
+
+def test_an_expiry_beyond_any_date_is_ignored_not_a_crash(dango, connect, server, project_dir, auth_env, sheet):
+    connect("sheet")
+    server.token_failure = (200, json.dumps({"access_token": "ya29.newAccessTokenAfterRefresh01",  # dango:allow
+                                             "expires_in": 10 ** 20, "token_type": "Bearer"}))
+    result = dango("auth", "refresh", "sheet", env_extra=auth_env)
+    assert result.code == 0, result
+    assert "unexpected" not in result.output and "Overflow" not in result.output
+    assert creds(project_dir)["access_token"] == "ya29.newAccessTokenAfterRefresh01"  # dango:allow
+
+
+def test_a_grant_replaced_during_a_refresh_is_not_marked_revoked(dango, connect, project_dir, auth_env,
+                                                                sheet):
+    """A provider that rotates refresh tokens refuses the old one once a parallel process has
+    used it; that process's newer grant stands, is not marked revoked, and is refreshed."""
+    from urllib.parse import parse_qs
+
+    from tests.servers.local_http import JsonHandler, serve
+
+    connect("sheet")
+    path = project_dir / ".dlt/secrets.toml"
+    old, newer = creds(project_dir)["refresh_token"], "1//rotatedByAnotherProcess0123456789"  # dango:allow
+    seen: list[str] = []
+
+    class RotatingTokenEndpoint(JsonHandler):
+        def do_POST(self):
+            form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            seen.append(form["refresh_token"][0])
+            if form["refresh_token"][0] == old:  # another process refreshed first and stored its token
+                path.write_text(path.read_text().replace(old, newer))
+                self.send_json({"error": "invalid_grant", "error_description": "Token has been rotated"}, 400)
+            else:
+                self.send_json({"access_token": "ya29.afterTheRaceAccess0123456", "expires_in": 3600})
+
+    with serve(RotatingTokenEndpoint) as url:
+        result = dango("auth", "refresh", "sheet", env_extra=dict(auth_env, DANGO_OAUTH_GOOGLE_TOKEN_URL=url))
+    assert result.code == 0, result
+    assert seen == [old, newer]
+    stored = creds(project_dir)
+    assert stored["refresh_token"] == newer and "revoked" not in stored
+    assert stored["access_token"] == "ya29.afterTheRaceAccess0123456"  # dango:allow

@@ -175,3 +175,24 @@ def test_two_ranges_that_would_fill_one_table_are_refused(dango, connect, projec
     after = {name: data for name, data in snapshot(project_dir).items()
              if not name.startswith(".dango/pipelines/")}  # dlt's own folder, made by the sync
     assert after == before
+
+
+def test_a_token_refused_before_its_recorded_expiry_is_renewed_once(dango, connect, server, project_dir,
+                                                                     auth_env, sheet):
+    """Stored by a machine whose clock ran ahead, the expiry says fresh; the API says 401."""
+    server.sheets["book1"] = {"Orders": [["id"], [1], [2]]}
+    connect("sheet")
+    path = project_dir / ".dlt/secrets.toml"
+    later = (datetime.now(timezone.utc) + timedelta(days=2)).replace(microsecond=0)
+    text = re.sub(r"expires_at = .*", f"expires_at = {later.isoformat()}", path.read_text())
+    path.write_text(re.sub(r'access_token = ".*"', 'access_token = "ya29.expiredElsewhere0123456789"', text))
+    out, result = sync(dango, auth_env)
+    assert result.code == 0, result
+    assert out["sources"][0]["tables"]["orders"] == 2
+    stored = creds(project_dir)
+    assert stored["access_token"] != "ya29.expiredElsewhere0123456789"
+    assert stored["expires_at"] < later
+    server.revoke_all()  # a grant that is really gone still ends in the fix, after one renewal attempt
+    out, result = sync(dango, auth_env)
+    assert result.code == 1
+    assert "dango auth sheet" in result.output

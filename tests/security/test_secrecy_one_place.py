@@ -202,10 +202,12 @@ def test_no_import_loop_passes_through_redact():
 
 
 def test_the_secrecy_module_stands_on_the_registry_alone():
-    # and the rule that tells a ciphertext, in the crypto package's own tiny __init__, and the
-    # pure grammar of `${VAR}` references (what a value holds as written)
+    # and the rule that tells a ciphertext, in the crypto package's own tiny __init__, the
+    # pure grammar of `${VAR}` references (what a value holds as written), and the pure reading
+    # of a connection URL (the registry's format check of a database's `credentials`)
     assert _reachable(_graph(), "dango.secrecy") <= {"dango.registry", "dango.errors", "dango.crypto",
-                                                      "dango.store", "dango.store.references"}
+                                                      "dango.store", "dango.store.references",
+                                                      "dango.connection_url"}
     script = "import dango.secrecy, sys, json; print(json.dumps(sorted(sys.modules)))"
     modules = json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True,
                                         text=True, check=True).stdout)

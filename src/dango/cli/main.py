@@ -156,7 +156,9 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         sys.exit(2)
     except Exception as err:  # a bug or an unforeseen failure: one sentence, traceback on request
-        click.echo(f"error: unexpected {type(err).__name__}: {printable(redact.redact(str(err)))}. "
+        from ..errors import exception_text
+
+        click.echo(f"error: unexpected {type(err).__name__}: {printable(redact.redact(exception_text(err)))}. "
                    + ("" if debug else "Run the command again with --debug for the details."), err=True)
         if debug:
             import traceback

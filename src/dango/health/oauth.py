@@ -9,7 +9,7 @@ from . import INVALID, UNKNOWN, VALID, CheckContext, Health
 def check(ctx: CheckContext) -> Health:
     from ..oauth.lifecycle import check_source
 
-    result = check_source(ctx.project, ctx.source)
+    result = check_source(ctx.project, ctx.source, ctx.timeout)
     if result.ok:
         return Health(VALID, result.detail)
     if result.live in ("invalid", "revoked") or not result.tokens or not result.client:

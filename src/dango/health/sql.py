@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
+from .. import connection_url
 from . import INVALID, UNKNOWN, VALID, CheckContext, Health, scrub, secrets_of
 
 # Words in a driver's connect error that mean the server refused these credentials.
@@ -16,13 +16,15 @@ _MYSQL_REFUSED = {1044, 1045, 1049, 1698}
 
 
 def connection(config: dict[str, Any], default_port: int) -> dict[str, Any]:
-    """host/port/database/user/password from the fields or from a `credentials` URL."""
+    """host/port/database/user/password from the fields or from a `credentials` URL
+    (read by `connection_url.parse`; BadConnectionUrl when it cannot be). As in the sync,
+    a URL wins over the fields."""
     url = config.get("credentials")
-    if url and not config.get("host"):
-        parts = urlsplit(str(url))
-        return {"host": parts.hostname or "localhost", "port": parts.port or default_port,
-                "database": unquote(parts.path.lstrip("/")), "user": unquote(parts.username or ""),
-                "password": unquote(parts.password or "")}
+    if url:
+        parts = connection_url.parse(str(url))
+        return {"host": parts.host or "localhost", "port": parts.port or default_port,
+                "database": parts.database, "user": parts.user, "password": parts.password,
+                "query": dict(parts.query)}
     return {"host": config.get("host"), "port": int(config.get("port") or default_port),
             "database": config.get("database"), "user": config.get("username"),
             "password": config.get("password") or ""}
@@ -47,15 +49,28 @@ def _select_one(handle, errors, ctx: CheckContext, conn: dict[str, Any]) -> Heal
     return Health(VALID)
 
 
+def _unreadable(ctx: CheckContext, err: connection_url.BadConnectionUrl) -> Health:
+    return Health(INVALID, f"sources.{ctx.source.name}.credentials {err}")
+
+
 def check_postgres(ctx: CheckContext) -> Health:
     import psycopg2
 
-    conn = connection(ctx.config, 5432)
     try:
-        handle = psycopg2.connect(host=conn["host"], port=conn["port"], dbname=conn["database"],
-                                  user=conn["user"], password=conn["password"],
-                                  connect_timeout=max(2, math.ceil(ctx.timeout)),
-                                  options=f"-c statement_timeout={int(ctx.timeout * 1000)}")
+        conn = connection(ctx.config, 5432)
+    except connection_url.BadConnectionUrl as err:
+        return _unreadable(ctx, err)
+    # A URL's parameters (sslmode, sslrootcert, options, ...) reach libpq as they do in the sync;
+    # a part the URL itself names (host, user, ...) wins over the same parameter.
+    given = {key: value for key, value in conn.get("query", {}).items()}
+    named = {"host": conn["host"], "port": conn["port"], "dbname": conn["database"], "user": conn["user"],
+             "password": conn["password"]}
+    arguments = {**given, **{key: value for key, value in named.items() if value not in (None, "")}}
+    arguments["connect_timeout"] = max(2, math.ceil(ctx.timeout))
+    arguments["options"] = " ".join(filter(None, (given.get("options"),
+                                                  f"-c statement_timeout={int(ctx.timeout * 1000)}")))
+    try:
+        handle = psycopg2.connect(**arguments)
     except psycopg2.Error as err:
         reason = _reason(err, ctx, conn)
         if any(word in str(err).lower() for word in _REFUSED):
@@ -67,11 +82,17 @@ def check_postgres(ctx: CheckContext) -> Health:
 def check_mysql(ctx: CheckContext) -> Health:
     import pymysql
 
-    conn = connection(ctx.config, 3306)
+    from ..sync.sql import mysql_password
+
+    try:
+        conn = connection(ctx.config, 3306)
+    except connection_url.BadConnectionUrl as err:
+        return _unreadable(ctx, err)
     seconds = max(1, math.ceil(ctx.timeout))
     try:
         handle = pymysql.connect(host=conn["host"], port=conn["port"], database=conn["database"] or None,
-                                 user=conn["user"], password=conn["password"], connect_timeout=seconds,
+                                 user=conn["user"], password=mysql_password(conn["password"]),
+                                 connect_timeout=seconds,
                                  read_timeout=seconds, write_timeout=seconds)
     except pymysql.MySQLError as err:
         code = err.args[0] if err.args and isinstance(err.args[0], int) else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..credentials import Resolver
 from ..errors import CheckFailed, UsageError
 from ..health import DEFAULT_TIMEOUT, Health
-from ..manage import check_env_name, refuse_reference_literal, secret_target
+from ..manage import check_env_name, refuse_reference_literal, refuse_replacing_table, secret_target
 from ..store.references import escape, is_vault_reference, single_reference
 from ..store.secrets_file import SecretsFile
 from .records import Changes
@@ -43,9 +43,15 @@ def rotate(project, target: str, *, value: str | None = None, ref: str | None = 
     source, spec_field, parts = secret_target(project, target)
     if len(parts) > 1 or spec_field.via_auth:
         raise UsageError(f"{target} is an OAuth token; renew it with `dango auth {source.name}`.")
+    if source.spec.oauth_provider:  # its check reads the grant's stored client, never a candidate
+        raise UsageError(f"{source.name} is an OAuth source: its live check (a refresh grant or token "
+                         "introspection) uses the client stored with its grant, so it cannot test a new "
+                         f"{spec_field.name} before it is stored; nothing was changed. Store it with "
+                         f"`dango secrets set {target}`, then run `dango source test {source.name}`.")
     resolver = Resolver(project)
     secrets = resolver.secrets
     key = _key_in_use(secrets, source.name, spec_field)
+    refuse_replacing_table(secrets.section(source.name) or {}, key, spec_field, target)
     current = (secrets.section(source.name) or {}).get(key)
     if ref is not None:
         check_env_name(ref)
@@ -55,6 +61,11 @@ def rotate(project, target: str, *, value: str | None = None, ref: str | None = 
     assert value is not None
     refuse_reference_literal(value, target)
     config = resolver.resolved_config(source, overrides={spec_field.name: value})
+    unused = source.spec.unused_fields(config).get(spec_field.name)
+    if unused:  # its live test would pass or fail on the other fields: it proves nothing
+        raise UsageError(f"{source.name} does not use {spec_field.name}: {unused}, so a live test could "
+                         f"not check a new value; nothing was changed. Store it with `dango secrets set "
+                         f"{target}`, or rotate the field it uses.")
     health = check_config(project, source, config, timeout)
     if not health.ok and not force:
         raise CheckFailed(f"The new value for {target} did not pass its live test "

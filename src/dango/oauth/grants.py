@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from ..errors import AuthorizationFailed, TokenEndpointError
-from .http import Response, clean, failure, request
+from .http import TIMEOUT_SECONDS, Response, clean, failure, request
 from .providers import ClientCredentials
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -22,6 +22,11 @@ DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 class InvalidGrant(TokenEndpointError):
     """The refresh token (or code) is no longer valid: revoked, expired or unknown."""
+
+
+class ClientRejected(TokenEndpointError):
+    """The provider refused the OAuth client itself (invalid_client, unauthorized_client):
+    a wrong or deleted client id or secret, not an unreachable provider."""
 
 
 @dataclass
@@ -44,11 +49,14 @@ def _token_set(response: Response, what: str, url: str, secrets: list[str],
     if not response.ok or not isinstance(token, str) or not token:
         if response.error == "invalid_grant":
             raise InvalidGrant("invalid_grant")
-        raise failure(response, what, url, secrets)
+        error = failure(response, what, url, secrets)
+        if response.error in ("invalid_client", "unauthorized_client"):
+            raise ClientRejected(str(error))
+        raise error
     expires_in = data.get("expires_in")
     try:
         expires_at = now() + timedelta(seconds=int(expires_in)) if expires_in is not None else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # not a number, or beyond any date
         expires_at = None
     scope = data.get("scope")
     scopes = [s for s in scope.replace(",", " ").split() if s] if isinstance(scope, str) else None
@@ -73,10 +81,11 @@ def exchange_code(url: str, client: ClientCredentials, code: str, redirect_uri: 
         raise failure(response, "token endpoint", url, secrets) from None
 
 
-def refresh(url: str, client: ClientCredentials, refresh_token: str) -> TokenSet:
+def refresh(url: str, client: ClientCredentials, refresh_token: str,
+            timeout: float = TIMEOUT_SECONDS) -> TokenSet:
     """A new access token; InvalidGrant when the refresh token is revoked or expired."""
     secrets = [client.client_secret, refresh_token]
-    response = request("POST", url, what="token endpoint", secrets=secrets, data={
+    response = request("POST", url, what="token endpoint", secrets=secrets, timeout=timeout, data={
         "grant_type": "refresh_token", "refresh_token": refresh_token, **_client_fields(client)})
     return _token_set(response, "token endpoint", url, secrets)
 
@@ -199,11 +208,12 @@ def account(url: str, access_token: str, provider: str) -> str | None:
     return clean(value, [access_token], 120, tokens=False) if response.ok and value else None
 
 
-def facebook_token_valid(url: str, client: ClientCredentials, token: str) -> bool:
+def facebook_token_valid(url: str, client: ClientCredentials, token: str,
+                         timeout: float = TIMEOUT_SECONDS) -> bool:
     """Token introspection with Facebook's debug_token; TokenEndpointError when unreachable."""
     app_token = f"{client.client_id}|{client.client_secret}"
     secrets = [token, app_token, client.client_secret]
-    response = request("GET", url, what="token introspection endpoint", secrets=secrets,
+    response = request("GET", url, what="token introspection endpoint", secrets=secrets, timeout=timeout,
                        params={"input_token": token, "access_token": app_token})
     data = (response.data or {}).get("data")
     if not response.ok or not isinstance(data, dict):

@@ -58,18 +58,23 @@ def clean(text: Any, secrets: Iterable[str] = (), limit: int = 200, *, tokens: b
     return shorten(text, limit)  # redacted before the cut
 
 
-def request(method: str, url: str, *, what: str, secrets: Iterable[str] = (), **kwargs) -> Response:
-    """One HTTP request; a network failure is a TokenEndpointError naming `what` and the host."""
+def request(method: str, url: str, *, what: str, secrets: Iterable[str] = (),
+            timeout: float = TIMEOUT_SECONDS, **kwargs) -> Response:
+    """One HTTP request, its whole answer within `timeout` seconds (`bounded_http`); a network
+    failure or a late answer is a TokenEndpointError naming `what` and the host."""
     import httpx
+
+    from ..bounded_http import Overdue, failure_text, fetch
 
     try:
         # trust_env: a proxy (HTTPS_PROXY, NO_PROXY) and CA bundle (SSL_CERT_FILE) configured
         # for this machine apply, as they do for a browser.
-        with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=True) as client:
-            reply = client.request(method, url, **kwargs)
-    except httpx.HTTPError as err:
+        reply = fetch(method, url, timeout=timeout, trust_env=True, **kwargs)
+    except (httpx.HTTPError, Overdue) as err:
+        problem = f"no whole answer within {timeout:g} s" if isinstance(err, Overdue) \
+            else failure_text(err)
         raise TokenEndpointError(
-            f"Could not reach the {what} at {shown_url(url)} ({type(err).__name__}); check the "
+            f"Could not reach the {what} at {shown_url(url)} ({problem}); check the "
             "network connection and run the command again."
         ) from None
     data: dict[str, Any] | None
@@ -78,7 +83,7 @@ def request(method: str, url: str, *, what: str, secrets: Iterable[str] = (), **
         data = parsed if isinstance(parsed, dict) else None
     except ValueError:
         data = None
-    return Response(reply.status_code, data)
+    return Response(reply.status, data)
 
 
 def failure(response: Response, what: str, url: str, secrets: Iterable[str] = (),

@@ -17,6 +17,7 @@ from ..errors import (CredentialRevoked, DangoError, MissingClientCredentials, N
 from ..project import Project
 from ..sources import Source, SourcesFile
 from ..store.secrets_file import SecretsFile
+from .http import TIMEOUT_SECONDS
 from .providers import client_credentials, endpoint, settings_lookup
 from .tokens import Grant, delete_grant, mark_revoked, provider_of, read_grant, write_refreshed
 
@@ -91,9 +92,27 @@ def _write(project: Project, change) -> None:
         secrets.save()
 
 
-def refresh_source(project: Project, name: str) -> GrantInfo:
-    """A refresh grant now; the new access token written back. CredentialRevoked on
-    invalid_grant (the grant is then marked revoked)."""
+def _write_if_unchanged(project: Project, grant: Grant, change) -> bool:
+    """Apply `change` under the lock only while the stored refresh token is still the one
+    `grant` was read with; False (nothing written) when another process replaced the grant
+    meanwhile (a parallel refresh of a provider that rotates refresh tokens, a new `dango
+    auth`): its newer grant must neither be overwritten nor be marked revoked for ours."""
+    with project.lock():
+        secrets = SecretsFile.load(project)
+        current = read_grant(Resolver(project, secrets), grant.source)
+        if current is None or current.refresh_token != grant.refresh_token:
+            return False
+        change(secrets)
+        secrets.save()
+        return True
+
+
+def refresh_source(project: Project, name: str, timeout: float = TIMEOUT_SECONDS,
+                   _again: bool = True) -> GrantInfo:
+    """A refresh grant now (the provider's answer awaited `timeout` seconds); the new access
+    token written back. CredentialRevoked on invalid_grant (the grant is then marked revoked).
+    When another process replaced the grant while the provider answered, its grant stands
+    and is refreshed instead (once)."""
     from . import grants
 
     resolver, grant = _grant(project, name)
@@ -107,11 +126,12 @@ def refresh_source(project: Project, name: str) -> GrantInfo:
     client = client_credentials(provider, grant.table, settings_lookup(resolver))
     try:
         tokens = grants.refresh(endpoint(project, provider, "token", settings_lookup(resolver)), client,
-                                grant.refresh_token or "")
+                                grant.refresh_token or "", timeout)
     except grants.InvalidGrant:
-        _write(project, lambda secrets: mark_revoked(secrets, name))
-        raise CredentialRevoked(name) from None
-    _write(project, lambda secrets: write_refreshed(secrets, name, provider, tokens))
+        if _write_if_unchanged(project, grant, lambda secrets: mark_revoked(secrets, name)) or not _again:
+            raise CredentialRevoked(name) from None
+        return refresh_source(project, name, timeout, _again=False)
+    _write_if_unchanged(project, grant, lambda secrets: write_refreshed(secrets, name, provider, tokens))
     return list_grants(project, name)[0]
 
 
@@ -202,8 +222,9 @@ def check_all(project: Project) -> list[CheckResult]:
     return results
 
 
-def check_source(project: Project, source: Source) -> CheckResult:
-    """One OAuth source: client, tokens, and a live test (used by `dango source test` too)."""
+def check_source(project: Project, source: Source, timeout: float = TIMEOUT_SECONDS) -> CheckResult:
+    """One OAuth source: client, tokens, and a live test (used by `dango source test` too,
+    with its `timeout` for the provider's answer)."""
     resolver = Resolver(project)
     grant = read_grant(resolver, source)
     assert grant is not None
@@ -222,19 +243,24 @@ def check_source(project: Project, source: Source) -> CheckResult:
         result.detail = (f"no OAuth client; set {grant.provider.client_id_var} and "
                          f"{grant.provider.client_secret_var}")
         return result
+    from . import grants  # here, not at the top: `auth list` and `auth status` make no request
+
     try:
         if grant.provider.has_refresh_token:
-            refresh_source(project, name)
+            refresh_source(project, name, timeout)
             result.live, result.detail = "valid", "refresh grant succeeded"
         else:
-            from . import grants
-
             url = endpoint(project, grant.provider, "introspect", settings_lookup(resolver))
-            valid = grants.facebook_token_valid(url, client, grant.access_token or "")
+            valid = grants.facebook_token_valid(url, client, grant.access_token or "", timeout)
             result.live = "valid" if valid else "invalid"
             result.detail = "token introspection" + ("" if valid else f"; run `dango auth {name}`")
     except CredentialRevoked:
         result.live, result.detail = "revoked", f"invalid_grant; run `dango auth {name}`"
+    except grants.ClientRejected as err:  # the provider answered: these credentials are refused
+        result.live = "invalid"
+        result.detail = (f"{str(err).removesuffix('.')}; check the OAuth client: "
+                         f"{grant.provider.client_id_var} and {grant.provider.client_secret_var}, or "
+                         f"client_id and client_secret in [sources.{name}.credentials]")
     except TokenEndpointError as err:
         result.live, result.detail = "unknown", str(err)
     except DangoError as err:

@@ -167,7 +167,7 @@ def name_collision(error: BaseException, files: Callable[[], list[tuple[str, lis
 
 def generic(error: BaseException) -> str:
     """The innermost meaningful message: first line only, without dlt's framing."""
-    from ..errors import DangoError
+    from ..errors import DangoError, exception_text
 
     for known in (warehouse_busy, name_collision):
         sentence = known(error)
@@ -185,7 +185,7 @@ def generic(error: BaseException) -> str:
             innermost = cause
             break
     orig = getattr(innermost, "orig", None)  # SQLAlchemy wraps the driver's error
-    text = str(orig if orig is not None else innermost).strip()
+    text = exception_text(orig if orig is not None else innermost).strip()
     first = text.splitlines()[0].strip() if text else type(innermost).__name__
     name = type(orig if orig is not None else innermost).__name__
     return first if first.endswith(".") else f"{name}: {first}"

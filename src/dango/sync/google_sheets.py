@@ -94,18 +94,30 @@ def build(job: Job):
     import dlt
     from dlt.common.normalizers.naming.snake_case import NamingConvention
 
-    from ..oauth.lifecycle import ensure_fresh
+    from ..oauth.lifecycle import ensure_fresh, refresh_source
     from .sheet_ranges import Range, column_types, headers, records, trim
 
     sheet_id = spreadsheet_id(job)
     ranges = configured_ranges(job)
     names = tables(job, ranges)  # a clash is refused before the token is refreshed or used
-    token = ensure_fresh(job.project, job.name)["access_token"]
+    token = {"value": ensure_fresh(job.project, job.name)["access_token"], "renewed": False}
     session = job.http_session(api_url(job))
     base = f"{api_url(job)}/v4/spreadsheets/{sheet_id}"
 
     def get(path: str, **params) -> dict[str, Any]:
-        response = session.get(base + path, params=params, headers={"Authorization": f"Bearer {token}"})
+        def send():
+            return session.get(base + path, params=params,
+                               headers={"Authorization": f"Bearer {token['value']}"})
+
+        response = send()
+        if response.status_code == 401 and not token["renewed"]:
+            # Refused before its recorded expiry (stored where the clock ran ahead, or ended
+            # early by Google): renewed once with the refresh token before the user is told to
+            # sign in again. A revoked grant raises CredentialRevoked here, with that fix.
+            token["renewed"] = True
+            refresh_source(job.project, job.name)
+            token["value"] = ensure_fresh(job.project, job.name)["access_token"]
+            response = send()
         response.raise_for_status()
         return response.json()
 

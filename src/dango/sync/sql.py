@@ -40,9 +40,15 @@ def url(job: Job):
     """The SQLAlchemy URL (an object; its password is never rendered into a string)."""
     from sqlalchemy.engine import URL, make_url
 
+    from ..connection_url import BadConnectionUrl, parse
+
     driver = DRIVERS[job.source.type]
     given = job.config.get("credentials")
     if given:
+        try:  # refused where parsers would disagree (the live check reads it the same way)
+            parse(str(given))
+        except BadConnectionUrl as err:
+            raise SyncProblem(f"{job.key('credentials')} {err}.") from None
         parsed = make_url(str(given))
         scheme = parsed.drivername.split("+")[0]
         if "+" not in parsed.drivername and scheme in URL_SCHEMES:
@@ -52,6 +58,11 @@ def url(job: Job):
                       password=_text(job.config.get("password")), host=str(job.config["host"]),
                       port=int(job.config["port"]) if job.config.get("port") else None,
                       database=str(job.config["database"]))
+
+
+def mysql_password(password: str) -> bytes:
+    """A MySQL password as the mysql client sends it (UTF-8), for PyMySQL."""
+    return str(password).encode("utf-8")
 
 
 def _text(value):
@@ -64,7 +75,13 @@ def build(job: Job):
     from sqlalchemy import create_engine
 
     _check(job)
-    engine = create_engine(url(job), connect_args={"connect_timeout": CONNECT_TIMEOUT})
+    address = url(job)
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT}
+    if job.source.type == "mysql" and address.password:
+        # PyMySQL sends a str password as Latin-1 (a non-Latin-1 character raises, naming it and
+        # its place); MySQL and MariaDB store what their clients send: UTF-8.
+        connect_args["password"] = mysql_password(address.password)
+    engine = create_engine(address, connect_args=connect_args)
     job.extra["engine"] = engine
     tables = [str(t) for t in job.config.get("tables") or []] or None
     source = sql_database(engine, schema=job.config.get("schema") or None, table_names=tables,
