@@ -63,6 +63,7 @@ class MalformedFile(DangoError):
     def __init__(self, path: Path | str, problem: str, line: int | None = None,
                  column: int | None = None, fix: str | None = None):
         self.path, self.line, self.column, self.problem = path, line, column, problem
+        self.fix = fix
         text = f"{where(path, line, column)}: {problem}"
         text += f"; {fix}" if fix else "; fix the file and run the command again."
         super().__init__(text)

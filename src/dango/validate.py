@@ -9,9 +9,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .credentials import FieldValue, Resolver
-from .errors import MalformedFile, UnsetVariable, open_to
+from .errors import MalformedFile, UnsetVariable, open_to, where
 from .project import GITIGNORE_ENTRIES, Project
 from .sources import Source, SourcesFile
+from .store.dlt_files import unreadable_by_dlt
 from .store.references import is_reference
 from .vaults.errors import BackendMissing, MalformedReference, VaultError
 
@@ -57,6 +58,7 @@ def validate(project: Project, *, live: bool = False, timeout: float = 10.0) -> 
     problems += oauth_problems(resolver, sources, secrets_rel)
     problems += encryption_problems(project, resolver, sources, secrets_rel)
     problems += fingerprint_problems(resolver, secrets_rel)
+    problems += dlt_file_problems(project)
     problems += permission_problems(project)
     problems += git_problems(project)
     warnings += rotation_warnings(project, known)
@@ -234,6 +236,19 @@ def _reference_problems(resolver: Resolver, value: FieldValue, secrets_rel: str)
 
 def _at(path: str, line: int | None) -> str:
     return f"{path}:{line}" if line else path
+
+
+def dlt_file_problems(project: Project) -> list[Problem]:
+    """`.dlt/config.toml` and `.dlt/secrets.toml` as dlt reads them at sync time: a byte
+    order mark or UTF-16 (Notepad, Excel) that Dango skips but dlt cannot read, or a
+    config.toml that is not valid TOML (Dango itself never reads that file)."""
+    problems = []
+    for path in (project.config_path, project.secrets_path):
+        err = unreadable_by_dlt(path)
+        if err is not None:
+            problems.append(Problem(where(project.relative(path), err.line, err.column), err.problem,
+                                    (err.fix or "fix the file").rstrip(".")))
+    return problems
 
 
 def permission_problems(project: Project) -> list[Problem]:
