@@ -134,6 +134,29 @@ def unfilled(spec: SourceType, present: set[str], given: dict[str, Any]) -> list
             if f.name not in present and not f.via_auth and (f.name in required or f.asked(given))]
 
 
+def to_ask(project: Project, spec: SourceType, name: str, values: Values) -> list[Field]:
+    """The fields `source add` asks for on a terminal: those `unfilled` names that neither
+    the command line nor an existing [sources.<name>] section of secrets.toml gives.
+    A broken sources.yml or secrets.toml fails here, before anything is asked."""
+    SourcesFile(project).names()
+    existing = SecretsFile.load(project).section(name) or {}
+    present = values.names() | {spec.field(k).name for k in existing if spec.has_field(k)}
+    return unfilled(spec, present, values.literals)
+
+
+def check_answerable(project: Project, spec: SourceType, name: str, values: Values) -> None:
+    """NoTerminal when `source add` would have to ask for a field that has no default (a
+    secret, a database password) while no terminal can answer. A missing required setting
+    is left to `add_source`, whose sentence names the --set it needs."""
+    from .errors import NoTerminal
+
+    required = set(spec.required[0])
+    fields = [f.name for f in to_ask(project, spec, name, values)
+              if f.default is None and (f.secret or f.name not in required)]
+    if fields:
+        raise NoTerminal(name, fields)
+
+
 @dataclass
 class AddResult:
     source: Source
