@@ -80,6 +80,10 @@ def parse_values(spec: SourceType, sets: list[str], refs: list[str]) -> Values:
     for text in sets:
         name, raw = split_assignment(text, "--set")
         spec_field = _settable(spec, name)
+        if raw == "":
+            raise UsageError(f"--set {spec_field.name}= gives no value; give one, or leave {spec_field.name} "
+                             "out (a secret left out can be piped to `dango secrets set` later). "
+                             "Nothing was changed.")
         values.literals[spec_field.name] = spec_field.parse(raw)
         if spec_field.secret:
             values.warnings.append(

@@ -182,7 +182,9 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
                      warnings: list[str]) -> list[Problem]:
     spec = source.spec
     values = resolver.fields(source)
-    present = {v.field.name for v in values if v.present}
+    # an empty or blank value (`file_path:`, `host = ""`) is one sync would find not set
+    empty = {v.field.name for v in values if v.present and _blank(v.raw)}
+    present = {v.field.name for v in values if v.present} - empty
     problems = []
     lacking = spec.lacking(present, source.options)
     if lacking:
@@ -192,9 +194,12 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
                 fix = f"run `dango auth {source.name}`"
             elif spec_field.stored_in_secrets:
                 fix = f"run `dango secrets set {source.name}.{name}`"
+            elif name in empty:
+                fix = f"give `{name}:` a value in the {source.name} entry of .dango/sources.yml"
             else:
                 fix = f"add `{name}:` to the {source.name} entry in .dango/sources.yml"
-            problems.append(Problem(source.name, f"required field {name} is not set", fix))
+            state = "is empty" if name in empty else "is not set"
+            problems.append(Problem(source.name, f"required field {name} {state}", fix))
     for key in resolver.unknown_keys(source):
         problems.append(Problem(
             _at(secrets_rel, resolver.secrets.line_of(("sources", source.name), key)),
@@ -208,6 +213,10 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
             if message:
                 warnings.append(f"{value.key_path}: {message}")
     return problems
+
+
+def _blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
 def _reference_problems(resolver: Resolver, value: FieldValue, secrets_rel: str) -> list[Problem]:
