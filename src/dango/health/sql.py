@@ -16,8 +16,14 @@ _MYSQL_REFUSED = {1044, 1045, 1049, 1698}
 
 
 def connection(config: dict[str, Any], default_port: int) -> dict[str, Any]:
-    """host/port/database/user/password from the fields or from a `credentials` URL."""
+    """host/port/database/user/password from the fields, a `credentials` URL or a table."""
     url = config.get("credentials")
+    if isinstance(url, dict):  # dlt's [sources.<name>.credentials] table of fields
+        from ..sync.sql import table_user
+
+        return {"host": url.get("host") or "localhost", "port": int(url.get("port") or default_port),
+                "database": url.get("database"), "user": table_user(url),
+                "password": url.get("password") or ""}
     if url and not config.get("host"):
         parts = urlsplit(str(url))
         return {"host": parts.hostname or "localhost", "port": parts.port or default_port,
