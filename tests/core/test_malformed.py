@@ -77,3 +77,15 @@ def test_malformed_project_yml(dango, project_dir):
     (project_dir / ".dango/project.yml").write_text("project_id: x\nrotation_days: soon\n")
     result = dango("source", "list")
     assert result.code == 2 and "rotation_days must be a whole number" in result.err
+
+
+@pytest.mark.parametrize("args", COMMANDS)
+def test_a_tab_indented_sources_yml_says_so(dango, project_dir, with_source, args):
+    (project_dir / ".dango/sources.yml").write_text("sources:\r\n\t- name: pay\r\n\t  type: stripe\r\n")
+    before = snapshot(project_dir)
+    result = dango(*args, input="sk_test_x")
+    assert result.code == 2, result
+    assert result.err == ("error: .dango/sources.yml:2:1: this line is indented with a tab, and YAML "
+                          "indents with spaces only; replace the tab with spaces (an editor may show "
+                          "both alike).\n")
+    assert snapshot(project_dir) == before
