@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .credentials import FieldValue, Resolver
 from .errors import MalformedFile, UnsetVariable, open_to, where
-from .project import GITIGNORE_ENTRIES, Project
+from .project import GITIGNORE_ENTRIES, Project, gitignore_lines, read_gitignore
 from .sources import Source, SourcesFile
 from .store.dlt_files import unreadable_by_dlt
 from .store.references import is_reference
@@ -316,10 +316,7 @@ def git_problems(project: Project) -> list[Problem]:
 
 
 def _gitignore_text_problems(project: Project, candidates: list[Path]) -> list[Problem]:
-    try:
-        lines = {line.strip() for line in project.gitignore_path.read_text().splitlines()}
-    except FileNotFoundError:
-        lines = set()
+    lines = gitignore_lines(read_gitignore(project.gitignore_path))
     problems = []
     for path in candidates:
         rel = project.relative(path)
