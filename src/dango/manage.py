@@ -115,12 +115,28 @@ def _settable(spec: SourceType, name: str) -> Field:
 def format_warnings(spec: SourceType, literals: dict[str, Any]) -> list[str]:
     warnings = []
     for name, value in literals.items():
+        edge = _edge_space(value)
+        if edge:  # `echo %KEY% | ...` on Windows, a copy that took the space after the key
+            warnings.append(f"{name}: the value given {edge}; it is stored as given, so if that is "
+                            "not part of it, store it again without.")
         check = spec.field(name).check
         if check and isinstance(value, str) and not is_reference(value):
             problem = check(value)
             if problem:
                 warnings.append(f"{name}: {problem}.")
     return warnings
+
+
+def _edge_space(value: Any) -> str | None:
+    """How a text value has white space at an end ("ends with a space", ...), else None; a
+    value of white space only (a tab as delimiter) is meant."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    ends = [end for end, char in (("starts", value[0]), ("ends", value[-1])) if char.isspace()]
+    if not ends:
+        return None
+    kinds = {"a tab" if char == "\t" else "a space" for char in (value[0], value[-1]) if char.isspace()}
+    return f"{' and '.join(ends)} with {' or '.join(sorted(kinds))}"
 
 
 def uses_alternative(spec: SourceType, present: set[str]) -> bool:

@@ -97,3 +97,20 @@ def test_empty_stdin_is_refused(dango, project_dir, with_sources):
     result = dango("secrets", "set", "pay.stripe_secret_key", input="")
     assert result.code == 2 and "standard input was empty" in result.err
     assert snapshot(project_dir) == before
+
+
+@pytest.mark.parametrize("target, piped, stored, edge", [
+    ("pay.stripe_secret_key", CANARY_STRIPE + " \r\n", CANARY_STRIPE + " ", "ends with a space"),  # Windows echo
+    ("db.password", "\t" + CANARY_PASSWORD, "\\t" + CANARY_PASSWORD, "starts with a tab"),
+])
+def test_a_value_with_space_at_an_end_is_kept_and_warned_about(dango, project_dir, with_sources,
+                                                              target, piped, stored, edge):
+    field = target.split(".")[1]
+    result = dango("secrets", "set", target, input=piped)
+    assert result.code == 0, result
+    assert f'{field} = "{stored}"\n' in secrets_text(project_dir)  # byte for byte
+    assert result.err == (f"warning: {field}: the value given {edge}; it is stored as given, "
+                          "so if that is not part of it, store it again without.\n")
+    assert piped.strip() not in result.output
+    plain = dango("secrets", "set", target, input=piped.strip() + "\r\n")
+    assert plain.code == 0 and plain.err == "", plain
