@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DuplicateSource, InvalidValue, UsageError
+from .redact import RUN, SHORTEST
 from .lifecycle.records import Changes
 from .project import Project
 from .registry import Field, SourceType, check_key, check_source_name, check_text, get_type
@@ -119,12 +120,27 @@ def format_warnings(spec: SourceType, literals: dict[str, Any]) -> list[str]:
         if edge:  # `echo %KEY% | ...` on Windows, a copy that took the space after the key
             warnings.append(f"{name}: the value given {edge}; it is stored as given, so if that is "
                             "not part of it, store it again without.")
+        short = _short_secret(spec.field(name), value)
+        if short:
+            warnings.append(f"{name}: {short}")
         check = spec.field(name).check
         if check and isinstance(value, str) and not is_reference(value):
             problem = check(value)
             if problem:
                 warnings.append(f"{name}: {problem}.")
     return warnings
+
+
+def _short_secret(spec_field: Field, value: Any) -> str | None:
+    """Why a secret this short is poorly masked in output (redact.py), else None."""
+    if not spec_field.secret or not isinstance(value, str) or not value or len(value) >= RUN:
+        return None
+    if len(value) < SHORTEST:
+        return (f"the value given is shorter than {SHORTEST} characters, too short for Dango to mask "
+                "in what it prints; use a credential of 8 characters or more.")
+    return (f"the value given is shorter than {RUN} characters, so Dango masks it only where it stands "
+            "as a whole word, and then also where that word is part of its own output; use a "
+            "credential of 8 characters or more.")
 
 
 def _edge_space(value: Any) -> str | None:

@@ -114,3 +114,18 @@ def test_a_value_with_space_at_an_end_is_kept_and_warned_about(dango, project_di
     assert piped.strip() not in result.output
     plain = dango("secrets", "set", target, input=piped.strip() + "\r\n")
     assert plain.code == 0 and plain.err == "", plain
+
+
+@pytest.mark.parametrize("value, warning", [
+    ("pw5ch", "shorter than 8 characters, so Dango masks it only where it stands as a whole word, and "
+              "then also where that word is part of its own output; use a credential of 8 characters or more."),
+    ("pw3", "shorter than 4 characters, too short for Dango to mask in what it prints; use a credential "
+            "of 8 characters or more."),
+])
+def test_a_short_secret_is_stored_with_a_warning_about_masking(dango, project_dir, with_sources, value, warning):
+    result = dango("secrets", "set", "db.password", input=value)
+    assert result.code == 0, result
+    assert f'password = "{value}"\n' in secrets_text(project_dir)
+    assert result.err == f"warning: password: the value given is {warning}\n"
+    long_enough = dango("secrets", "set", "db.password", input="pw8chars")
+    assert long_enough.code == 0 and long_enough.err == "", long_enough
