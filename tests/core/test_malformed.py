@@ -89,3 +89,17 @@ def test_a_tab_indented_sources_yml_says_so(dango, project_dir, with_source, arg
                           "indents with spaces only; replace the tab with spaces (an editor may show "
                           "both alike).\n")
     assert snapshot(project_dir) == before
+
+
+@pytest.mark.parametrize("path, column", [("C:\\data\\orders.csv", 19), ("C:\\Users\\me\\orders.csv", 21)])
+def test_a_windows_path_in_double_quotes_in_sources_yml_says_how_to_write_it(dango, project_dir, path, column):
+    (project_dir / ".dango/sources.yml").write_text(
+        f'sources:\n  - name: orders\n    type: csv\n    file_path: "{path}"\n')
+    before = snapshot(project_dir)
+    result = dango("source", "list")
+    assert result.code == 2, result
+    assert result.err == (
+        f'error: .dango/sources.yml:4:{column}: a backslash in a "..." value starts an escape such as \\n, '
+        "and this one is not valid (a Windows path?); write each backslash as two (C:\\\\Users\\\\me), or "
+        "put the value in single quotes ('C:\\Users\\me'), which keep backslashes as they are.\n")
+    assert snapshot(project_dir) == before
