@@ -24,7 +24,7 @@ def connection(config: dict[str, Any], default_port: int) -> dict[str, Any]:
         return {"host": url.get("host") or "localhost", "port": int(url.get("port") or default_port),
                 "database": url.get("database"), "user": table_user(url),
                 "password": url.get("password") or ""}
-    if url and not config.get("host"):
+    if url:  # as sync reads it: a connection URL wins over the separate fields
         parts = urlsplit(str(url))
         return {"host": parts.hostname or "localhost", "port": parts.port or default_port,
                 "database": unquote(parts.path.lstrip("/")), "user": unquote(parts.username or ""),
