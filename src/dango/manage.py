@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DuplicateSource, InvalidValue, UsageError
-from .redact import RUN, SHORTEST
+from .redact import RUN
 from .lifecycle.records import Changes
 from .project import Project
-from .registry import Field, SourceType, check_key, check_source_name, check_text, get_type
+from .registry import MIN_LENGTH, Field, SourceType, check_key, check_source_name, check_text, get_type
 from .sources import Source, SourcesFile
 from .store.references import escape, is_reference
 from .store.secrets_file import SecretsFile
@@ -135,8 +135,8 @@ def _short_secret(spec_field: Field, value: Any) -> str | None:
     """Why a secret this short is poorly masked in output (redact.py), else None."""
     if not spec_field.secret or not isinstance(value, str) or not value or len(value) >= RUN:
         return None
-    if len(value) < SHORTEST:
-        return (f"the value given is shorter than {SHORTEST} characters, too short for Dango to mask "
+    if len(value) < MIN_LENGTH:
+        return (f"the value given is shorter than {MIN_LENGTH} characters, too short for Dango to mask "
                 "in what it prints; use a credential of 8 characters or more.")
     return (f"the value given is shorter than {RUN} characters, so Dango masks it only where it stands "
             "as a whole word, and then also where that word is part of its own output; use a "
