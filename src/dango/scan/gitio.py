@@ -65,6 +65,18 @@ def zsplit(output: bytes) -> list[str]:
     return [item.decode("utf-8", "surrogateescape") for item in output.split(b"\0") if item]
 
 
+def scannable(data: bytes) -> bytes | None:
+    """The bytes to scan: a UTF-16 text with its byte order mark (what Windows PowerShell's
+    `>` and Notepad's "Unicode" write, say `dango secrets export ... > creds.env`) as UTF-8,
+    line for line; None for any other file with a NUL byte (binary)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return None
+    return None if b"\0" in data[:8000] else data
+
+
 def read_blobs(root: Path, blob_ids: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
     """(blob id, content) for each id, in order; content None for a binary or huge blob."""
     proc = subprocess.Popen(command("-C", str(root), "cat-file", "--batch"), stdin=subprocess.PIPE,
@@ -98,7 +110,7 @@ def read_blobs(root: Path, blob_ids: Iterable[str]) -> Iterator[tuple[str, bytes
                 continue
             data = out.read(size)
             out.read(1)
-            yield header[0].decode(), None if b"\0" in data[:8000] else data
+            yield header[0].decode(), scannable(data)
     finally:
         proc.stdout.close()
         proc.kill()

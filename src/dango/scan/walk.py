@@ -45,7 +45,7 @@ def _read(path: Path) -> bytes | None:
         data = path.read_bytes()
     except OSError:
         return None
-    return None if b"\0" in data[:8000] else data
+    return gitio.scannable(data)
 
 
 def exempt_stores(root: Path | None, stores: list[Path]) -> set[str]:
