@@ -65,7 +65,9 @@ class MalformedFile(DangoError):
         self.path, self.line, self.column, self.problem = path, line, column, problem
         self.fix = fix
         text = f"{where(path, line, column)}: {problem}"
-        text += f"; {fix}" if fix else "; fix the file and run the command again."
+        fix = fix or "fix the file and run the command again."
+        # after a question ("Did you mean 'file_path'?") the fix is a sentence of its own
+        text += f" {fix[0].upper()}{fix[1:]}" if problem.endswith("?") else f"; {fix}"
         super().__init__(text)
 
 

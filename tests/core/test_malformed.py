@@ -103,3 +103,12 @@ def test_a_windows_path_in_double_quotes_in_sources_yml_says_how_to_write_it(dan
         "and this one is not valid (a Windows path?); write each backslash as two (C:\\\\Users\\\\me), or "
         "put the value in single quotes ('C:\\Users\\me'), which keep backslashes as they are.\n")
     assert snapshot(project_dir) == before
+
+
+def test_a_typo_in_sources_yml_is_a_question_then_the_fix(dango, project_dir):
+    (project_dir / ".dango/sources.yml").write_text("sources:\n  - name: o\n    type: csv\n    filepath: x.csv\n")
+    result = dango("source", "list")
+    assert result.code == 2, result
+    assert result.err == ("error: .dango/sources.yml:4: A csv source has no field 'filepath'; its fields are: "
+                          "file_path, delimiter, header. Did you mean 'file_path'? Fix the file and run the "
+                          "command again.\n")
