@@ -22,6 +22,9 @@ from .store.references import escape, is_reference
 from .store.secrets_file import SecretsFile
 
 ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# Characters a copy from a web page, a chat or a PDF brings along unseen: zero-width ones,
+# the word joiner, a byte order mark, a no-break space.
+_INVISIBLE = re.compile("[\u00a0\u200b-\u200f\u2060\u202f\ufeff]")
 
 
 @dataclass
@@ -120,6 +123,11 @@ def format_warnings(spec: SourceType, literals: dict[str, Any]) -> list[str]:
         if edge:  # `echo %KEY% | ...` on Windows, a copy that took the space after the key
             warnings.append(f"{name}: the value given {edge}; it is stored as given, so if that is "
                             "not part of it, store it again without.")
+        hidden = _INVISIBLE.search(value) if isinstance(value, str) else None
+        if hidden:  # a key copied from a web page, a chat or a PDF
+            warnings.append(f"{name}: the value given holds an invisible character "
+                            f"(U+{ord(hidden.group()):04X}) at position {hidden.start() + 1}; it is stored "
+                            "as given, so if it came with a copy, store the value again without it.")
         short = _short_secret(spec.field(name), value)
         if short:
             warnings.append(f"{name}: {short}")

@@ -129,3 +129,15 @@ def test_a_short_secret_is_stored_with_a_warning_about_masking(dango, project_di
     assert result.err == f"warning: password: the value given is {warning}\n"
     long_enough = dango("secrets", "set", "db.password", input="pw8chars")
     assert long_enough.code == 0 and long_enough.err == "", long_enough
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u00a0", "\ufeff"])
+def test_an_invisible_character_from_a_copy_is_kept_and_warned_about(dango, project_dir, with_sources, char):
+    value = CANARY_PASSWORD[:6] + char + CANARY_PASSWORD[6:]
+    result = dango("secrets", "set", "db.password", input=value)
+    assert result.code == 0, result
+    assert f'password = "{value}"\n' in secrets_text(project_dir)  # byte for byte
+    assert result.err == (f"warning: password: the value given holds an invisible character "
+                          f"(U+{ord(char):04X}) at position 7; it is stored as given, so if it came with a "
+                          "copy, store the value again without it.\n")
+    assert CANARY_PASSWORD[:8] not in result.output
