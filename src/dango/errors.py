@@ -73,7 +73,9 @@ class MalformedFile(DangoError):
                  column: int | None = None, fix: str | None = None):
         self.path, self.line, self.column, self.problem, self.fix = path, line, column, problem, fix
         text = f"{where(path, line, column)}: {problem}"
-        text += f"; {fix}" if fix else "; fix the file and run the command again."
+        fix = fix or "fix the file and run the command again."
+        # after a question ("Did you mean 'file_path'?") the fix is a sentence of its own
+        text += f" {fix[0].upper()}{fix[1:]}" if problem.endswith("?") else f"; {fix}"
         super().__init__(text)
 
 
@@ -212,6 +214,20 @@ class NeedsConfirmation(DangoError):
 
 class UsageError(DangoError):
     pass
+
+
+class NoTerminal(UsageError):
+    """`source add` without --no-input whose standard input is not a terminal (a pipe, a CI
+    job), with fields it would have asked for: asking is impossible and a piped value is not
+    an answer, so nothing is written (as gh refuses to prompt when not interactive)."""
+
+    def __init__(self, source: str, fields: list[str]):
+        them = "it" if len(fields) == 1 else "them"
+        target = f"{source}.{fields[0]}" if len(fields) == 1 else f"{source}.FIELD"
+        super().__init__(
+            f"Standard input is not a terminal, so dango cannot ask for {', '.join(fields)}; nothing "
+            f"was changed. Give {them} with --set FIELD=VALUE or --ref FIELD=ENV_VAR, or add --no-input "
+            f"to leave {them} unset and pipe each value in next: dango secrets set {target}")
 
 
 # -- OAuth (`dango auth`) ---------------------------------------------------------------

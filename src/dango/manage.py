@@ -13,14 +13,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DuplicateSource, InvalidValue, UsageError
+from .redact import RUN
 from .lifecycle.records import Changes
 from .project import Project
-from .registry import Field, SourceType, check_key, check_source_name, check_text, get_type
+from .registry import MIN_LENGTH, Field, SourceType, check_key, check_source_name, check_text, get_type
 from .sources import Source, SourcesFile
 from .store.references import escape, is_reference
 from .store.secrets_file import SecretsFile
 
 ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# Characters a copy from a web page, a chat or a PDF brings along unseen: zero-width ones,
+# the word joiner, a byte order mark, a no-break space.
+_INVISIBLE = re.compile("[\u00a0\u200b-\u200f\u2060\u202f\ufeff]")
 
 
 @dataclass
@@ -90,6 +94,10 @@ def parse_values(spec: SourceType, sets: list[str], refs: list[str]) -> Values:
     for text in sets:
         name, raw = split_assignment(text, "--set")
         spec_field = _settable(spec, name)
+        if raw == "":
+            raise UsageError(f"--set {spec_field.name}= gives no value; give one, or leave {spec_field.name} "
+                             "out (a secret left out can be piped to `dango secrets set` later). "
+                             "Nothing was changed.")
         values.literals[spec_field.name] = spec_field.parse(raw)
         if spec_field.secret:
             values.warnings.append(
@@ -121,12 +129,48 @@ def _settable(spec: SourceType, name: str) -> Field:
 def format_warnings(spec: SourceType, literals: dict[str, Any]) -> list[str]:
     warnings = []
     for name, value in literals.items():
+        edge = _edge_space(value)
+        if edge:  # `echo %KEY% | ...` on Windows, a copy that took the space after the key
+            warnings.append(f"{name}: the value given {edge}; it is stored as given, so if that is "
+                            "not part of it, store it again without.")
+        hidden = _INVISIBLE.search(value) if isinstance(value, str) else None
+        if hidden:  # a key copied from a web page, a chat or a PDF
+            warnings.append(f"{name}: the value given holds an invisible character "
+                            f"(U+{ord(hidden.group()):04X}) at position {hidden.start() + 1}; it is stored "
+                            "as given, so if it came with a copy, store the value again without it.")
+        short = _short_secret(spec.field(name), value)
+        if short:
+            warnings.append(f"{name}: {short}")
         check = spec.field(name).check
         if check and isinstance(value, str) and not is_reference(value):
             problem = check(value)
             if problem:
                 warnings.append(f"{name}: {problem}.")
     return warnings
+
+
+def _short_secret(spec_field: Field, value: Any) -> str | None:
+    """Why a secret this short is poorly masked in output (redact.py), else None."""
+    if not spec_field.secret or not isinstance(value, str) or not value or len(value) >= RUN:
+        return None
+    if len(value) < MIN_LENGTH:
+        return (f"the value given is shorter than {MIN_LENGTH} characters, too short for Dango to mask "
+                "in what it prints; use a credential of 8 characters or more.")
+    return (f"the value given is shorter than {RUN} characters, so Dango masks it only where it stands "
+            "as a whole word, and then also where that word is part of its own output; use a "
+            "credential of 8 characters or more.")
+
+
+def _edge_space(value: Any) -> str | None:
+    """How a text value has white space at an end ("ends with a space", ...), else None; a
+    value of white space only (a tab as delimiter) is meant."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    ends = [end for end, char in (("starts", value[0]), ("ends", value[-1])) if char.isspace()]
+    if not ends:
+        return None
+    kinds = {"a tab" if char == "\t" else "a space" for char in (value[0], value[-1]) if char.isspace()}
+    return f"{' and '.join(ends)} with {' or '.join(sorted(kinds))}"
 
 
 def uses_alternative(spec: SourceType, present: set[str]) -> bool:
@@ -142,6 +186,29 @@ def unfilled(spec: SourceType, present: set[str], given: dict[str, Any]) -> list
     required = set(spec.required[0])
     return [f for f in spec.fields
             if f.name not in present and not f.via_auth and (f.name in required or f.asked(given))]
+
+
+def to_ask(project: Project, spec: SourceType, name: str, values: Values) -> list[Field]:
+    """The fields `source add` asks for on a terminal: those `unfilled` names that neither
+    the command line nor an existing [sources.<name>] section of secrets.toml gives.
+    A broken sources.yml or secrets.toml fails here, before anything is asked."""
+    SourcesFile(project).names()
+    existing = SecretsFile.load(project).section(name) or {}
+    present = values.names() | {spec.field(k).name for k in existing if spec.has_field(k)}
+    return unfilled(spec, present, values.literals)
+
+
+def check_answerable(project: Project, spec: SourceType, name: str, values: Values) -> None:
+    """NoTerminal when `source add` would have to ask for a field that has no default (a
+    secret, a database password) while no terminal can answer. A missing required setting
+    is left to `add_source`, whose sentence names the --set it needs."""
+    from .errors import NoTerminal
+
+    required = set(spec.required[0])
+    fields = [f.name for f in to_ask(project, spec, name, values)
+              if f.default is None and (f.secret or f.name not in required)]
+    if fields:
+        raise NoTerminal(name, fields)
 
 
 @dataclass

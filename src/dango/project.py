@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DangoError, MalformedFile, OldProjectFormat, ProjectNotFound, UnsafePath
-from .store.atomic import NOT_WRITABLE_BY_OTHERS, SECRET_MODE, atomic_write, create_exclusive, write_target
+from .store.atomic import (NOT_WRITABLE_BY_OTHERS, SECRET_MODE, atomic_write, create_exclusive,
+                           keep_line_endings, write_target)
 
 GITIGNORE_ENTRIES = (
     ".dlt/secrets.toml",
@@ -298,12 +299,8 @@ def init_project(path: Path, *, force: bool = False) -> InitReport:
 def ensure_gitignore(root: Path) -> str | None:
     """Add the entries of GITIGNORE_ENTRIES that .gitignore lacks: "created", "updated" or None."""
     path = root / ".gitignore"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = None
-    present = {line.strip() for line in (text or "").splitlines()}
-    missing = [entry for entry in GITIGNORE_ENTRIES if entry not in present]
+    text = read_gitignore(path)
+    missing = [entry for entry in GITIGNORE_ENTRIES if entry not in gitignore_lines(text)]
     if not missing:
         return None
     block = "# Dango: credentials and local data stay out of git\n" + "\n".join(missing) + "\n"
@@ -311,7 +308,26 @@ def ensure_gitignore(root: Path) -> str | None:
         write_target(path, root)
         create_exclusive(path, block.encode(), 0o644)
         return "created"
-    if text and not text.endswith("\n"):
-        text += "\n"
-    atomic_write(path, (text + block).encode("utf-8"), root=root)
+    atomic_write(path, gitignore_with(text, block), root=root)
     return "updated"
+
+
+def read_gitignore(path: Path) -> str | None:
+    """A .gitignore's text, None when there is none. git reads the file as bytes, so bytes
+    that are not UTF-8 (a legacy code page) survive an edit, and so do a byte order mark and
+    CRLF line endings."""
+    try:
+        return path.read_bytes().decode("utf-8", "surrogateescape")
+    except FileNotFoundError:
+        return None
+
+
+def gitignore_lines(text: str | None) -> set[str]:
+    """The patterns of a .gitignore's text, as written (a byte order mark left out)."""
+    return {line.strip() for line in (text or "").lstrip("\ufeff").splitlines()}
+
+
+def gitignore_with(text: str, block: str) -> bytes:
+    """`text` with `block` (lines ending in \\n) added at its end, in the file's line endings."""
+    joined = text + ("\n" if text and not text.endswith("\n") else "") + block
+    return keep_line_endings(text, joined).encode("utf-8", "surrogateescape")

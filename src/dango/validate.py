@@ -8,9 +8,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .credentials import FieldValue, Resolver, env_override_name
-from .errors import DangoError, MalformedFile, UnsetVariable, open_to
-from .project import GITIGNORE_ENTRIES, Project
+from .errors import DangoError, MalformedFile, UnsetVariable, open_to, where
+from .project import GITIGNORE_ENTRIES, Project, gitignore_lines, read_gitignore
 from .sources import Source, SourcesFile
+from .store.dlt_files import unreadable_by_dlt
 from .store.references import is_reference
 from .vaults.errors import BackendMissing, MalformedReference, VaultError
 
@@ -56,6 +57,7 @@ def validate(project: Project, *, live: bool = False, timeout: float = 10.0) -> 
     problems += oauth_problems(resolver, sources, secrets_rel)
     problems += encryption_problems(project, resolver, sources, secrets_rel)
     problems += fingerprint_problems(resolver, secrets_rel)
+    problems += dlt_file_problems(project)
     problems += permission_problems(project)
     problems += git_problems(project)
     warnings += rotation_warnings(project, known)
@@ -181,7 +183,9 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
                      warnings: list[str]) -> list[Problem]:
     spec = source.spec
     values = resolver.fields(source)
-    present = {v.field.name for v in values if v.present}
+    # an empty or blank value (`file_path:`, `host = ""`) is one sync would find not set
+    empty = {v.field.name for v in values if v.present and _blank(v.raw)}
+    present = {v.field.name for v in values if v.present} - empty
     problems = []
     lacking = spec.lacking(present, source.options)
     if lacking:
@@ -191,9 +195,12 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
                 fix = f"run `dango auth {source.name}`"
             elif spec_field.stored_in_secrets:
                 fix = f"run `dango secrets set {source.name}.{name}`"
+            elif name in empty:
+                fix = f"give `{name}:` a value in the {source.name} entry of .dango/sources.yml"
             else:
                 fix = f"add `{name}:` to the {source.name} entry in .dango/sources.yml"
-            problems.append(Problem(source.name, f"required field {name} is not set", fix))
+            state = "is empty" if name in empty else "is not set"
+            problems.append(Problem(source.name, f"required field {name} {state}", fix))
     for key in resolver.unknown_keys(source):
         problems.append(Problem(
             _at(secrets_rel, resolver.secrets.line_of(("sources", source.name), key)),
@@ -209,6 +216,10 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
             if message:
                 warnings.append(f"{value.key_path}: {message}")
     return problems
+
+
+def _blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
 def _reference_problems(resolver: Resolver, value: FieldValue, secrets_rel: str) -> list[Problem]:
@@ -256,6 +267,19 @@ def _shape_problems(resolver: Resolver, value: FieldValue, secrets_rel: str) -> 
 
 def _at(path: str, line: int | None) -> str:
     return f"{path}:{line}" if line else path
+
+
+def dlt_file_problems(project: Project) -> list[Problem]:
+    """`.dlt/config.toml` and `.dlt/secrets.toml` as dlt reads them at sync time: a byte
+    order mark or UTF-16 (Notepad, Excel) that Dango skips but dlt cannot read, or a
+    config.toml that is not valid TOML (Dango itself never reads that file)."""
+    problems = []
+    for path in (project.config_path, project.secrets_path):
+        err = unreadable_by_dlt(path)
+        if err is not None:
+            problems.append(Problem(where(project.relative(path), err.line, err.column), err.problem,
+                                    (err.fix or "fix the file").rstrip(".")))
+    return problems
 
 
 def permission_problems(project: Project) -> list[Problem]:
@@ -326,10 +350,7 @@ def git_problems(project: Project) -> list[Problem]:
 
 
 def _gitignore_text_problems(project: Project, candidates: list[Path]) -> list[Problem]:
-    try:
-        lines = {line.strip() for line in project.gitignore_path.read_text().splitlines()}
-    except FileNotFoundError:
-        lines = set()
+    lines = gitignore_lines(read_gitignore(project.gitignore_path))
     problems = []
     for path in candidates:
         rel = project.relative(path)

@@ -152,6 +152,16 @@ def parse_yaml(path: Path, text: str) -> Any:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
+        lines = text.splitlines()
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            raise MalformedFile(path, "this line is indented with a tab, and YAML indents with spaces "
+                                "only", line, column, fix="replace the tab with spaces (an editor "
+                                "may show both alike).") from None
+        if err.problem and ("escape character" in err.problem or "hexdecimal number" in err.problem):
+            raise MalformedFile(path, 'a backslash in a "..." value starts an escape such as \\n, and '
+                                "this one is not valid (a Windows path?)", line, column,
+                                fix="write each backslash as two (C:\\\\Users\\\\me), or put the value "
+                                "in single quotes ('C:\\Users\\me'), which keep backslashes as they are.") from None
         raise MalformedFile(path, f"not valid YAML ({err.problem or err.context})", line, column) from None
     except _Unhashable as err:
         raise MalformedFile(path, "not valid YAML (a key that is a list or a mapping)",

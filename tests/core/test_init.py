@@ -93,6 +93,29 @@ def test_init_merges_an_existing_gitignore_without_duplicates(tmp_path, env):
     assert (root / ".gitignore").read_text().splitlines() == lines
 
 
+@pytest.mark.parametrize("original, ending", [
+    (b"node_modules/\r\n.env\r\n*.log", b"\r\n"),  # Windows, no final newline
+    (b"\xef\xbb\xbf.env\r\nnode_modules/\r\n", b"\r\n"),  # Notepad's UTF-8 with BOM
+    (b"caf\xe9/\n.env\n", b"\n"),  # a legacy code page: git reads bytes, so do we
+], ids=["crlf-no-final-newline", "bom", "latin-1"])
+def test_init_adds_to_a_gitignore_from_another_editor_keeping_its_bytes(tmp_path, env, original, ending):
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / ".gitignore").write_bytes(original)
+
+    result = run_dango("init", str(root), "--force", cwd=tmp_path, env=env)
+
+    assert result.code == 0, result
+    data = (root / ".gitignore").read_bytes()
+    assert data.startswith(original)
+    added = data[len(original):].split(ending)
+    assert b".dlt/secrets.toml" in added and b".env" not in added
+    assert data.count(b"\n") == data.count(ending)  # one kind of line ending
+    assert run_dango("validate", cwd=root, env=env).code == 0
+    assert run_dango("init", str(root), cwd=tmp_path, env=env).code == 0
+    assert (root / ".gitignore").read_bytes() == data
+
+
 def test_init_never_overwrites_an_existing_secrets_file(tmp_path, env):
     root = tmp_path / "repo"
     (root / ".dlt").mkdir(parents=True)

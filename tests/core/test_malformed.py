@@ -27,7 +27,7 @@ def test_malformed_toml(dango, project_dir, with_source, args):
     result = dango(*args, input="sk_test_x")
     assert result.code == 2, result
     assert result.err.startswith("error: .dlt/secrets.toml:2:")
-    assert "not valid TOML" in result.err
+    assert "the quoted value on this line has no closing quote" in result.err
     assert CANARY_STRIPE not in result.output
     assert snapshot(project_dir) == before
 
@@ -105,3 +105,38 @@ def test_audit_skips_lines_no_dango_wrote(dango, project_dir, with_source):
     assert "pay" in result.out and "stripe_secret_key" in result.out
     assert CANARY_STRIPE not in result.output
     assert snapshot(project_dir) == before
+
+
+@pytest.mark.parametrize("args", COMMANDS)
+def test_a_tab_indented_sources_yml_says_so(dango, project_dir, with_source, args):
+    (project_dir / ".dango/sources.yml").write_text("sources:\r\n\t- name: pay\r\n\t  type: stripe\r\n")
+    before = snapshot(project_dir)
+    result = dango(*args, input="sk_test_x")
+    assert result.code == 2, result
+    assert result.err == ("error: .dango/sources.yml:2:1: this line is indented with a tab, and YAML "
+                          "indents with spaces only; replace the tab with spaces (an editor may show "
+                          "both alike).\n")
+    assert snapshot(project_dir) == before
+
+
+@pytest.mark.parametrize("path, column", [("C:\\data\\orders.csv", 19), ("C:\\Users\\me\\orders.csv", 21)])
+def test_a_windows_path_in_double_quotes_in_sources_yml_says_how_to_write_it(dango, project_dir, path, column):
+    (project_dir / ".dango/sources.yml").write_text(
+        f'sources:\n  - name: orders\n    type: csv\n    file_path: "{path}"\n')
+    before = snapshot(project_dir)
+    result = dango("source", "list")
+    assert result.code == 2, result
+    assert result.err == (
+        f'error: .dango/sources.yml:4:{column}: a backslash in a "..." value starts an escape such as \\n, '
+        "and this one is not valid (a Windows path?); write each backslash as two (C:\\\\Users\\\\me), or "
+        "put the value in single quotes ('C:\\Users\\me'), which keep backslashes as they are.\n")
+    assert snapshot(project_dir) == before
+
+
+def test_a_typo_in_sources_yml_is_a_question_then_the_fix(dango, project_dir):
+    (project_dir / ".dango/sources.yml").write_text("sources:\n  - name: o\n    type: csv\n    filepath: x.csv\n")
+    result = dango("source", "list")
+    assert result.code == 2, result
+    assert result.err == ("error: .dango/sources.yml:4: A csv source has no field 'filepath'; its fields are: "
+                          "file_path, delimiter, header. Did you mean 'file_path'? Fix the file and run the "
+                          "command again.\n")

@@ -97,3 +97,47 @@ def test_empty_stdin_is_refused(dango, project_dir, with_sources):
     result = dango("secrets", "set", "pay.stripe_secret_key", input="")
     assert result.code == 2 and "standard input was empty" in result.err
     assert snapshot(project_dir) == before
+
+
+@pytest.mark.parametrize("target, piped, stored, edge", [
+    ("pay.stripe_secret_key", CANARY_STRIPE + " \r\n", CANARY_STRIPE + " ", "ends with a space"),  # Windows echo
+    ("db.password", "\t" + CANARY_PASSWORD, "\\t" + CANARY_PASSWORD, "starts with a tab"),
+])
+def test_a_value_with_space_at_an_end_is_kept_and_warned_about(dango, project_dir, with_sources,
+                                                              target, piped, stored, edge):
+    field = target.split(".")[1]
+    result = dango("secrets", "set", target, input=piped)
+    assert result.code == 0, result
+    assert f'{field} = "{stored}"\n' in secrets_text(project_dir)  # byte for byte
+    assert result.err == (f"warning: {field}: the value given {edge}; it is stored as given, "
+                          "so if that is not part of it, store it again without.\n")
+    assert piped.strip() not in result.output
+    plain = dango("secrets", "set", target, input=piped.strip() + "\r\n")
+    assert plain.code == 0 and plain.err == "", plain
+
+
+@pytest.mark.parametrize("value, warning", [
+    ("pw5ch", "shorter than 8 characters, so Dango masks it only where it stands as a whole word, and "
+              "then also where that word is part of its own output; use a credential of 8 characters or more."),
+    ("pw3", "shorter than 4 characters, too short for Dango to mask in what it prints; use a credential "
+            "of 8 characters or more."),
+])
+def test_a_short_secret_is_stored_with_a_warning_about_masking(dango, project_dir, with_sources, value, warning):
+    result = dango("secrets", "set", "db.password", input=value)
+    assert result.code == 0, result
+    assert f'password = "{value}"\n' in secrets_text(project_dir)
+    assert result.err == f"warning: password: the value given is {warning}\n"
+    long_enough = dango("secrets", "set", "db.password", input="pw8chars")
+    assert long_enough.code == 0 and long_enough.err == "", long_enough
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u00a0", "\ufeff"])
+def test_an_invisible_character_from_a_copy_is_kept_and_warned_about(dango, project_dir, with_sources, char):
+    value = CANARY_PASSWORD[:6] + char + CANARY_PASSWORD[6:]
+    result = dango("secrets", "set", "db.password", input=value)
+    assert result.code == 0, result
+    assert f'password = "{value}"\n' in secrets_text(project_dir)  # byte for byte
+    assert result.err == (f"warning: password: the value given holds an invisible character "
+                          f"(U+{ord(char):04X}) at position 7; it is stored as given, so if it came with a "
+                          "copy, store the value again without it.\n")
+    assert CANARY_PASSWORD[:8] not in result.output

@@ -99,6 +99,9 @@ def test_alias_api_key_is_accepted_for_stripe(dango, project_dir):
     (["source", "add", "csv", "--name", "c", "--ref", "file_path=X"], "--ref works for fields kept in .dlt/secrets.toml"),
     (["source", "add", "google_sheets", "--name", "g", "--set", "credentials=x"], "written by `dango auth`"),
     (["source", "add", "stripe", "--name", "p", "--set", "novalue"], "--set expects FIELD=VALUE"),
+    (["source", "add", "csv", "--name", "c", "--set", "file_path="], "--set file_path= gives no value; give one"),
+    (["source", "add", "postgres", "--name", "p", "--set", "host=h", "--set", "database=d", "--set", "username=u",
+      "--set", "password="], "--set password= gives no value"),
 ])
 def test_bad_input_is_one_sentence_exit_2_and_changes_nothing(dango, project_dir, args, message):
     before = snapshot(project_dir)

@@ -29,6 +29,27 @@ def test_name_matching_both_ways_and_required_fields(dango, project_dir):
     assert snapshot(project_dir) == before
 
 
+def test_an_empty_required_field_is_a_problem_as_sync_finds_it(dango, project_dir):
+    (project_dir / ".dango/sources.yml").write_text(
+        'sources:\n  - name: orders\n    type: csv\n    file_path:\n'
+        '  - name: blank\n    type: csv\n    file_path: "  "\n  - name: db\n    type: postgres\n')
+    (project_dir / ".dlt/secrets.toml").write_text(
+        '[sources.db]\nhost = ""\ndatabase = "crm"\nusername = "loader"\n' + DANGO_SECTION)
+    before = snapshot(project_dir)
+
+    result = dango("validate")
+
+    assert result.code == 1, result
+    assert result.out.splitlines() == [
+        "orders: required field file_path is empty; fix: give `file_path:` a value in the orders entry "
+        "of .dango/sources.yml",
+        "blank: required field file_path is empty; fix: give `file_path:` a value in the blank entry "
+        "of .dango/sources.yml",
+        "db: required field host is empty; fix: run `dango secrets set db.host`",
+    ]
+    assert snapshot(project_dir) == before
+
+
 def test_unresolvable_reference(dango, project_dir):
     dango("source", "add", "stripe", "--name", "pay", "--no-input", "--ref", "stripe_secret_key=STRIPE_KEY")
     result = dango("validate")

@@ -92,6 +92,17 @@ def test_postgres_url_form(dango):
     assert result.code == 0, result
 
 
+def test_postgres_with_both_forms_is_tested_as_sync_loads_it(dango):
+    # sync connects with the credentials URL when there is one; the test checked the host
+    # fields instead and called valid a source whose every sync failed
+    assert dango("source", "add", "postgres", "--name", "db", "--no-input", "--set", "host=127.0.0.1",
+                 "--set", "database=test", "--set", "username=postgres", "--ref", "credentials=PG_URL").code == 0
+    wrong = dango("source", "test", "db", env_extra={"PG_URL": "postgresql://postgres@127.0.0.1:5432/no_such_db_here"})
+    assert wrong.code == 1 and "db: invalid (" in wrong.out and "no_such_db_here" in wrong.out, wrong
+    right = dango("source", "test", "db", env_extra={"PG_URL": "postgresql://postgres@127.0.0.1:5432/test"})
+    assert right.code == 0 and right.out.strip() == "db: valid", right
+
+
 def test_postgres_closed_port_is_unknown(dango, closed_port):
     add_postgres(dango, host="127.0.0.1", port=closed_port, database="test", username="postgres")
     result = dango("source", "test", "db")

@@ -79,6 +79,33 @@ def test_working_tree_finds_a_log_and_encodings_even_when_ignored(repo, dango):
     assert "notes.md:2: dango-project-secret" in result.out
 
 
+def test_a_utf16_file_is_read_in_the_working_tree_and_in_history(repo, dango):
+    # Windows PowerShell's `>` and Notepad's "Unicode" write UTF-16 with a byte order mark,
+    # so `dango secrets export --format env --reveal > creds.env` there is such a file: it
+    # was skipped as binary (a NUL in every other byte) and the leak went unreported
+    text = f"SOURCES__DB__PASSWORD='{CANARY_PASSWORD}'\r\nSOURCES__PAY__X='{CANARY_STRIPE}'\r\n"
+    (repo / "creds.env").write_bytes(text.encode("utf-16"))
+    (repo / "creds-be.env").write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
+    (repo / "image.bin").write_bytes(b"\x89PNG\0\0" + CANARY_PASSWORD.encode())  # binary: not read
+
+    result = dango("secrets", "scan", "--format", "json")
+    assert result.code == 1, result
+    no_canary(result)
+    found = {(f["path"], f["line"], f["credential"]) for f in json.loads(result.out)["findings"]
+             if f["rule"] == "dango-project-secret"}
+    assert found == {("creds.env", 1, "db.password"), ("creds.env", 2, "pay.stripe_secret_key"),
+                     ("creds-be.env", 1, "db.password"), ("creds-be.env", 2, "pay.stripe_secret_key")}
+
+    commit_all(repo, "exported credentials")
+    (repo / "creds.env").unlink()
+    (repo / "creds-be.env").unlink()
+    commit_all(repo, "oops")
+    history = dango("secrets", "scan", "--history", "--format", "json")
+    assert history.code == 1, history
+    no_canary(history)
+    assert {f["path"] for f in json.loads(history.out)["findings"]} >= {"creds.env", "creds-be.env"}
+
+
 def test_allowlisted_findings_are_not_reported(repo, dango):
     (repo / "docs.md").write_text(f"example key {AWS_KEY}  <!-- dango:allow -->\n")
     assert dango("secrets", "scan").code == 0

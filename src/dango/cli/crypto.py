@@ -275,7 +275,8 @@ def key_import_command(ctx: click.Context) -> None:
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(["env", "toml"]), required=True,
-              help="env: NAME='value' lines as dlt reads them; toml: the secrets.toml layout.")
+              help="env: NAME='value' lines as dlt names them, read alike by a shell and python-dotenv; "
+                   "toml: the secrets.toml layout.")
 @click.option("--reveal", "do_reveal", is_flag=True, help="Required: print the decrypted values.")
 @click.pass_context
 def export_command(ctx: click.Context, fmt: str, do_reveal: bool) -> None:
@@ -295,4 +296,11 @@ def export_command(ctx: click.Context, fmt: str, do_reveal: bool) -> None:
     project = project_from(ctx)
     values, _ = resolved_values(project)
     audit.record(project, "revealed", field="all", format=fmt, values=len(values))
-    reveal(as_env_file(values) if fmt == "env" else as_toml(values))
+    if fmt == "toml":
+        reveal(as_toml(values))
+        return
+    text, shell_only = as_env_file(values)
+    reveal(text)
+    for name in shell_only:
+        warn(f"{name} holds characters that python-dotenv reads otherwise than a shell (a quote or "
+             "backslash with $ or `, or ${); its line is written for a shell (source the file).")

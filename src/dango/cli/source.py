@@ -9,7 +9,6 @@ import click
 from ..errors import InvalidValue
 from ..registry import Field, check_source_name, get_type
 from ..sources import SourcesFile
-from ..store.secrets_file import SecretsFile
 from .groups import LazyGroup
 from .output import confirm, emit_json, note, project_from, say, table, warn
 
@@ -52,7 +51,8 @@ def _prompt(spec_field: Field) -> object | None:
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Set a field (repeatable).")
 @click.option("--ref", "refs", multiple=True, metavar="FIELD=ENV_VAR",
               help="Store ${ENV_VAR} instead of a value (repeatable).")
-@click.option("--no-input", is_flag=True, help="Never prompt; missing secrets stay unset.")
+@click.option("--no-input", is_flag=True, help="Never prompt; missing secrets stay unset (to be piped in "
+              "with `dango secrets set`).")
 @click.pass_context
 def add_command(ctx: click.Context, type_name: str, name: str | None, sets: tuple[str, ...],
                 refs: tuple[str, ...], no_input: bool) -> None:
@@ -62,7 +62,9 @@ def add_command(ctx: click.Context, type_name: str, name: str | None, sets: tupl
     google_analytics, google_ads, facebook_ads.
 
     Missing fields are prompted for (secrets with hidden input) unless --no-input is
-    given or standard input is not a terminal.
+    given. When standard input is not a terminal (a pipe, a CI job), nothing is asked: a
+    field that would be is an error naming it, and nothing changes; give it with --set or
+    --ref, or add --no-input and pipe each secret to `dango secrets set NAME.FIELD`.
 
     \b
     Examples:
@@ -71,7 +73,7 @@ def add_command(ctx: click.Context, type_name: str, name: str | None, sets: tupl
       dango source add stripe --name stripe_payments --ref stripe_secret_key=STRIPE_API_KEY
       dango source add csv --name orders --set file_path=data/orders.csv --no-input
     """
-    from ..manage import add_source, parse_values
+    from ..manage import add_source, check_answerable, parse_values
 
     project = project_from(ctx)
     spec = get_type(type_name)
@@ -84,6 +86,8 @@ def add_command(ctx: click.Context, type_name: str, name: str | None, sets: tupl
         warn(message)
     if interactive:
         _ask_missing(project, spec, name, values)
+    elif not no_input:
+        check_answerable(project, spec, name, values)
     result = add_source(project, spec.name, name, values)
     say(f"Added source {name} ({spec.name}).")
     for field_name in result.unset_secrets:
@@ -119,12 +123,9 @@ def _default_name(project, type_name: str, interactive: bool) -> str:
 
 
 def _ask_missing(project, spec, name: str, values) -> None:
-    from ..manage import format_warnings, unfilled
+    from ..manage import format_warnings, to_ask
 
-    SourcesFile(project).names()  # fail on a broken sources.yml before asking anything
-    existing = SecretsFile.load(project).section(name) or {}
-    present = values.names() | {spec.field(k).name for k in existing if spec.has_field(k)}
-    for spec_field in unfilled(spec, present, values.literals):
+    for spec_field in to_ask(project, spec, name, values):
         answer = _prompt(spec_field)
         if answer is not None:
             values.literals[spec_field.name] = answer

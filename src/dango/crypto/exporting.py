@@ -65,13 +65,32 @@ def environment(project, base: Mapping[str, str]) -> tuple[dict[str, str], list[
     return env, unset
 
 
-def as_env_file(values: dict[Path, Any]) -> str:
-    """`NAME='value'` lines (single-quoted, as dotenv and POSIX shells read them)."""
-    lines = []
+def as_env_file(values: dict[Path, Any]) -> tuple[str, list[str]]:
+    """`NAME='value'` lines that POSIX shells and python-dotenv (the reader of `.env`) read
+    alike, and the names of the values no line can write alike (see `env_line`)."""
+    lines, shell_only = [], []
     for path, value in values.items():
-        text = env_text(value).replace("'", "'\\''")
-        lines.append(f"{env_name(path)}='{text}'")
-    return "\n".join(lines) + ("\n" if lines else "")
+        line, alike = env_line(env_name(path), env_text(value))
+        lines.append(line)
+        if not alike:
+            shell_only.append(env_name(path))
+    return "\n".join(lines) + ("\n" if lines else ""), shell_only
+
+
+def env_line(name: str, text: str) -> tuple[str, bool]:
+    """(`NAME=...`, whether a shell and python-dotenv read it alike).
+
+    Single quotes keep everything for a shell, but python-dotenv decodes `\\` and `\'`
+    inside them and cannot read the shell's `'\''`. So a value with a ' or a backslash goes
+    in double quotes, with `\\` and `\"`, which both decode the same way; a shell would
+    also expand $ and ` there, so a value holding those as well is written for a shell
+    (`source FILE`), and False says python-dotenv would read it otherwise, as it does any
+    `${...}`, which it expands inside quotes of either kind."""
+    if "'" not in text and "\\" not in text:
+        return f"{name}='{text}'", "${" not in text
+    if "$" not in text and "`" not in text:
+        return f'{name}="' + text.replace("\\", "\\\\").replace('"', '\\"') + '"', True
+    return f"{name}='" + text.replace("'", "'\\''") + "'", False
 
 
 def as_toml(values: dict[Path, Any]) -> str:

@@ -64,8 +64,14 @@ def checker(type_name: str) -> Callable[[CheckContext], Health]:
 def secrets_of(ctx: CheckContext) -> list[Any]:
     """The values of the source's config that secrecy.py calls secret (a candidate under
     test included): what a provider's answer must never show."""
-    return [value for key, value in ctx.config.items()
-            if is_secret(("sources", ctx.source.name, key), ctx.source.spec)]
+    found = []
+    for key, value in ctx.config.items():
+        path = ("sources", ctx.source.name, key)
+        if isinstance(value, dict):  # a table (OAuth tokens, a connection's fields): its secret keys
+            found += [v for k, v in value.items() if is_secret((*path, str(k)), ctx.source.spec)]
+        elif is_secret(path, ctx.source.spec):
+            found.append(value)
+    return found
 
 
 def scrub(text: str, secrets: list[Any], limit: int = REASON_LIMIT, *, first_line: bool = False) -> str:

@@ -16,10 +16,16 @@ _MYSQL_REFUSED = {1044, 1045, 1049, 1698}
 
 
 def connection(config: dict[str, Any], default_port: int) -> dict[str, Any]:
-    """host/port/database/user/password from the fields or from a `credentials` URL
-    (read by `connection_url.parse`; BadConnectionUrl when it cannot be). As in the sync,
-    a URL wins over the fields."""
+    """host/port/database/user/password from the fields, from dlt's credentials table, or
+    from a `credentials` URL (read by `connection_url.parse`; BadConnectionUrl when it cannot
+    be). As in the sync, a URL or table wins over the fields."""
     url = config.get("credentials")
+    if isinstance(url, dict):  # dlt's [sources.<name>.credentials] table of fields
+        from ..sync.sql import table_user
+
+        return {"host": url.get("host") or "localhost", "port": int(url.get("port") or default_port),
+                "database": url.get("database"), "user": table_user(url),
+                "password": url.get("password") or ""}
     if url:
         parts = connection_url.parse(str(url))
         return {"host": parts.host or "localhost", "port": parts.port or default_port,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import redact
-from ..project import FORMAT_VERSION, GITIGNORE_ENTRIES
+from ..project import FORMAT_VERSION, GITIGNORE_ENTRIES, gitignore_lines, gitignore_with
 from ..store.atomic import SECRET_MODE
 from .convert import Converted, convert, plain
 from .upstream import Upstream, env_names, mode_of
@@ -305,15 +305,13 @@ def _env_file(up: Upstream, plan: Plan) -> None:
 
 def _gitignore(up: Upstream, plan: Plan) -> None:
     data = up.texts.get(".gitignore")
-    text = data.decode("utf-8-sig") if data is not None else ""
-    present = {line.strip() for line in text.splitlines()}
+    text = data.decode("utf-8", "surrogateescape") if data is not None else ""
+    present = gitignore_lines(text)
     missing = [e for e in (*GITIGNORE_ENTRIES, *GITIGNORE_EXTRA) if e not in present]
     if not missing:
         return
-    if text and not text.endswith("\n"):
-        text += "\n"
-    text += "\n# Dango: credentials, backups and local data stay out of git\n" + "\n".join(missing) + "\n"
-    plan.writes[".gitignore"] = (text.encode(), 0o644)
+    block = "\n# Dango: credentials, backups and local data stay out of git\n" + "\n".join(missing) + "\n"
+    plan.writes[".gitignore"] = (gitignore_with(text, block), 0o644)
     plan.say("gitignore", f".gitignore: adds {', '.join(missing)}")
 
 

@@ -14,11 +14,16 @@ from ..errors import MalformedFile
 def load_dotenv_file(path: Path) -> dict[str, str]:
     """Variables defined in `path` ({} when it does not exist); MalformedFile on a bad line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         return {}
-    except UnicodeDecodeError:
-        raise MalformedFile(path, "is not UTF-8 text") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:  # Notepad's "Unicode" (UTF-16) or a legacy code page
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        line = 1 if utf16 else data[: err.start].count(b"\n") + 1
+        raise MalformedFile(path, "is UTF-16 text" if utf16 else "is not UTF-8 text", line,
+                            fix="save it as UTF-8 (in Notepad: Save As, Encoding \"UTF-8\")") from None
     import io
 
     from dotenv.main import DotEnv

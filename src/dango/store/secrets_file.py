@@ -8,64 +8,13 @@ around a read-modify-write (`with project.lock(): SecretsFile.load(project) ...`
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import MalformedFile
 from .atomic import SECRET_MODE, atomic_write, current_text, in_change, keep_line_endings
 from .references import is_reference, is_vault_reference, references
+from .toml_parse import parse_toml
 from .toml_text import headers, key_lines, with_key_added, with_table_added, without_tables
-
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
-
-
-def parse_toml(path: Path, text: str) -> dict[str, Any]:
-    """Parse TOML text; MalformedFile with line and column, never quoting the text."""
-    import tomllib
-
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        message = str(err)
-        position = _TOML_POSITION.search(message)
-        line, column = (int(position[1]), int(position[2])) if position else (None, None)
-        problem, fix = _toml_problem(message, text, line)
-        raise MalformedFile(path, problem, line, column, fix) from None
-    except RecursionError:  # arrays or inline tables nested hundreds deep
-        raise MalformedFile(path, "its values are nested too deeply to read (arrays or inline "
-                            "tables hundreds of levels deep)") from None
-
-
-_DECLARED_TWICE = re.compile(r"Cannot declare (\(.*\)) twice")
-
-
-def _toml_problem(message: str, text: str, line: int | None) -> tuple[str, str | None]:
-    """tomllib's message as (problem, fix or None) about the file: a header missing its `]`,
-    a table declared twice (named: table names are structure, never values), else the
-    parser's words without anything quoted from the text."""
-    import ast
-
-    lines = text.splitlines()
-    source = lines[line - 1].split("#", 1)[0].strip() if line and line <= len(lines) else ""
-    if source.startswith("[") and not source.endswith("]"):
-        close = "]]" if source.startswith("[[") else "]"
-        return (f"the table header on this line is missing its closing {close}",
-                f"add {close} at the end of that line.")
-    twice = _DECLARED_TWICE.search(message)
-    if twice:
-        try:
-            name = ".".join(str(part) for part in ast.literal_eval(twice[1]))
-        except (ValueError, SyntaxError, TypeError):
-            name = ""
-        if name:
-            return (f"table [{name}] is declared a second time",
-                    f"move its keys under the first [{name}] and delete this header.")
-    if message.startswith("Cannot overwrite a value"):
-        return "a key set earlier in its table is set again", "keep one of the two lines."
-    problem = _QUOTED.sub("", _TOML_POSITION.sub("", message)).strip() or "syntax error"
-    return f"not valid TOML ({problem})", None
 
 
 def read_text(path: Path) -> str:

@@ -19,6 +19,7 @@ from ..errors import DangoError, DecryptionFailed, KeyUnavailable, SourceNotFoun
 from ..project import Project
 from ..scan.own import project_secrets
 from ..sources import Source, load_sources
+from ..store.dlt_files import check_dlt_files
 from . import builder_for
 from .destination import Destination, choose
 from .explain import find, generic, refused
@@ -96,6 +97,8 @@ def run_sync(project: Project, names: list[str] | None = None, *, full_refresh: 
              dry_run: bool = False, reporter: Reporter | None = None) -> SyncRun:
     reporter = reporter or Reporter()
     sources = select(project, names)
+    # dlt reads both files itself: one it cannot read would fail every source in its own words
+    check_dlt_files((project.config_path, project.secrets_path))
     resolver = Resolver(project)
     _decryptable(resolver, sources)
     register_project(project)  # dlt, drivers and HTTP errors may echo any of them

@@ -1,7 +1,8 @@
 """`postgres` and `mysql` sources: dlt's sql_database with the pyarrow backend.
 
 Credentials come from host/port/database/username/password (an SQLAlchemy URL built in
-memory, so a password needs no quoting) or from a connection URL in `credentials`. Tables
+memory, so a password needs no quoting), from a connection URL in `credentials`, or from a
+`[sources.<name>.credentials]` table of those fields, as dlt's sql_database reads it. Tables
 are `tables` or every table of `schema`. With `cursor_column`, each table having that
 column loads incrementally (rows with a newer value, merged on the primary key); the
 others, and every table without it, are replaced on each sync.
@@ -44,6 +45,13 @@ def url(job: Job):
 
     driver = DRIVERS[job.source.type]
     given = job.config.get("credentials")
+    if isinstance(given, dict):  # dlt's [sources.<name>.credentials] table of fields
+        scheme = str(given.get("drivername") or driver)
+        port = given.get("port")
+        return URL.create(URL_SCHEMES.get(scheme, scheme), username=_text(table_user(given)),
+                          password=_text(given.get("password")), host=_text(given.get("host")),
+                          port=int(port) if port else None, database=_text(given.get("database")),
+                          query={str(k): str(v) for k, v in (given.get("query") or {}).items()})
     if given:
         try:  # refused where parsers would disagree (the live check reads it the same way)
             parse(str(given))
@@ -63,6 +71,11 @@ def url(job: Job):
 def mysql_password(password: str) -> bytes:
     """A MySQL password as the mysql client sends it (UTF-8), for PyMySQL."""
     return str(password).encode("utf-8")
+
+
+def table_user(table: dict):
+    """The user of a credentials table: dlt's `username`, or `user` as libpq names it."""
+    return table.get("username", table.get("user"))
 
 
 def _text(value):
