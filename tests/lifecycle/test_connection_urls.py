@@ -28,7 +28,7 @@ def test_parse_reads_one_way_or_refuses():
     parts = parse(f"mysql://loader:{ENCODED}@[::1]:3307/shop%2Fdb?charset=utf8")
     assert (parts.user, parts.password, parts.host, parts.port, parts.database, parts.query) == \
         ("loader", ODD_PASSWORD, "::1", 3307, "shop/db", (("charset", "utf8"),))
-    assert parse("postgresql://u:a:b@h/db").password == "a:b"
+    assert parse("postgresql://u:a:b@h/db").password == "a:b"  # dango:allow
     for bad in (AMBIGUOUS, "postgresql://u:ab@cd:ef12345/gh@h/db", "postgresql://lo@der:pw@h/db",
                 "postgresql://u:p?w@h/db", "postgresql://u:pw@h:5x/db", "no-scheme"):
         with pytest.raises(BadConnectionUrl) as caught:

@@ -141,7 +141,7 @@ def test_an_oauth_sources_client_is_not_rotated_untested(dango, project_dir):
     assert dango("source", "add", "google_sheets", "--name", "sheet", "--no-input",
                  "--set", "spreadsheet_url_or_id=book1").code == 0
     before = snapshot(project_dir)
-    result = dango("secrets", "rotate", "sheet.client_secret", input="GOCSPX-neverTestedClientSecret1")
+    result = dango("secrets", "rotate", "sheet.client_secret", input="GOCSPX-neverTestedClientSecret1")  # dango:allow
     assert result.code == 2, result
     assert result.err == ("error: sheet is an OAuth source: its live check (a refresh grant or token "
                           "introspection) uses the client stored with its grant, so it cannot test a new "

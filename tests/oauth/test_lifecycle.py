@@ -218,7 +218,7 @@ def test_a_grant_replaced_during_a_refresh_is_not_marked_revoked(dango, connect,
                 path.write_text(path.read_text().replace(old, newer))
                 self.send_json({"error": "invalid_grant", "error_description": "Token has been rotated"}, 400)
             else:
-                self.send_json({"access_token": "ya29.afterTheRaceAccess0123456", "expires_in": 3600})
+                self.send_json({"access_token": "ya29.afterTheRaceAccess0123456", "expires_in": 3600})  # dango:allow
 
     with serve(RotatingTokenEndpoint) as url:
         result = dango("auth", "refresh", "sheet", env_extra=dict(auth_env, DANGO_OAUTH_GOOGLE_TOKEN_URL=url))

@@ -86,7 +86,7 @@ def test_a_utf16_file_is_read_in_the_working_tree_and_in_history(repo, dango):
     text = f"SOURCES__DB__PASSWORD='{CANARY_PASSWORD}'\r\nSOURCES__PAY__X='{CANARY_STRIPE}'\r\n"
     (repo / "creds.env").write_bytes(text.encode("utf-16"))
     (repo / "creds-be.env").write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
-    (repo / "image.bin").write_bytes(b"\x89PNG\0\0" + CANARY_PASSWORD.encode())  # binary: not read
+    (repo / "image.bin").write_bytes(b"\x89PNG\0\0" + CANARY_PASSWORD.encode())  # binary: own values only
 
     result = dango("secrets", "scan", "--format", "json")
     assert result.code == 1, result
@@ -94,7 +94,8 @@ def test_a_utf16_file_is_read_in_the_working_tree_and_in_history(repo, dango):
     found = {(f["path"], f["line"], f["credential"]) for f in json.loads(result.out)["findings"]
              if f["rule"] == "dango-project-secret"}
     assert found == {("creds.env", 1, "db.password"), ("creds.env", 2, "pay.stripe_secret_key"),
-                     ("creds-be.env", 1, "db.password"), ("creds-be.env", 2, "pay.stripe_secret_key")}
+                     ("creds-be.env", 1, "db.password"), ("creds-be.env", 2, "pay.stripe_secret_key"),
+                     ("image.bin", 1, "db.password")}
 
     commit_all(repo, "exported credentials")
     (repo / "creds.env").unlink()
