@@ -7,7 +7,7 @@ import contextlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 
 class JsonHandler(BaseHTTPRequestHandler):
@@ -26,13 +26,17 @@ class JsonHandler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """`handler` served on 127.0.0.1 (a free port) while the block runs; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1",
+          wrap: Callable[[Any], Any] | None = None, scheme: str = "http") -> Iterator[str]:
+    """`handler` served on `host` (a free port) while the block runs; yields the base URL.
+    `wrap` replaces the listening socket (TLS: `context.wrap_socket`)."""
+    server = ThreadingHTTPServer((host, 0), handler)
+    if wrap is not None:
+        server.socket = wrap(server.socket)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"{scheme}://{host}:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -7,12 +7,10 @@ import contextlib
 import datetime
 import ssl
 import tempfile
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
-from tests.servers.local_http import JsonHandler
+from tests.servers.local_http import JsonHandler, serve
 
 
 class _Ok(JsonHandler):
@@ -47,12 +45,6 @@ def untrusted_https() -> Iterator[str]:
         cert, key = _self_signed(Path(folder))
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"https://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
-            server.server_close()
+        with serve(_Ok, wrap=lambda sock: context.wrap_socket(sock, server_side=True),
+                   scheme="https") as url:
+            yield url

@@ -74,23 +74,31 @@ def test_resource_tables_name_their_table_and_headers_go_with_every_request(dang
     assert Api.key not in shown.output and "headers.X-API-Key" in shown.out, shown
 
 
-def test_a_redirect_to_another_host_carries_none_of_the_sources_headers(dango, project_dir):
+class Elsewhere(JsonHandler):
+    """Another host: records each request (its path and headers) and answers one row."""
+
+    received: list[tuple[str, dict[str, str]]] = []
+
+    def do_GET(self):  # noqa: N802
+        self.received.append((self.path, dict(self.headers)))
+        self.send_json({"items": [{"id": 2}], "next": None} if "page" in self.path else [{"id": 2}])
+
+
+@pytest.fixture
+def elsewhere():
+    """The base URL of `Elsewhere` on 127.0.0.2 (a host other than 127.0.0.1), and its
+    requests."""
+    Elsewhere.received = []
+    with serve(Elsewhere, host="127.0.0.2") as url:
+        yield url, Elsewhere.received
+
+
+def test_a_redirect_to_another_host_carries_none_of_the_sources_headers(dango, project_dir, elsewhere):
     """requests drops only Authorization on such a redirect: an API key header or a
     `headers` table would reach whatever host the API (or whoever controls its answers)
     names. Each request to the other host is recorded; a redirect on the same origin keeps
     its headers."""
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    received: list[dict[str, str]] = []
-
-    class Elsewhere(JsonHandler):
-        def do_GET(self):  # noqa: N802
-            received.append(dict(self.headers))
-            self.send_json([{"id": 1}])
-
-    other = ThreadingHTTPServer(("127.0.0.2", 0), Elsewhere)
-    threading.Thread(target=other.serve_forever, daemon=True).start()
+    other, received = elsewhere
 
     class Redirecting(JsonHandler):
         def do_GET(self):  # noqa: N802
@@ -98,27 +106,21 @@ def test_a_redirect_to_another_host_carries_none_of_the_sources_headers(dango, p
                 if self.headers.get("X-API-Key") != Api.key:
                     return self.send_json({"error": "unauthorized"}, 401)
                 return self.send_json([{"id": 1}])
-            here = self.path.startswith("/here")
             self.send_response(302)
-            self.send_header("Location", "/there" if here else
-                             f"http://127.0.0.2:{other.server_address[1]}/collect")
+            self.send_header("Location", "/there" if self.path.startswith("/here") else f"{other}/collect")
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-    try:
-        with serve(Redirecting) as url:
-            add(dango, "rest_api", "api", f"base_url={url}", "auth_type=api_key", "resources=here,away",
-                secrets={"api_key": Api.key})
-            with open(project_dir / ".dlt" / "secrets.toml", "a") as handle:
-                handle.write(f'\n[sources.api.headers]\nX-Tenant-Token = "{CANARY_TOKEN}"\n')
-            result = dango("sync")
-    finally:
-        other.shutdown()
-        other.server_close()
+    with serve(Redirecting) as url:
+        add(dango, "rest_api", "api", f"base_url={url}", "auth_type=api_key", "resources=here,away",
+            secrets={"api_key": Api.key})
+        with open(project_dir / ".dlt" / "secrets.toml", "a") as handle:
+            handle.write(f'\n[sources.api.headers]\nX-Tenant-Token = "{CANARY_TOKEN}"\n')
+        result = dango("sync")
     assert result.code == 0, result
     assert count(project_dir, "raw_api.here") == 1 and count(project_dir, "raw_api.away") == 1
-    assert len(received) == 1, received
-    for headers in received:
+    assert [path for path, _ in received] == ["/collect"]
+    for _, headers in received:
         sent = {name.lower() for name in headers}
         assert not sent & {"x-api-key", "x-tenant-token", "authorization"}, headers
         assert Api.key not in str(headers) and CANARY_TOKEN not in str(headers)
@@ -126,40 +128,24 @@ def test_a_redirect_to_another_host_carries_none_of_the_sources_headers(dango, p
 
 @pytest.mark.parametrize("auth", [("auth_type=bearer",),
                                   ("auth_type=api_key", "api_key_location=query", "api_key_name=key")])
-def test_a_next_page_on_another_host_gets_no_credentials(dango, project_dir, auth):
+def test_a_next_page_on_another_host_gets_no_credentials(dango, project_dir, auth, elsewhere):
     """dlt's paginators follow a `next` link as it is: the key in a header, a bearer token,
     a `headers` table or a key in the query string would go with it to any host."""
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    received: list[tuple[str, dict[str, str]]] = []
-
-    class Elsewhere(JsonHandler):
-        def do_GET(self):  # noqa: N802
-            received.append((self.path, dict(self.headers)))
-            self.send_json({"items": [{"id": 2}], "next": None})
-
-    other = ThreadingHTTPServer(("127.0.0.2", 0), Elsewhere)
-    threading.Thread(target=other.serve_forever, daemon=True).start()
+    other, received = elsewhere
 
     class FirstPage(JsonHandler):
         def do_GET(self):  # noqa: N802
             sent = self.headers.get("Authorization", "") + self.path
             if Api.key not in sent or self.headers.get("X-Tenant-Token") != CANARY_TOKEN:
                 return self.send_json({"error": "unauthorized"}, 401)
-            self.send_json({"items": [{"id": 1}],
-                            "next": f"http://127.0.0.2:{other.server_address[1]}/page2?page=2"})
+            self.send_json({"items": [{"id": 1}], "next": f"{other}/page2?page=2"})
 
-    try:
-        with serve(FirstPage) as url:
-            add(dango, "rest_api", "api", f"base_url={url}", *auth, "resources=items",
-                "data_selector=items", "paginator=json_link", secrets={"api_key": Api.key})
-            with open(project_dir / ".dlt" / "secrets.toml", "a") as handle:
-                handle.write(f'\n[sources.api.headers]\nX-Tenant-Token = "{CANARY_TOKEN}"\n')
-            result = dango("sync")
-    finally:
-        other.shutdown()
-        other.server_close()
+    with serve(FirstPage) as url:
+        add(dango, "rest_api", "api", f"base_url={url}", *auth, "resources=items",
+            "data_selector=items", "paginator=json_link", secrets={"api_key": Api.key})
+        with open(project_dir / ".dlt" / "secrets.toml", "a") as handle:
+            handle.write(f'\n[sources.api.headers]\nX-Tenant-Token = "{CANARY_TOKEN}"\n')
+        result = dango("sync")
     assert result.code == 0, result
     assert count(project_dir, "raw_api.items") == 2
     [(path, headers)] = received
