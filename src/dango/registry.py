@@ -51,7 +51,8 @@ class Field:
     default: Any = None
     help: str = ""
     choices: tuple[str, ...] = ()
-    check: Check | None = None
+    check: Check | None = None  # a format guess: a warning (providers change their formats)
+    rule: Check | None = None  # a test the sync applies too: failing it is a problem
     aliases: tuple[str, ...] = ()
     via_auth: bool = False  # written by `dango auth`, never prompted for
     # Prompted for although optional: True, or a test on the source's settings, which then
@@ -226,13 +227,14 @@ def _digits_check(label: str) -> Check:
     return check
 
 
-def _connection_url_check(value: str) -> str | None:
+def _connection_url_rule(value: str) -> str | None:
+    """What makes `value` a connection URL the sync refuses (`connection_url.parse`)."""
     from .connection_url import BadConnectionUrl, parse  # pure, stdlib only: a floor beside this one
 
     try:
         parse(value)
     except BadConnectionUrl as err:
-        return f"this connection URL {err}"
+        return str(err)
     return None
 
 
@@ -249,7 +251,7 @@ _DB_FIELDS = (
     Field("database", in_secrets=True, help="database name"),
     Field("username", in_secrets=True, help="user to connect as"),
     Field("password", secret=True, ask=True, help="that user's password"),
-    Field("credentials", secret=True, check=_connection_url_check,
+    Field("credentials", secret=True, rule=_connection_url_rule,
           help="a connection URL instead of host/port/database/username/password"),
     Field("schema", help="schema to load from"),
     Field("tables", kind="list", help="tables to load (default: all tables of the schema)"),

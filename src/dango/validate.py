@@ -209,10 +209,18 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
     for value in values:
         found = _reference_problems(resolver, value, secrets_rel)
         problems += found or _shape_problems(resolver, value, secrets_rel)
-        if value.origin == "secrets" and value.field.check and isinstance(value.raw, str) \
-                and not is_reference(value.raw):
+        if value.origin == "secrets" and (value.field.check or value.field.rule) \
+                and isinstance(value.raw, str) and not is_reference(value.raw):
             plain = resolver.decode(value.raw, value.key_path)
-            message = None if is_reference(plain) else value.field.check(plain)  # encrypted whole
+            if is_reference(plain):  # a reference with a default, encrypted whole
+                continue
+            broken = value.field.rule(plain) if value.field.rule else None
+            if broken:
+                problem, _, fix = broken.partition("; ")
+                again = f"store it again with `dango secrets set {value.source}.{value.key}`"
+                problems.append(Problem(_at(secrets_rel, value.line), f"{value.key_path} {problem}",
+                                        fix or again))
+            message = value.field.check(plain) if value.field.check else None
             if message:
                 warnings.append(f"{value.key_path}: {message}")
     return problems
