@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .credentials import FieldValue, Resolver, env_override_name
-from .errors import DangoError, MalformedFile, UnsetVariable, open_to, where
+from .errors import MalformedFile, UnsetVariable, open_to, where
 from .project import GITIGNORE_ENTRIES, Project, gitignore_lines, read_gitignore
 from .sources import Source, SourcesFile
 from .store.dlt_files import unreadable_by_dlt
@@ -61,7 +61,6 @@ def validate(project: Project, *, live: bool = False, timeout: float = 10.0) -> 
     problems += permission_problems(project)
     problems += git_problems(project)
     warnings += rotation_warnings(project, known)
-    warnings += cleartext_warnings(resolver, sources)
     problems += team_problems(project)
     if live:
         problems += live_problems(project, timeout)
@@ -207,8 +206,7 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
             f"{key} is not a field of a {spec.name} source (its fields: {', '.join(spec.field_names)})",
             "rename or delete the key"))
     for value in values:
-        found = _reference_problems(resolver, value, secrets_rel)
-        problems += found or _shape_problems(resolver, value, secrets_rel)
+        problems += _value_problems(resolver, value, secrets_rel)
         if value.origin == "secrets" and (value.field.check or value.field.rule) \
                 and isinstance(value.raw, str) and not is_reference(value.raw):
             plain = resolver.decode(value.raw, value.key_path)
@@ -223,6 +221,7 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
             message = value.field.check(plain) if value.field.check else None
             if message:
                 warnings.append(f"{value.key_path}: {message}")
+    warnings += _cleartext_warnings(source, values)
     return problems
 
 
@@ -230,12 +229,15 @@ def _blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
-def _reference_problems(resolver: Resolver, value: FieldValue, secrets_rel: str) -> list[Problem]:
-    if value.origin != "secrets":
+def _value_problems(resolver: Resolver, value: FieldValue, secrets_rel: str) -> list[Problem]:
+    """A value of secrets.toml or the environment that cannot be resolved (an unset
+    ${VAR}, a malformed reference, a store that cannot be read), or that its field's kind
+    cannot hold (a port that is no number): sources.yml is checked when it is read."""
+    if value.origin not in ("secrets", "env"):
         return []
     where = _at(secrets_rel, value.line)
     try:
-        resolver.resolve(value)
+        resolved = resolver.resolve(value)
     except UnsetVariable as err:
         return [Problem(where, f"{value.key_path} refers to ${{{err.variable}}}, which is not set",
                         f"export {err.variable}=... or add it to .env")]
@@ -251,26 +253,37 @@ def _reference_problems(resolver: Resolver, value: FieldValue, secrets_rel: str)
                         err.fix_text)]
     except VaultError as err:  # a ref+file file that is missing, outside the project or not private
         return [Problem(where, f"{value.key_path} refers to {err.entry}, which {err.problem_text}", err.fix_text)]
-    return []
-
-
-def _shape_problems(resolver: Resolver, value: FieldValue, secrets_rel: str) -> list[Problem]:
-    """A value of secrets.toml or the environment that its field's kind cannot hold (a port
-    that is no number): sources.yml is checked when it is read."""
-    if value.origin not in ("secrets", "env"):
-        return []
     try:
-        value.field.conform(resolver.resolve(value))
+        value.field.conform(resolved)
     except ValueError as err:
         if value.origin == "env":
             name = env_override_name(value.source, value.key)
             return [Problem(name, f"{value.key_path} {err}", f"set {name} again")]
-        return [Problem(_at(secrets_rel, value.line), f"{value.key_path} {err}",
-                        "write it again in .dlt/secrets.toml or with `dango secrets set "
-                        f"{value.source}.{value.key}`")]
-    except DangoError:
-        return []  # a value that cannot be read is reported as such
+        return [Problem(where, f"{value.key_path} {err}", "write it again in .dlt/secrets.toml or with "
+                        f"`dango secrets set {value.source}.{value.key}`")]
     return []
+
+
+def _cleartext_warnings(source: Source, values: list[FieldValue]) -> list[str]:
+    """An address an HTTP source sends its credentials to that is plain http:// on another
+    machine: anyone on the network between can read them (a loopback address is fine)."""
+    from urllib.parse import urlsplit
+
+    from .endpoints import is_loopback
+
+    if not any(value.field.secret and value.present for value in values):
+        return []
+    found = []
+    for value in values:
+        if value.field.name not in ("base_url", "access_token_url") or not isinstance(value.raw, str):
+            continue
+        parts = urlsplit(value.raw.strip())
+        host = (parts.hostname or "").lower()
+        if parts.scheme.lower() == "http" and host and not is_loopback(host):
+            found.append(f"{value.field.name} of source {source.name!r} is http://{host}: the "
+                         "source's credentials would travel unencrypted; use https:// if the "
+                         "server offers it")
+    return found
 
 
 def _at(path: str, line: int | None) -> str:
@@ -377,29 +390,3 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess | None:
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return None
 
-
-def cleartext_warnings(resolver: Resolver, sources: list[Source]) -> list[str]:
-    """An address an HTTP source sends its credentials to that is plain http:// on another
-    machine: anyone on the network between can read them (a loopback address is fine)."""
-    import ipaddress
-    from urllib.parse import urlsplit
-
-    found = []
-    for source in sources:
-        values = resolver.fields(source)
-        if not any(value.field.secret and value.present for value in values):
-            continue
-        for value in values:
-            if value.field.name not in ("base_url", "access_token_url") or not isinstance(value.raw, str):
-                continue
-            parts = urlsplit(value.raw.strip())
-            host = (parts.hostname or "").lower()
-            try:
-                loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-            except ValueError:
-                loopback = False
-            if parts.scheme.lower() == "http" and host and not loopback:
-                found.append(f"{value.field.name} of source {source.name!r} is http://{host}: the "
-                             "source's credentials would travel unencrypted; use https:// if the "
-                             "server offers it")
-    return found
