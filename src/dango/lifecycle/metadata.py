@@ -61,7 +61,9 @@ def _entries(path: Path, text: str) -> dict[str, dict[str, Any]]:
 def _conflict_sides(text: str) -> tuple[str, str] | None:
     """The two versions of a file with git's conflict markers (`<<<<<<<`, `=======`,
     `>>>>>>>`; a diff3 base section `|||||||` is dropped); None without markers."""
-    if "\n<<<<<<< " not in "\n" + text:
+    from ..yaml_io import conflict_line
+
+    if conflict_line(text) is None:
         return None
     ours, theirs, side = [], [], None
     for line in text.splitlines(keepends=True):
