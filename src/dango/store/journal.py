@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import stat
@@ -43,6 +42,8 @@ def fsync_dir(folder: Path) -> None:
 
 
 def _digest(data: bytes) -> str:
+    import hashlib  # only a write or a recovery needs it, not every command's start-up
+
     return hashlib.sha256(data).hexdigest()
 
 
