@@ -60,13 +60,21 @@ def test_loaded_data_leaves_no_copy_in_dlts_folders(dango, project_dir):
 
 
 class Interrupting(JsonHandler):
-    """Answers after sending Ctrl-C (SIGINT) to the process that asked: the user pressed it
-    while the sync was reading."""
+    """Sends Ctrl-C (SIGINT) to the process that asked, while it waits for the answer: the
+    user pressed it while the sync was reading. The answer comes only if the sync is still
+    waiting half a minute later (a Ctrl-C it lost): a sync that stops closes the connection
+    first, however busy the machine, so the test never races the signal."""
 
     target_pid = 0
 
     def do_GET(self):  # noqa: N802
         os.kill(type(self).target_pid, signal.SIGINT)
+        self.connection.settimeout(30)
+        try:
+            if self.rfile.read(1) == b"":  # the sync closed the connection: it stopped
+                return
+        except OSError:  # still waiting: answer, and the test fails on what the sync did
+            pass
         self.send_json([{"id": 1}])
 
 
