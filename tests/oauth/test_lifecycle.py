@@ -55,6 +55,24 @@ def test_refresh_writes_a_new_access_token(dango, connect, project_dir, auth_env
     assert new["access_token"] not in result.output
 
 
+def test_a_refresh_token_kept_in_a_variable_stays_a_reference(dango, connect, project_dir, auth_env, sheet):
+    """The provider answers a refresh with the same refresh token (as Google and oauthlib do):
+    the `${VAR}` the user keeps it in stays, and the token is written nowhere."""
+    connect("sheet")
+    token = creds(project_dir)["refresh_token"]
+    secrets = project_dir / ".dlt/secrets.toml"
+    text = secrets.read_text()
+    assert text.count(token) == 1
+    secrets.write_text(text.replace(f'"{token}"', '"${SHEET_REFRESH_TOKEN}"'))
+    (project_dir / ".env").write_text(f"SHEET_REFRESH_TOKEN={token}\n")
+    (project_dir / ".env").chmod(0o600)
+    result = dango("auth", "refresh", "sheet", env_extra=auth_env)
+    assert result.code == 0, result
+    after = secrets.read_text()
+    assert '"${SHEET_REFRESH_TOKEN}"' in after and token not in after
+    assert creds(project_dir)["access_token"] != ""
+
+
 def test_a_revoked_refresh_token_is_marked_and_the_user_told_what_to_run(dango, connect, server,
                                                                          project_dir, auth_env, sheet):
     connect("sheet")

@@ -131,7 +131,8 @@ def refresh_source(project: Project, name: str, timeout: float = TIMEOUT_SECONDS
         if _write_if_unchanged(project, grant, lambda secrets: mark_revoked(secrets, name)) or not _again:
             raise CredentialRevoked(name) from None
         return refresh_source(project, name, timeout, _again=False)
-    _write_if_unchanged(project, grant, lambda secrets: write_refreshed(secrets, name, provider, tokens))
+    _write_if_unchanged(project, grant,
+                        lambda secrets: write_refreshed(secrets, name, provider, tokens, grant.refresh_token))
     return list_grants(project, name)[0]
 
 

@@ -181,11 +181,17 @@ def write_grant(secrets: SecretsFile, source: str, provider: Provider, client: C
     secrets.unset(source, (TABLE, "revoked"))
 
 
-def write_refreshed(secrets: SecretsFile, source: str, provider: Provider, tokens) -> None:
+def write_refreshed(secrets: SecretsFile, source: str, provider: Provider, tokens,
+                    refresh_token: str | None) -> None:
+    """The answer to a refresh of the grant whose refresh token was `refresh_token`. The
+    refresh token is written only when the provider issued a new one (a provider that
+    rotates them): one answered back unchanged (Google, most others) leaves the stored
+    value as it is, a `${VAR}` reference included. A new one replaces whatever was there,
+    a reference too, because the old token no longer works and the new one must not be lost."""
     secrets.set_value(source, _access_token_path(provider), tokens.access_token, secret=True)
     if tokens.expires_at is not None:
         secrets.set_value(source, (TABLE, "expires_at"), tokens.expires_at, secret=False)
-    if tokens.refresh_token:  # a provider that rotates refresh tokens
+    if tokens.refresh_token and tokens.refresh_token != refresh_token:
         secrets.set_value(source, (TABLE, "refresh_token"), tokens.refresh_token, secret=True)
     secrets.unset(source, (TABLE, "revoked"))
 
