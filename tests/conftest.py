@@ -191,6 +191,12 @@ def changes_between(before: dict, after: dict) -> list[str]:
     return lines
 
 
+def pytest_collection_modifyitems(items):
+    """Tests marked slow run first: the two workers of `pytest -n 2` then end together,
+    instead of one waiting on a minute-long test that happened to start last."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_assertrepr_compare(op, left, right):
     """A failing comparison of two file snapshots names the files that differ, in a few
     lines, instead of diffing their contents."""
