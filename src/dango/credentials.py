@@ -22,7 +22,7 @@ from .errors import DangoError, MalformedFile, UnsetVariable
 from .project import Project
 from .registry import Field
 from .secrecy import is_secret
-from .sources import Source
+from .sources import Source, env_override_name  # noqa: F401  (validate, show, scan use it from here)
 from .store.dotenv_file import load_dotenv_file
 from .store.references import (BadReference, BadVaultReference, VaultReference, interpolate,
                                 is_vault_reference, parse_vault_reference, references)
@@ -56,10 +56,6 @@ def _register(key_path: str, value: Any) -> Any:
     if is_secret(tuple(key_path.split("."))):
         redact.register(value)
     return value
-
-
-def env_override_name(source: str, key: str) -> str:
-    return f"SOURCES__{source.upper()}__{key.upper()}"
 
 
 def _names(spec_field: Field) -> tuple[str, ...]:
@@ -175,9 +171,13 @@ class Resolver:
 
     # -- resolution -------------------------------------------------------------------
     def resolve(self, value: FieldValue) -> Any:
-        """The value to use: references interpolated; UnsetVariable if one is unset."""
+        """The value to use: references of secrets.toml interpolated (UnsetVariable if one
+        is unset). A value of the committed sources.yml, or a default, is used as written: a
+        cloned repository must not fill its values from the user's environment or stores."""
         if value.origin == "env":
             return _register(value.key_path, value.raw)  # dlt's override is the value
+        if value.origin in ("sources", "default"):
+            return value.raw
         return self.resolve_stored(value.raw, value.key_path, value.line)
 
     def decode(self, raw: str, key_path: str) -> str:

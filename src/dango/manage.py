@@ -17,7 +17,7 @@ from .redact import RUN
 from .lifecycle.records import Changes
 from .project import Project
 from .registry import MIN_LENGTH, Field, SourceType, check_key, check_source_name, check_text, get_type
-from .sources import Source, SourcesFile
+from .sources import Source, SourcesFile, holds_reference, reference_refused
 from .store.references import escape, is_reference
 from .store.secrets_file import SecretsFile
 
@@ -247,6 +247,9 @@ def add_source(project: Project, type_name: str, name: str, values: Values) -> A
                                   secret=spec_field.secret)
                 if spec_field.secret:
                     changes.written(name, field_name, value)
+            elif holds_reference(value):
+                problem, fix = reference_refused(name, field_name)
+                raise UsageError(f"{problem}; {fix}. Nothing was changed.")
             else:
                 options[field_name] = value
         for field_name, stored in values.refs.items():

@@ -11,7 +11,35 @@ from .project import Project
 from .registry import (KEPT_KEY, METADATA_KEYS, NAME_RE, RESERVED_NAMES, TYPES, SourceType, get_type,
                        kept_type)
 from .store.atomic import atomic_write, keep_line_endings
+from .store.references import is_reference
 from .yaml_io import dump_round_trip, line_of, parse_yaml, read_yaml_text
+
+
+def env_override_name(source: str, key: str) -> str:
+    """dlt's environment variable for one field of a source, which wins over every file."""
+    return f"SOURCES__{source.upper()}__{key.upper()}"
+
+
+def holds_reference(value: Any) -> bool:
+    """A `${VAR}` or `ref+` reference anywhere in a value (lists and tables included)."""
+    if isinstance(value, dict):
+        return any(holds_reference(item) for item in value.values())
+    if isinstance(value, list):
+        return any(holds_reference(item) for item in value)
+    return is_reference(value)
+
+
+def reference_refused(source: str, field_name: str, key: str | None = None) -> tuple[str, str]:
+    """(problem, fix) for a reference in sources.yml. This file is committed: a cloned
+    repository's `base_url: https://elsewhere/${AWS_SECRET_ACCESS_KEY}` or `ref+` would send
+    the user's environment or secret store to any server. Its values are used as written;
+    a value that must differ per machine comes from dlt's environment override instead."""
+    override = env_override_name(source, field_name)
+    return (f"{key or field_name} of source {source!r} holds a ${{VAR}} or ref+ reference, but "
+            ".dango/sources.yml is committed: its values are used as written, never filled in from "
+            "your environment or a secret store",
+            f"give the value itself, or set {override} in the environment, which is used instead "
+            "of sources.yml")
 
 
 @dataclass(eq=False, repr=False)
@@ -129,6 +157,9 @@ class SourcesFile:
                     options[spec_field.name] = spec_field.conform(value)
                 except ValueError as err:
                     raise self._fail(f"{key} of source {name!r} {err}", line_of(entry, key)) from None
+                if holds_reference(value):
+                    problem, fix = reference_refused(name, spec_field.name, str(key))
+                    raise self._fail(problem, line_of(entry, key), fix)
             result.append(Source(name, spec.name, enabled, options, line, description, tags))
         return result
 
