@@ -30,7 +30,14 @@ class Destination:
         import dlt
 
         if self.kind == "duckdb":
-            return dlt.destinations.duckdb(credentials=self.credentials)
+            from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+
+            # every setting that dlt would otherwise read from .dlt/config.toml or secrets.toml
+            # (a cloned repository's) and run as SQL on the warehouse connection: pragmas,
+            # statements, extensions, SET options (`COPY ... TO '~/.bashrc'` is one pragma away)
+            credentials = DuckDbCredentials(self.credentials, extensions=[], global_config={}, pragmas=[],
+                                            statements=[], local_config={})
+            return dlt.destinations.duckdb(credentials=credentials)
         return dlt.destinations.postgres(credentials=self.credentials)
 
 

@@ -222,14 +222,16 @@ def _dlt_environment(project: Project) -> Iterator[None]:
     process's environment is as it was (a program calling `run_sync` for two projects, or
     starting programs later, must not inherit this project's folders)."""
     settings = {
-        "RUNTIME__DLTHUB_TELEMETRY": "false",
         # a failure is one sentence per source; dlt's own log lines (tracebacks, paths) are
         # for `dango sync --debug`, which sets RUNTIME__LOG_LEVEL itself
         "RUNTIME__LOG_LEVEL": "CRITICAL",
         # a loaded package's job files are copies of the data: dlt deletes them once loaded
         "LOAD__DELETE_COMPLETED_JOBS": "true",
     }
-    forced = {"DLT_DATA_DIR": str(pipelines_dir(project)), "DLT_PROJECT_DIR": str(project.root)}
+    forced = {"DLT_DATA_DIR": str(pipelines_dir(project)), "DLT_PROJECT_DIR": str(project.root),
+              # nothing of a run leaves the machine, whatever a cloned repository's
+              # .dlt/config.toml says: no telemetry, no Sentry, no dltHub platform traces
+              "RUNTIME__DLTHUB_TELEMETRY": "false", "RUNTIME__SENTRY_DSN": "", "RUNTIME__DLTHUB_DSN": ""}
     before = {name: os.environ.get(name) for name in (*settings, *forced)}
     for name, value in settings.items():
         os.environ.setdefault(name, value)
