@@ -91,8 +91,36 @@ def read_team(project: "Project", data: bytes | None = None) -> dict[Path_, Any]
             cipher, path=fileformat.PATH, cwd=project.root))
     except fileformat.BadTeamFile as err:
         raise MalformedFile(fileformat.PATH, str(err), fix=err.fix) from None
+    settings = not_credentials(project, values)
+    if settings:
+        shown = ", ".join(dotted(path) for path in sorted(settings)[:3]) + (" ..." if len(settings) > 3 else "")
+        raise MalformedFile(fileformat.PATH, f"sets {shown}, which no credential holds; a team file carries "
+                            "credentials only (one that sets where a source connects, or how the "
+                            "warehouse opens, could send your values elsewhere)",
+                            fix="restore it from git (git log -- .dango/team.sops.yaml) and ask the "
+                                "teammate who pushed it; nothing was written")
     register(project, values)
     return values
+
+
+def not_credentials(project: "Project", values: dict[Path_, Any]) -> list[Path_]:
+    """The paths among `values` that a team file must not carry: a setting of a source that
+    lives in the committed sources.yml (base_url, resources, ...) and any destination table
+    other than PostgreSQL's credentials. A source sources.yml does not define is let through
+    (its values are used by nothing)."""
+    from ..sources import SourcesFile
+
+    types = {source.name: source.spec for source in SourcesFile(project).sources if source.kept is None}
+    found = []
+    for path in values:
+        if path[0] == "destination":
+            if path[1:3] != ("postgres", "credentials"):
+                found.append(path)
+        elif path[0] == "sources" and len(path) > 2 and path[1] in types:
+            spec, key = types[path[1]], path[2]
+            if not spec.has_field(key) or not spec.field(key).stored_in_secrets:
+                found.append(path)
+    return found
 
 
 def register(project: "Project", values: dict[Path_, Any]) -> None:
@@ -180,6 +208,8 @@ def push(project: "Project") -> SyncReport:
         require_named_readers(project, require_roster(project))
         secrets = SecretsFile.load(project)
         ours = local_values(secrets)
+        for path in not_credentials(project, ours):  # a local setting stays on this machine
+            ours.pop(path)
         try:  # a value hand-edited into secrets.toml must not reach every teammate's pull
             fileformat.check_values(ours)
         except fileformat.BadTeamValue as err:
@@ -253,6 +283,8 @@ def pull(project: "Project", prefer: str | None = None) -> SyncReport:
                             "and commits it, then `git pull` brings it here.")
         secrets = SecretsFile.load(project)
         ours = local_values(secrets)
+        for path in not_credentials(project, ours):  # a local setting stays on this machine
+            ours.pop(path)
         theirs, merged_file = _team_side(project, ours, prefer)
         report = SyncReport(merged_file=merged_file)
         _adopt_team_key(secrets, ours, theirs, report)
