@@ -34,9 +34,12 @@ class Destination:
 
             # every setting that dlt would otherwise read from .dlt/config.toml or secrets.toml
             # (a cloned repository's) and run as SQL on the warehouse connection: pragmas,
-            # statements, extensions, SET options (`COPY ... TO '~/.bashrc'` is one pragma away)
-            credentials = DuckDbCredentials(self.credentials, extensions=[], global_config={}, pragmas=[],
-                                            statements=[], local_config={})
+            # statements, extensions, SET options (`COPY ... TO '~/.bashrc'` is one pragma away).
+            # No extension is installed or loaded on demand either: a view in a warehouse file
+            # that came with a clone could otherwise fetch httpfs and send a local file away.
+            settings = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+            credentials = DuckDbCredentials(self.credentials, extensions=[], global_config=settings,
+                                            pragmas=[], statements=[], local_config={})
             return dlt.destinations.duckdb(credentials=credentials)
         return dlt.destinations.postgres(credentials=self.credentials)
 
