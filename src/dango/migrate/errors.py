@@ -30,8 +30,10 @@ class UnsafeTarget(DangoError):
     """A file migrate would change is a symlink or not a regular file: refused up front."""
 
     def __init__(self, rel: str, what: str):
+        folder = rel in (".dango", ".dlt", ".dango/backup")
         super().__init__(f"{rel} is {what}, and dango migrate never writes through one; replace "
-                         "it with a regular file and run `dango migrate` again (nothing was written).")
+                         f"it with a {'folder' if folder else 'regular file'} (or remove it) and "
+                         "run `dango migrate` again (nothing was written).")
 
 
 class RollbackIncomplete(DangoError):

@@ -46,14 +46,20 @@ def pending(root: Path, *, move_secrets: bool = False) -> Plan:
 
 
 def check_targets(root: Path) -> None:
-    """Refuse, before reading or writing anything, a file or folder migrate may change that
-    is a symlink (migrate never follows one) or a file that is not a regular file."""
-    for rel in (*FOLDERS, ".dango", *FILES):
+    """Refuse, before reading or writing anything, a file or folder migrate may change or
+    write into that is a symlink (migrate never follows one: a cloned `.dango/backup` link
+    would receive the plaintext copies), a file that is not a regular file, or a folder that
+    is not a folder."""
+    for rel in (*FOLDERS, ".dango", BACKUP_DIR, *FILES):
         path = root / rel
         if os.path.islink(path):
             raise UnsafeTarget(rel, "a symlink")
-        if rel in FILES and os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
+        if not os.path.lexists(path):
+            continue
+        if rel in FILES and not stat.S_ISREG(os.lstat(path).st_mode):
             raise UnsafeTarget(rel, "not a regular file")
+        if rel not in FILES and not stat.S_ISDIR(os.lstat(path).st_mode):
+            raise UnsafeTarget(rel, "not a folder")
 
 
 def apply(root: Path, *, move_secrets: bool = False) -> Applied:
@@ -122,8 +128,10 @@ def _describe(err: BaseException, root: Path) -> str:
 
 def _new_backup(root: Path) -> Path:
     base = root / BACKUP_DIR
-    if not base.is_dir():
-        base.mkdir(mode=0o700, parents=True)
+    if not os.path.lexists(base):
+        base.mkdir(mode=0o700)
+    if os.path.islink(base) or not base.is_dir():  # checked up front, never followed
+        raise UnsafeTarget(BACKUP_DIR, "not a folder")
     os.chmod(base, 0o700)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     return base / stamp
