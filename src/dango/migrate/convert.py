@@ -10,6 +10,7 @@ from typing import Any
 
 from ..registry import KEPT_KEY, TYPES
 from . import rest_api
+from .upstream import upstream_bool
 
 # every source type upstream Dango 1.0.13 knows (its SourceType enum)
 UPSTREAM_TYPES = (
@@ -47,14 +48,14 @@ def plain(value: Any) -> Any:
 
 def convert(entry: dict[str, Any]) -> Converted:
     entry = plain(entry)
-    name, kind = str(entry.get("name")), str(entry.get("type"))
+    name, kind = str(entry.get("name")).lower(), str(entry.get("type"))  # upstream lowercased it
     block = entry.get(kind) if isinstance(entry.get(kind), dict) else None
     if block is None and isinstance(entry.get("generic_config"), dict):
         block = entry["generic_config"]
     block = dict(block or {})
     target = {"csv": "local_files"}.get(kind, kind)
     out = Converted(name, target, {"name": name, "type": target})
-    if not entry.get("enabled", True):
+    if upstream_bool(entry.get("enabled", True)) is False:  # `no`, "false": as upstream read it
         out.entry["enabled"] = False
     for key in ("description", "tags"):
         if entry.get(key):

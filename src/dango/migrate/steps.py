@@ -47,9 +47,12 @@ def _sources(up: Upstream, plan: Plan) -> None:
 
     from ..registry import check_source_name
 
+    from .upstream import check_sources
+
+    check_sources(up.root, up.sources_doc)
     entries = []
     for entry in up.sources:
-        check_source_name(str(entry.get("name")))  # a name this Dango cannot address stops here
+        check_source_name(str(entry.get("name")).lower())  # one this Dango cannot address stops here
         done = convert(entry)
         if not done.kept:
             _settings_from_tokens(up, done)

@@ -36,6 +36,64 @@ class Upstream:
         return [name for name in PLAINTEXT_COPIES if (self.root / name).is_file()]
 
 
+# how upstream's pydantic read a bool it was given as text or a number (`enabled: "false"`);
+# an unquoted `no` / `off` was already False for upstream's YAML 1.1 reader
+TRUE_WORDS = frozenset({"1", "on", "t", "true", "y", "yes"})
+FALSE_WORDS = frozenset({"0", "off", "f", "false", "n", "no"})
+_REFUSED = "run `dango migrate` again (nothing was written)"
+
+
+def upstream_bool(value: Any) -> bool | None:
+    """`value` as upstream's settings model read a bool; None when upstream refused it."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+        return value.strip().lower() in TRUE_WORDS
+    return None
+
+
+def check_sources(root: Path, doc: dict[str, Any]) -> None:
+    """Refuse, naming the line, what upstream's own loader refused in `.dango/sources.yml`
+    (a source without a name, tags that are not a list, ...) and two sources that end up with
+    one name (upstream lowercased every name): a project upstream could not load is not
+    converted into one this Dango cannot load."""
+    from ..yaml_io import line_of
+
+    path = root / ".dango" / "sources.yml"
+    entries = doc.get("sources")
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise MalformedFile(path, "expected a top-level `sources:` list", line_of(doc, "sources"),
+                            fix=f"fix it and {_REFUSED}")
+    seen: set[str] = set()
+    for index, entry in enumerate(entries, 1):
+        line = line_of(entries, index - 1)
+
+        def fail(problem: str, key: str | None = None) -> MalformedFile:
+            at = (line_of(entry, key) if key else None) or line
+            return MalformedFile(path, problem, at, fix=f"fix that line and {_REFUSED}")
+
+        if not isinstance(entry, dict):
+            raise fail("each source must be a mapping with name and type")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail(f"source {index} has no name", "name")
+        name = name.lower()
+        if name in seen:
+            raise fail(f"source name {name!r} is used twice", "name")
+        seen.add(name)
+        if upstream_bool(entry.get("enabled", True)) is None:
+            raise fail(f"enabled of {name!r} must be true or false", "enabled")
+        if entry.get("description") is not None and not isinstance(entry["description"], str):
+            raise fail(f"description of {name!r} must be text", "description")
+        tags = entry.get("tags")
+        if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+            raise fail(f"tags of {name!r} must be a list of words", "tags")
+
+
 def read_bytes(root: Path, rel: str) -> bytes | None:
     try:
         return (root / rel).read_bytes()

@@ -1,0 +1,63 @@
+"""Hand-edited upstream sources.yml: read the way upstream read it (PyYAML's `no`/`off`,
+pydantic's "false", names lowercased), and what upstream itself refused is one sentence
+naming the line, with nothing written."""
+
+from __future__ import annotations
+
+import pytest
+
+from dango import migrate
+from dango.errors import MalformedFile
+from dango.sources import SourcesFile
+from dango.project import Project
+from tests.conftest import changes_between, run_dango, tree_state
+from tests.migrate.helpers import upstream_project
+
+
+def _add(root, text: str) -> None:
+    with open(root / ".dango/sources.yml", "a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def _local(name: str, extra: str = "") -> str:
+    return f"- name: {name}\n  type: local_files\n{extra}  local_files:\n    directory: data/uploads\n"
+
+
+@pytest.mark.parametrize("written", ["no", "off", "'false'", "'No'", "0"])
+def test_a_source_upstream_disabled_stays_disabled(tmp_path, written):
+    root = upstream_project(tmp_path)
+    _add(root, _local("paused", f"  enabled: {written}\n"))
+    migrate.apply(root)
+    paused = next(s for s in SourcesFile(Project(root=root)).sources if s.name == "paused")
+    assert paused.enabled is False
+
+
+def test_a_mixed_case_name_is_lowercased_as_upstream_did(tmp_path):
+    root = upstream_project(tmp_path)
+    _add(root, _local("Inbox_Files"))
+    migrate.apply(root)
+    assert "inbox_files" in SourcesFile(Project(root=root)).names()
+
+
+@pytest.mark.parametrize("extra, problem", [
+    (_local("shop_db"), "source name 'shop_db' is used twice"),
+    (_local("Orders"), "source name 'orders' is used twice"),
+    (_local("extra", "  enabled: maybe\n"), "enabled of 'extra' must be true or false"),
+    (_local("extra", "  tags: finance\n"), "tags of 'extra' must be a list of words"),
+    (_local("extra", "  description: 12\n"), "description of 'extra' must be text"),
+    ("- type: local_files\n", "source 7 has no name"),
+    ("- just a line\n", "each source must be a mapping with name and type"),
+])
+def test_what_upstream_refused_is_one_sentence_and_nothing_written(tmp_path, env, extra, problem):
+    root = upstream_project(tmp_path)
+    _add(root, extra)
+    before = tree_state(root)
+    with pytest.raises(MalformedFile) as raised:
+        migrate.pending(root)
+    assert str(raised.value).startswith(f"{root / '.dango/sources.yml'}:"), raised.value
+    assert f": {problem}" in str(raised.value)
+    assert "nothing was written" in str(raised.value)
+    if "twice" in problem:  # the command, end to end
+        result = run_dango("migrate", "--yes", cwd=root, env=env)
+        assert result.code == 2 and problem in result.err and result.out == "", result
+    assert changes_between(before, tree_state(root)) == []
