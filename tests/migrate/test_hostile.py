@@ -32,3 +32,26 @@ def test_a_backup_folder_that_is_a_link_or_a_file_is_refused_and_nothing_written
     assert changes_between(before, tree_state(root)) == []
     assert tree_state(outside) == before_outside == {}
     assert oct(os.stat(outside).st_mode & 0o777) == "0o755"  # never chmodded through the link
+
+
+def test_a_secret_moved_out_of_sources_yml_is_left_in_no_committed_file(tmp_path):
+    """A literal secret upstream kept in sources.yml (a rest_api header, a google_ads
+    dev_token) goes to .dlt/secrets.toml, and the copy of upstream's settings kept in
+    .dango/project.yml says where it went instead of holding it."""
+    from tools.make_upstream_fixtures import REST_STATIC_HEADER
+
+    dev_token = "UPSTREAMcanaryDevToken000000001"  # dango:allow
+    root = upstream_project(tmp_path, "rest")
+    with open(root / ".dango/sources.yml", "a", encoding="utf-8") as handle:
+        handle.write(f"- name: gads\n  type: google_ads\n  generic_config:\n"
+                     f"    customer_id: '1234567890'\n    dev_token: {dev_token}\n")
+    plan = "\n".join(text for _, text in migrate.pending(root).lines)
+    assert dev_token not in plan and REST_STATIC_HEADER not in plan
+    migrate.apply(root)
+    secrets = (root / ".dlt/secrets.toml").read_text()
+    assert REST_STATIC_HEADER in secrets and f'dev_token = "{dev_token}"' in secrets
+    for rel in (".dango/project.yml", ".dango/sources.yml", ".dlt/secrets.toml.example"):
+        text = (root / rel).read_text()
+        assert REST_STATIC_HEADER not in text and dev_token not in text, rel
+    kept = (root / ".dango/project.yml").read_text()
+    assert "X-Static: (moved to .dlt/secrets.toml by dango migrate)" in kept

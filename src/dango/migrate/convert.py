@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..registry import KEPT_KEY, TYPES
+from ..store.references import escape
 from . import rest_api
 from .upstream import upstream_bool
 
@@ -158,6 +159,10 @@ def _generic(block: dict, out: Converted) -> None:
             _env(block, out, key, key[:-4])
         elif spec.has_field(key) and not spec.field(key).secret:
             _move(block, out, key, key)
+        elif spec.has_field(key) and isinstance(block[key], str) and block[key]:
+            # a secret upstream was given in sources.yml itself: it moves to .dlt/secrets.toml
+            out.secret_values[key] = escape(block.pop(key))
+            out.lines.append(f"{key} -> [sources.{out.name}] {key} in .dlt/secrets.toml")
 
 
 CONVERTERS = {

@@ -275,7 +275,7 @@ def _project_file(up: Upstream, plan: Plan) -> None:
         import uuid
 
         project_id = str(uuid.uuid4())
-    upstream = plain({**old, "sources": up.sources_doc})
+    upstream = _without_moved(plain({**old, "sources": up.sources_doc}), _moved_literals(plan))
     data = {"format_version": FORMAT_VERSION, "project_id": project_id, "rotation_days": 90,
             "migrations": list(STEP_NAMES), "upstream": upstream}
     text = ("# Dango project settings (converted from Dango 1.0 by `dango migrate`; the old "
@@ -287,6 +287,38 @@ def _project_file(up: Upstream, plan: Plan) -> None:
     if duckdb_path.removeprefix("./") != "data/warehouse.duckdb":
         plan.say("project", f"note: upstream used the warehouse {duckdb_path}; dango loads into "
                  "data/warehouse.duckdb (move the file there to keep its tables)")
+
+
+MOVED = "(moved to .dlt/secrets.toml by dango migrate)"
+
+
+def _moved_literals(plan: Plan) -> set[str]:
+    """The secrets upstream wrote in sources.yml itself that now live in .dlt/secrets.toml
+    (as upstream wrote them: `$${` read back as `${`); a `${VAR}` reference is no secret."""
+    from ..store.references import single_reference
+
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, str) and single_reference(value) is None:
+            found.add(value.replace("$${", "${"))
+
+    for done in plan.converted:
+        walk(done.secret_values)
+    return found
+
+
+def _without_moved(value: Any, moved: set[str]) -> Any:
+    """Upstream's settings as kept in the committed .dango/project.yml: each value that moved
+    to .dlt/secrets.toml replaced by a note saying so."""
+    if isinstance(value, dict):
+        return {key: _without_moved(item, moved) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_moved(item, moved) for item in value]
+    return MOVED if isinstance(value, str) and value in moved else value
 
 
 def _env_file(up: Upstream, plan: Plan) -> None:
