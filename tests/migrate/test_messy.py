@@ -61,3 +61,30 @@ def test_what_upstream_refused_is_one_sentence_and_nothing_written(tmp_path, env
         result = run_dango("migrate", "--yes", cwd=root, env=env)
         assert result.code == 2 and problem in result.err and result.out == "", result
     assert changes_between(before, tree_state(root)) == []
+
+
+def test_move_secrets_keeps_a_variable_another_value_refers_to(tmp_path, env):
+    """`.env` values may refer to each other (`STRIPE_API_KEY=${STRIPE_BASE}`): a variable
+    still referred to stays in .env, the plan shows the reference unmasked, and validate is
+    clean afterwards."""
+    from dango.project import load_project
+    from dango.validate import validate
+    from tests.migrate.helpers import STRIPE_KEY
+
+    root = upstream_project(tmp_path)
+    dotenv = root / ".env"
+    dotenv.write_text(dotenv.read_text().replace(
+        f"STRIPE_API_KEY={STRIPE_KEY}", f"STRIPE_BASE={STRIPE_KEY}\nSTRIPE_API_KEY=${{STRIPE_BASE}}"))
+    _add(root, "- name: pay2\n  type: stripe\n  stripe:\n    stripe_secret_key_env: STRIPE_BASE\n")
+    shown = run_dango("migrate", "--dry-run", "--move-secrets", cwd=root, env=env)
+    assert shown.code == 0, shown
+    assert "stripe_secret_key = ${STRIPE_BASE} (moved from .env STRIPE_API_KEY)" in shown.out
+    assert ".env: STRIPE_BASE stays (a value moved to .dlt/secrets.toml refers to it)" in shown.out
+    assert "[sources.pay2] stripe_secret_key = sk_test_*" in shown.out  # the secret is masked
+    assert STRIPE_KEY not in shown.out + shown.err
+    assert shown.out.count("*" * 15) == 5, shown.out  # shop_db, pay2 and three tokens; no name
+    migrate.apply(root, move_secrets=True)
+    assert f"STRIPE_BASE={STRIPE_KEY}\n" in dotenv.read_text()
+    assert "STRIPE_API_KEY=" not in dotenv.read_text()
+    problems = [p.message for p in validate(load_project(root)).problems if "STRIPE" in p.message]
+    assert problems == []

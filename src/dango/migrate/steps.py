@@ -11,7 +11,7 @@ from .. import redact
 from ..project import FORMAT_VERSION, GITIGNORE_ENTRIES, gitignore_lines, gitignore_with
 from ..store.atomic import SECRET_MODE
 from .convert import Converted, convert, plain
-from .upstream import Upstream, env_names, mode_of
+from .upstream import Upstream, env_names, mode_of, referred
 
 BACKUP_DIR = ".dango/backup"
 # secrets upstream kept inside a type's OAuth token table that are source fields here
@@ -87,6 +87,8 @@ def _settings_from_tokens(up: Upstream, done) -> None:
 
 def _secret_values(up: Upstream, plan: Plan) -> None:
     """`*_env` fields become `${VAR}`; with --move-secrets the value itself (from .env)."""
+    from ..store.references import single_reference
+
     out: dict[str, Any] = plan.secrets_out
     for done in plan.converted:
         if done.kept or not (done.env_fields or done.secret_values):
@@ -111,7 +113,8 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
             if plan.move_secrets and value:
                 section[field_name] = _as_stored(value)
                 plan.moved[(done.name, field_name)] = variable
-                plan.say("secrets", f"[sources.{done.name}] {field_name} = {redact.mask(value)} "
+                shown = value if single_reference(value) else redact.mask(value)
+                plan.say("secrets", f"[sources.{done.name}] {field_name} = {shown} "
                          f"(moved from .env {variable})")
             else:
                 section[field_name] = f"${{{variable}}}"
@@ -329,13 +332,25 @@ def _env_file(up: Upstream, plan: Plan) -> None:
         return
     moved = set(plan.moved.values())
     still_used = {v for done in plan.converted if done.kept for v in env_names(done.entry)}
-    remove = moved - still_used
+    # a value refers to another variable (`URL=...${PASSWORD}...`): that one stays, for the
+    # moved value in .dlt/secrets.toml and for the .env lines that remain
+    referenced: set[str] = set()
+    for variable in (moved - still_used) | (set(up.env) - moved):
+        referenced |= referred(up.env.get(variable) or "")
+    while True:  # what a kept variable refers to is kept too
+        more = {r for v in referenced & moved for r in referred(up.env.get(v) or "")} - referenced
+        if not more:
+            break
+        referenced |= more
+    remove = moved - still_used - referenced
     kept = "".join(text for variable, text in up.env_parts if variable not in remove)
     plan.later[".env"] = (kept.encode(), SECRET_MODE)  # a multi-line value goes whole
     for variable in sorted(remove):
         plan.say("env", f".env: {variable} removed once .dlt/secrets.toml is written and read back")
     for variable in sorted(moved & still_used):
         plan.say("env", f".env: {variable} stays (a kept source still names it)")
+    for variable in sorted((moved - still_used) & referenced):
+        plan.say("env", f".env: {variable} stays (a value moved to .dlt/secrets.toml refers to it)")
 
 
 def _gitignore(up: Upstream, plan: Plan) -> None:

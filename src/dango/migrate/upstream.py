@@ -138,7 +138,7 @@ def read(root: Path) -> Upstream:
         env_text, env_parts = _env_file(root, texts[".env"])
         env = {key: value for key, value in _env_values(env_text).items() if value is not None}
         named = env_names(sources_doc)
-        _register([value for key, value in env.items() if key in named])
+        _register([value for key, value in env.items() if key in named and not _only_reference(value)])
     secrets: dict[str, Any] = {}
     if texts[".dlt/secrets.toml"] is not None:
         import tomllib
@@ -152,6 +152,24 @@ def read(root: Path) -> Upstream:
 
         _register([value for _, value in secret_leaves(secrets.get("sources") or {}, ("sources",))])
     return Upstream(root, settings, sources_doc, env, env_text, secrets, texts, env_parts)
+
+
+def _only_reference(value: str) -> bool:
+    """`${OTHER}`: a value that names another variable and holds no secret itself (masking it
+    would hide the variable's name, and every `${...}` sharing 8 characters with it)."""
+    from ..store.references import single_reference
+
+    return single_reference(value.strip()) is not None
+
+
+def referred(value: str) -> set[str]:
+    """The variables a .env value refers to (`${NAME}`, as python-dotenv expands them)."""
+    from ..store.references import BadReference, references
+
+    try:
+        return {ref.name for ref in references(value)}
+    except BadReference:
+        return set()
 
 
 def _env_file(root: Path, data: bytes) -> tuple[str, list[tuple[str | None, str]]]:
