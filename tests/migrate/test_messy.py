@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dango import migrate
-from dango.errors import MalformedFile
+from dango.errors import DangoError, MalformedFile
 from dango.sources import SourcesFile
 from dango.project import Project
 from tests.conftest import changes_between, run_dango, tree_state
@@ -88,3 +88,18 @@ def test_move_secrets_keeps_a_variable_another_value_refers_to(tmp_path, env):
     assert "STRIPE_API_KEY=" not in dotenv.read_text()
     problems = [p.message for p in validate(load_project(root)).problems if "STRIPE" in p.message]
     assert problems == []
+
+
+
+def test_the_plan_masks_secrets_but_not_words_a_username_shares(tmp_path, env):
+    """A basic-auth username or an OAuth client id is no secret: registering it hid every
+    word sharing 8 characters with it ('upstream-loader' masked 'upstream' in the plan)."""
+    from tools.make_upstream_fixtures import REST_STATIC_HEADER, REST_VALUES
+
+    root = upstream_project(tmp_path, "rest")
+    result = run_dango("migrate", "--dry-run", cwd=root, env=env)
+    assert result.code == 0, result
+    assert "(from upstream's sources.yml)" in result.out and "under upstream" in result.out
+    assert f"X-Static = {'*' * 15}" in result.out
+    for value in (*REST_VALUES.values(), REST_STATIC_HEADER):
+        assert value not in result.out + result.err

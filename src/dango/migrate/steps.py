@@ -11,7 +11,7 @@ from .. import redact
 from ..project import FORMAT_VERSION, GITIGNORE_ENTRIES, gitignore_lines, gitignore_with
 from ..store.atomic import SECRET_MODE
 from .convert import Converted, convert, plain
-from .upstream import Upstream, env_names, mode_of, referred
+from .upstream import Upstream, env_names, mode_of, referred, register_secrets
 
 BACKUP_DIR = ".dango/backup"
 # secrets upstream kept inside a type's OAuth token table that are source fields here
@@ -51,9 +51,11 @@ def _sources(up: Upstream, plan: Plan) -> None:
 
     check_sources(up.root, up.sources_doc)
     entries = []
+    secret_names: set[str] = set()
     for entry in up.sources:
         check_source_name(str(entry.get("name")).lower())  # one this Dango cannot address stops here
         done = convert(entry)
+        secret_names |= env_names(entry) - _plain_variables(done)
         if not done.kept:
             _settings_from_tokens(up, done)
         plan.converted.append(done)
@@ -62,10 +64,23 @@ def _sources(up: Upstream, plan: Plan) -> None:
                  + (": disabled, dango cannot load it yet" if done.kept else ""))
         for line in done.lines:
             plan.say("sources", f"  {line}")
+    register_secrets(up, secret_names, [done.secret_values for done in plan.converted])
     header = ("# Data sources of this project. Credentials live in .dlt/secrets.toml, never here.\n"
               "# Converted from Dango 1.0 by `dango migrate`.\n")
     text = header + dump_round_trip({"sources": entries})
     plan.writes[".dango/sources.yml"] = (text.encode(), 0o644)
+
+
+def _plain_variables(done: Converted) -> set[str]:
+    """The .env variables that fill only a field this Dango does not hold secret (a basic-auth
+    username, an OAuth client id): their values are not masked in what dango prints."""
+    from ..registry import get_type
+
+    if done.kept:
+        return set()
+    spec = get_type(done.type)
+    return {variable for field_name, variable in done.env_fields.items()
+            if spec.has_field(field_name) and not spec.field(field_name).secret}
 
 
 def _settings_from_tokens(up: Upstream, done) -> None:

@@ -126,7 +126,9 @@ def _register(value: Any) -> None:
 
 
 def read(root: Path) -> Upstream:
-    """The upstream project in `root`, read whole, written nowhere."""
+    """The upstream project in `root`, read whole, written nowhere. The values of
+    .dlt/secrets.toml are registered with redact here; those of .env once the plan knows
+    which fields they fill (`register_secrets`)."""
     texts = {rel: read_bytes(root, rel) for rel in (
         ".dango/project.yml", ".dango/sources.yml", ".dlt/secrets.toml", ".env", ".gitignore")}
     settings = _yaml(root, ".dango/project.yml", texts[".dango/project.yml"])
@@ -137,8 +139,6 @@ def read(root: Path) -> Upstream:
     if texts[".env"] is not None:
         env_text, env_parts = _env_file(root, texts[".env"])
         env = {key: value for key, value in _env_values(env_text).items() if value is not None}
-        named = env_names(sources_doc)
-        _register([value for key, value in env.items() if key in named and not _only_reference(value)])
     secrets: dict[str, Any] = {}
     if texts[".dlt/secrets.toml"] is not None:
         import tomllib
@@ -152,6 +152,15 @@ def read(root: Path) -> Upstream:
 
         _register([value for _, value in secret_leaves(secrets.get("sources") or {}, ("sources",))])
     return Upstream(root, settings, sources_doc, env, env_text, secrets, texts, env_parts)
+
+
+def register_secrets(up: Upstream, secret_names: set[str], literals: list[Any]) -> None:
+    """Register with redact, before anything is printed, the .env values of `secret_names`
+    and the secrets upstream wrote in sources.yml itself (`literals`). A value that is only
+    a `${OTHER}` reference is no secret."""
+    _register([up.env[name] for name in sorted(secret_names)
+               if name in up.env and not _only_reference(up.env[name])])
+    _register(literals)
 
 
 def _only_reference(value: str) -> bool:
