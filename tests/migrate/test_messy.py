@@ -90,6 +90,24 @@ def test_move_secrets_keeps_a_variable_another_value_refers_to(tmp_path, env):
     assert problems == []
 
 
+@pytest.mark.parametrize("limit", ["fifty", "2.5", "[1]"])
+def test_a_paginator_limit_that_is_no_number_is_one_sentence(tmp_path, env, limit):
+    root = upstream_project(tmp_path, "rest")
+    sources = root / ".dango/sources.yml"
+    sources.write_text(sources.read_text().replace(
+        "data_selector: data", f"data_selector: data\n      paginator: {{type: offset, limit: {limit}}}", 1))
+    before = tree_state(root)
+    result = run_dango("migrate", "--dry-run", cwd=root, env=env) if limit == "fifty" else None
+    if result is not None:
+        assert result.code == 2 and result.out == "", result
+        assert "unexpected" not in result.err and result.err.count("\n") == 1, result
+        assert ("error: .dango/sources.yml, source 'keyed', endpoint 2: the paginator's limit must "
+                "be a whole number (upstream could not use it either); fix it and run `dango "
+                "migrate` again (nothing was written).") in result.err, result
+    with pytest.raises(DangoError, match="paginator's limit must be a whole number"):
+        migrate.pending(root)
+    assert changes_between(before, tree_state(root)) == []
+
 
 def test_the_plan_masks_secrets_but_not_words_a_username_shares(tmp_path, env):
     """A basic-auth username or an OAuth client id is no secret: registering it hid every

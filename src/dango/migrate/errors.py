@@ -62,3 +62,11 @@ class UndoIncomplete(DangoError):
         super().__init__(f"dango migrate --undo could not put back {', '.join(failed)} from "
                          f".dango/backup/{name} (every other file was restored); the backup is "
                          "kept: fix that file's permissions and run `dango migrate --undo` again.")
+
+
+class UpstreamSetting(DangoError):
+    """A setting of upstream's sources.yml that upstream itself could not use."""
+
+    def __init__(self, where: str, problem: str):
+        super().__init__(f".dango/sources.yml, {where}: {problem}; fix it and run `dango migrate` "
+                         "again (nothing was written).")

@@ -9,6 +9,7 @@ import re
 from typing import Any, Callable
 
 from ..store.references import escape
+from .errors import UpstreamSetting
 
 # upstream sends no auth at all when the value its auth_type needs is not configured
 NEEDS = {"bearer": "auth_token_env", "api_key": "auth_token_env", "custom_header": "auth_token_env",
@@ -108,7 +109,8 @@ def _endpoint(item: Any, out, index: int) -> dict | None:
     for key in CARRIED:
         if item.get(key):
             resource[key] = item[key]
-    paginator = _paginator(item.get("paginator")) if item.get("paginator") else None
+    paginator = (_paginator(item.get("paginator"), f"source {out.name!r}, endpoint {index + 1}")
+                 if item.get("paginator") else None)
     if paginator:
         resource["paginator"] = paginator
     resource["write_disposition"] = item.get("write_disposition") or "merge"
@@ -120,8 +122,9 @@ def _endpoint(item: Any, out, index: int) -> dict | None:
     return resource
 
 
-def _paginator(pag: Any) -> Any:
-    """Upstream's paginator setting as upstream handed it to dlt (auto: none given)."""
+def _paginator(pag: Any, where: str) -> Any:
+    """Upstream's paginator setting as upstream handed it to dlt (auto: none given); a limit
+    that is no whole number (upstream's int() failed on it) is UpstreamSetting."""
     kind = pag.get("type", "auto") if isinstance(pag, dict) else pag
     if kind == "none":
         return "single_page"
@@ -133,5 +136,14 @@ def _paginator(pag: Any) -> Any:
     result: dict[str, Any] = {"type": kind}
     option = options[kind]
     if isinstance(pag, dict) and pag.get(option):
-        result[option] = int(pag[option]) if option == "limit" else pag[option]
+        value = pag[option]
+        if option == "limit":
+            try:
+                value = int(str(value).strip()) if not isinstance(value, bool) else None
+            except ValueError:
+                value = None
+            if value is None:
+                raise UpstreamSetting(where, "the paginator's limit must be a whole number "
+                                             "(upstream could not use it either)")
+        result[option] = value
     return result
