@@ -121,3 +121,25 @@ def test_the_plan_masks_secrets_but_not_words_a_username_shares(tmp_path, env):
     assert f"X-Static = {'*' * 15}" in result.out
     for value in (*REST_VALUES.values(), REST_STATIC_HEADER):
         assert value not in result.out + result.err
+
+
+@pytest.mark.parametrize("rel, text, problem", [
+    (".dlt/secrets.toml", 'sources = "x"\n', "[sources] must be a table"),
+    (".dlt/secrets.toml", "[[sources]]\na = 1\n", "[sources] must be a table"),
+    (".dlt/secrets.toml", "dango = 5\n", "[dango] must be a table"),
+    (".dlt/secrets.toml", '[dango]\noauth = "x"\n', "[dango.oauth] must be a table"),
+    (".dlt/secrets.toml", '[dango.oauth]\ngoogle_sheets = "x"\n', "[dango.oauth.google_sheets] must be a table"),
+    (".dlt/secrets.toml", '[dango.oauth.x]\nmetadata = "x"\n', "[dango.oauth.x.metadata] must be a table"),
+    (".dango/project.yml", "project: {name: x}\nplatform: here\n", "platform: must be a mapping"),
+])
+def test_a_table_of_another_shape_is_one_sentence_and_nothing_written(tmp_path, env, rel, text, problem):
+    root = upstream_project(tmp_path)
+    (root / rel).write_text(text)
+    before = tree_state(root)
+    with pytest.raises(MalformedFile) as raised:
+        migrate.pending(root)
+    assert str(raised.value).startswith(f"{root / rel}: {problem}; "), raised.value
+    if problem.startswith("[dango]"):
+        result = run_dango("migrate", "--yes", cwd=root, env=env)
+        assert result.code == 2 and "unexpected" not in result.err and problem in result.err, result
+    assert changes_between(before, tree_state(root)) == []

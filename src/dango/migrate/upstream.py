@@ -148,10 +148,31 @@ def read(root: Path) -> Upstream:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise MalformedFile(root / ".dlt/secrets.toml",
                                 f"is not valid TOML ({type(err).__name__})") from None
+        _check_shapes(root, secrets)
         from ..secrecy import secret_leaves
 
         _register([value for _, value in secret_leaves(secrets.get("sources") or {}, ("sources",))])
+    if not isinstance(settings.get("platform") or {}, dict):
+        raise MalformedFile(root / ".dango/project.yml", "platform: must be a mapping",
+                            fix=f"fix it and {_REFUSED}")
     return Upstream(root, settings, sources_doc, env, env_text, secrets, texts, env_parts)
+
+
+def _check_shapes(root: Path, secrets: dict[str, Any]) -> None:
+    """The tables upstream's secrets.toml holds are tables: [sources], [dango], [dango.oauth],
+    each [dango.oauth.<type>] and its metadata (a hand edit may have made one a value)."""
+    def table(value: Any, key: str) -> None:
+        if value is not None and not isinstance(value, dict):
+            raise MalformedFile(root / ".dlt/secrets.toml", f"[{key}] must be a table",
+                                fix=f"fix it and {_REFUSED}")
+
+    table(secrets.get("sources"), "sources")
+    table(secrets.get("dango"), "dango")
+    oauth = (secrets.get("dango") or {}).get("oauth")
+    table(oauth, "dango.oauth")
+    for kind, record in (oauth or {}).items():
+        table(record, f"dango.oauth.{kind}")
+        table(record.get("metadata"), f"dango.oauth.{kind}.metadata")
 
 
 def register_secrets(up: Upstream, secret_names: set[str], literals: list[Any]) -> None:
