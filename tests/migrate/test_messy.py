@@ -143,3 +143,22 @@ def test_a_table_of_another_shape_is_one_sentence_and_nothing_written(tmp_path, 
         result = run_dango("migrate", "--yes", cwd=root, env=env)
         assert result.code == 2 and "unexpected" not in result.err and problem in result.err, result
     assert changes_between(before, tree_state(root)) == []
+
+
+@pytest.mark.parametrize("rel", [".dango/sources.yml", ".dango/project.yml"])
+@pytest.mark.parametrize("encoding, problem", [("cp1252", "is not UTF-8 text"), ("utf-16", "is UTF-16 text")])
+def test_a_settings_file_saved_in_another_encoding_is_one_sentence(tmp_path, env, rel, encoding, problem):
+    """Notepad's "ANSI" (cp1252) or "Unicode" (UTF-16) save of an upstream YAML file."""
+    root = upstream_project(tmp_path)
+    path = root / rel
+    path.write_bytes((path.read_text() + "# Café\n").encode(encoding))
+    before = tree_state(root)
+    with pytest.raises(MalformedFile) as raised:
+        migrate.pending(root)
+    assert str(raised.value).startswith(f"{path}:"), raised.value
+    assert f": {problem}; save it as UTF-8" in str(raised.value)
+    assert str(raised.value).endswith("run `dango migrate` again (nothing was written).")
+    if rel == ".dango/sources.yml" and encoding == "cp1252":
+        result = run_dango("migrate", "--dry-run", cwd=root, env=env)
+        assert result.code == 2 and "unexpected" not in result.err and problem in result.err, result
+    assert changes_between(before, tree_state(root)) == []

@@ -40,7 +40,7 @@ class Upstream:
 # an unquoted `no` / `off` was already False for upstream's YAML 1.1 reader
 TRUE_WORDS = frozenset({"1", "on", "t", "true", "y", "yes"})
 FALSE_WORDS = frozenset({"0", "off", "f", "false", "n", "no"})
-_REFUSED = "run `dango migrate` again (nothing was written)"
+_REFUSED = "run `dango migrate` again (nothing was written)."
 
 
 def upstream_bool(value: Any) -> bool | None:
@@ -101,12 +101,25 @@ def read_bytes(root: Path, rel: str) -> bytes | None:
         return None
 
 
+def _text(root: Path, rel: str, data: bytes) -> str:
+    """`data` as UTF-8 text (a byte order mark dropped); a file that Notepad saved as
+    "Unicode" (UTF-16) or "ANSI" (a legacy code page) is one sentence naming the line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        raise MalformedFile(root / rel, "is UTF-16 text" if utf16 else "is not UTF-8 text",
+                            1 if utf16 else data[: err.start].count(b"\n") + 1,
+                            fix=f"save it as UTF-8 (in Notepad: Save As, Encoding \"UTF-8\") and "
+                                f"{_REFUSED}") from None
+
+
 def _yaml(root: Path, rel: str, data: bytes | None) -> dict[str, Any]:
     from ..yaml_io import parse_yaml
 
     if data is None:
         return {}
-    parsed = parse_yaml(root / rel, data.decode("utf-8-sig"))
+    parsed = parse_yaml(root / rel, _text(root, rel, data))
     if parsed is None:
         return {}
     if not isinstance(parsed, dict):
@@ -210,12 +223,7 @@ def _env_file(root: Path, data: bytes) -> tuple[str, list[tuple[str | None, str]
 
     from dotenv.parser import parse_stream
 
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise MalformedFile(root / ".env", "is not UTF-8 text", data[: err.start].count(b"\n") + 1,
-                            fix="save it as UTF-8 and run `dango migrate` again (nothing was "
-                                "written)") from None
+    text = _text(root, ".env", data)
     parts = []
     for binding in parse_stream(io.StringIO(text)):
         if binding.error:
