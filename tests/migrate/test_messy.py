@@ -23,7 +23,7 @@ def _local(name: str, extra: str = "") -> str:
     return f"- name: {name}\n  type: local_files\n{extra}  local_files:\n    directory: data/uploads\n"
 
 
-@pytest.mark.parametrize("written", ["no", "off", "'false'", "'No'", "0"])
+@pytest.mark.parametrize("written", ["off", "'False'"])
 def test_a_source_upstream_disabled_stays_disabled(tmp_path, written):
     root = upstream_project(tmp_path)
     _add(root, _local("paused", f"  enabled: {written}\n"))
@@ -57,7 +57,7 @@ def test_what_upstream_refused_is_one_sentence_and_nothing_written(tmp_path, env
     assert str(raised.value).startswith(f"{root / '.dango/sources.yml'}:"), raised.value
     assert f": {problem}" in str(raised.value)
     assert "nothing was written" in str(raised.value)
-    if "twice" in problem:  # the command, end to end
+    if problem.endswith("'shop_db' is used twice"):  # the command, end to end
         result = run_dango("migrate", "--yes", cwd=root, env=env)
         assert result.code == 2 and problem in result.err and result.out == "", result
     assert changes_between(before, tree_state(root)) == []
