@@ -162,3 +162,24 @@ def test_a_settings_file_saved_in_another_encoding_is_one_sentence(tmp_path, env
         result = run_dango("migrate", "--dry-run", cwd=root, env=env)
         assert result.code == 2 and "unexpected" not in result.err and problem in result.err, result
     assert changes_between(before, tree_state(root)) == []
+
+
+def test_two_sources_of_one_oauth_type_each_keep_their_own_account(tmp_path):
+    """Upstream's facebook_ads token table holds the account_id of the grant; upstream used
+    it only for a source that named none. A second source with its own account keeps it
+    (the table's copy in secrets.toml would win over sources.yml and load the other account)."""
+    from dango.credentials import Resolver
+    from dango.project import load_project
+    from dango.sources import load_sources
+
+    root = upstream_project(tmp_path)
+    _add(root, "- name: ads_eu\n  type: facebook_ads\n  facebook_ads:\n    account_id: act_999999999\n"
+               "- name: ads_any\n  type: facebook_ads\n")
+    migrate.apply(root)
+    project = load_project(root)
+    resolver = Resolver(project, environ={})
+    accounts = {s.name: resolver.resolved_config(s).get("account_id")
+                for s in load_sources(project) if s.type == "facebook_ads"}
+    assert accounts == {"ads": "act_123456789", "ads_eu": "act_999999999", "ads_any": "act_123456789"}
+    assert all(resolver.resolved_config(s).get("access_token")
+               for s in load_sources(project) if s.type == "facebook_ads")

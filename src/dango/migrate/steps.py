@@ -152,7 +152,10 @@ def _as_stored(value: str) -> str:
 def _oauth(up: Upstream, plan: Plan) -> None:
     """Upstream keys tokens by source *type* (`[sources.google_sheets.credentials]`, or flat
     keys such as facebook_ads' access_token); ours by source name: each source of that type
-    gets a copy of every key its type knows. A table with keys no source takes stays whole."""
+    gets a copy of every secret its type knows. A setting in the table (facebook_ads'
+    account_id) went to the entry of each source that named none (`_settings_from_tokens`),
+    as upstream used it only then: a copy here would win over the source's own. A table with
+    keys no source takes stays whole."""
     from ..registry import get_type
 
     typed = (up.secrets.get("sources") or {})
@@ -172,6 +175,8 @@ def _oauth(up: Upstream, plan: Plan) -> None:
                     if inner in SOURCE_SECRETS_IN_TOKENS and spec.has_field(inner):
                         section.setdefault(inner, record.pop(inner))
                 section["credentials"] = _with_records(record, meta.get(done.type) or {})
+            elif spec.has_field(key) and not spec.field(key).secret:
+                continue  # a setting (account_id): the source's own, else the table's (_sources)
             elif spec.has_field(key) and (key not in section or _unset_reference(section[key], up)):
                 section[key] = value  # the token upstream stored wins over an unset ${VAR}
             else:
