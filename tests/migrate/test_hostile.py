@@ -55,3 +55,25 @@ def test_a_secret_moved_out_of_sources_yml_is_left_in_no_committed_file(tmp_path
         assert REST_STATIC_HEADER not in text and dev_token not in text, rel
     kept = (root / ".dango/project.yml").read_text()
     assert "X-Static: (moved to .dlt/secrets.toml by dango migrate)" in kept
+
+
+def test_a_refused_undo_leaves_no_lock_file_behind(tmp_path):
+    """In an upstream project (never migrated, or undone) a refused `--undo` wrote
+    .dango/.lock, which upstream's .gitignore does not ignore."""
+    from dango.migrate.errors import ChangedSinceMigration, NoBackup
+
+    root = upstream_project(tmp_path)
+    before = tree_state(root)
+    with pytest.raises(NoBackup):
+        migrate.undo(root)
+    assert changes_between(before, tree_state(root)) == []
+    migrate.apply(root)
+    migrate.undo(root)
+    assert not (root / ".dango/.lock").exists()  # migrate made it, undo took it away
+    migrate.apply(root)
+    (root / ".dango/sources.yml").write_text("sources: []\n")
+    os.unlink(root / ".dango/.lock")
+    before = tree_state(root)
+    with pytest.raises(ChangedSinceMigration):
+        migrate.undo(root)
+    assert changes_between(before, tree_state(root)) == []
