@@ -183,3 +183,24 @@ def test_two_sources_of_one_oauth_type_each_keep_their_own_account(tmp_path):
     assert accounts == {"ads": "act_123456789", "ads_eu": "act_999999999", "ads_any": "act_123456789"}
     assert all(resolver.resolved_config(s).get("access_token")
                for s in load_sources(project) if s.type == "facebook_ads")
+
+
+def test_other_dango_keys_of_upstreams_secrets_are_kept(tmp_path):
+    """Keys under [dango] beside upstream's oauth records (a hand-added one, a tool's) were
+    dropped: no value of upstream's secrets.toml is lost."""
+    import tomllib
+
+    root = upstream_project(tmp_path)
+    path = root / ".dlt/secrets.toml"
+    path.write_text(path.read_text().replace(
+        "[dango.oauth.google_sheets]\n",
+        '[dango]\nnote = "kept-note-value"\n\n[dango.cloud]\napi_token = "UPSTREAMcanaryCloudTok01"\n\n'  # dango:allow
+        "[dango.oauth.google_sheets]\n", 1))
+    plan = "\n".join(text for _, text in migrate.pending(root).lines)
+    assert "[dango] cloud: kept, unused, as [dango.upstream.cloud]" in plan
+    assert "UPSTREAMcanaryCloudTok01" not in plan
+    migrate.apply(root)
+    kept = tomllib.loads(path.read_text())["dango"]
+    assert kept["upstream"]["note"] == "kept-note-value"
+    assert kept["upstream"]["cloud"] == {"api_token": "UPSTREAMcanaryCloudTok01"}  # dango:allow
+    assert kept["oauth"]["google_sheets"]["identifier"] == "analyst@example.com"

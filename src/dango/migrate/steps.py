@@ -252,10 +252,14 @@ def _secrets_file(up: Upstream, plan: Plan) -> None:
         kept["dango"] = {"oauth": oauth}
         extra = tomlkit.dumps(kept)
         text += "\n# Dango 1.0's OAuth records, kept by `dango migrate`\n" + extra.replace("[dango]\n", "", 1)
-    if orphans:
+    others = {k: v for k, v in (up.secrets.get("dango") or {}).items() if k != "oauth"}
+    for key in others:
+        plan.say("secrets", f"[dango] {key}: kept, unused, as [dango.upstream.{key}]")
+    if orphans or others:
         kept = tomlkit.document()
-        kept["dango"] = {"upstream": {"sources": orphans}}
-        text += ("\n# Dango 1.0's tokens of types with no source here, kept by `dango migrate`\n"
+        kept["dango"] = {"upstream": {**others, **({"sources": orphans} if orphans else {})}}
+        text += ("\n# Dango 1.0's values this Dango does not use (tokens of types with no source "
+                 "here, other [dango] keys), kept by `dango migrate`\n"
                  + tomlkit.dumps(kept).replace("[dango]\n", "", 1))
     plan.writes[".dlt/secrets.toml"] = (text.encode(), SECRET_MODE)
     import tomllib
