@@ -118,6 +118,8 @@ def test_the_plan_masks_secrets_but_not_words_a_username_shares(tmp_path, env):
     result = run_dango("migrate", "--dry-run", cwd=root, env=env)
     assert result.code == 0, result
     assert "(from upstream's sources.yml)" in result.out and "under upstream" in result.out
+    assert "files written" not in result.out  # a dry run writes none
+    assert "files the migration changes: .dango/project.yml, .dango/sources.yml" in result.out
     assert f"X-Static = {'*' * 15}" in result.out
     for value in (*REST_VALUES.values(), REST_STATIC_HEADER):
         assert value not in result.out + result.err
