@@ -77,3 +77,23 @@ def test_a_refused_undo_leaves_no_lock_file_behind(tmp_path):
     with pytest.raises(ChangedSinceMigration):
         migrate.undo(root)
     assert changes_between(before, tree_state(root)) == []
+
+
+def test_a_yaml_alias_bomb_in_a_cloned_sources_yml_is_refused_at_once(tmp_path):
+    """Nine aliases of nine aliases of ... : 43 million values, read in a blink, and every
+    walk over them (converting, copying) hung `dango migrate --dry-run`."""
+    from dango.errors import MalformedFile
+
+    root = upstream_project(tmp_path)
+    bomb, previous = "a: &a [x, x, x, x, x, x, x, x, x]\n", "a"
+    for name in "bcdefgh":
+        bomb += f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n"
+        previous = name
+    path = root / ".dango/sources.yml"
+    path.write_text(bomb + path.read_text().replace("    file_pattern: '*.csv'\n",
+                                                    "    file_pattern: '*.csv'\n    extra: *h\n", 1))
+    before = tree_state(root)
+    with pytest.raises(MalformedFile, match=r"sources\.yml: its aliases \(\*name\) repeat an anchored "
+                                            r"value so often that it holds over 200,000 values"):
+        migrate.pending(root)
+    assert changes_between(before, tree_state(root)) == []
