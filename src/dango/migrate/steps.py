@@ -11,11 +11,10 @@ from .. import redact
 from ..project import FORMAT_VERSION, GITIGNORE_ENTRIES, gitignore_lines, gitignore_with
 from ..store.atomic import SECRET_MODE
 from .convert import Converted, convert, plain
+from .tokens import oauth, settings_from_tokens, shown
 from .upstream import Upstream, env_names, mode_of, referred, register_secrets
 
 BACKUP_DIR = ".dango/backup"
-# secrets upstream kept inside a type's OAuth token table that are source fields here
-SOURCE_SECRETS_IN_TOKENS = ("dev_token",)
 GITIGNORE_EXTRA = (".dango/backup/", ".dango/pipelines/")
 
 
@@ -57,7 +56,7 @@ def _sources(up: Upstream, plan: Plan) -> None:
         done = convert(entry)
         secret_names |= env_names(entry) - _plain_variables(done)
         if not done.kept:
-            _settings_from_tokens(up, done)
+            settings_from_tokens(up, done)
         plan.converted.append(done)
         entries.append(done.entry)
         plan.say("sources", f"{done.name} ({entry.get('type')} -> {done.type})"
@@ -83,23 +82,6 @@ def _plain_variables(done: Converted) -> set[str]:
             if spec.has_field(field_name) and not spec.field(field_name).secret}
 
 
-def _settings_from_tokens(up: Upstream, done) -> None:
-    """Settings upstream kept beside the type's OAuth tokens (google_ads' customer_id) that
-    are source settings here: copied into the source's entry."""
-    from ..registry import get_type
-
-    typed = (up.secrets.get("sources") or {}).get(done.type)
-    if not isinstance(typed, dict):
-        return
-    spec = get_type(done.type)
-    record = typed.get("credentials") if isinstance(typed.get("credentials"), dict) else {}
-    for key, value in {**record, **typed}.items():
-        if (key != "credentials" and key not in done.entry and spec.has_field(key)
-                and not spec.field(key).secret and not isinstance(value, dict)):
-            done.entry[key] = str(value)
-            done.lines.append(f"[sources.{done.type}] {key} -> {key}: {str(value)!r}")
-
-
 def _secret_values(up: Upstream, plan: Plan) -> None:
     """`*_env` fields become `${VAR}`; with --move-secrets the value itself (from .env)."""
     from ..store.references import single_reference
@@ -111,7 +93,7 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
         section = out.setdefault(done.name, {})
         for field_name, value in done.secret_values.items():  # upstream wrote them in sources.yml
             section[field_name] = value
-            plan.say("secrets", f"[sources.{done.name}] {_shown(field_name, value)} "
+            plan.say("secrets", f"[sources.{done.name}] {shown(field_name, value)} "
                      "(from upstream's sources.yml)")
         stored = (up.secrets.get("sources") or {}).get(done.type) or {}
         named = (up.secrets.get("sources") or {}).get(done.name)
@@ -119,7 +101,7 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
         for field_name, variable in done.env_fields.items():
             value = up.env.get(variable)
             if field_name in named:  # the value upstream's secrets.toml holds for this source
-                plan.say("secrets", f"[sources.{done.name}] {_shown(field_name, named[field_name])}: "
+                plan.say("secrets", f"[sources.{done.name}] {shown(field_name, named[field_name])}: "
                          f"kept as .dlt/secrets.toml had it (not replaced by ${{{variable}}}; "
                          f"{variable} stays in .env)")
                 continue
@@ -128,8 +110,8 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
             if plan.move_secrets and value:
                 section[field_name] = _as_stored(value)
                 plan.moved[(done.name, field_name)] = variable
-                shown = value if single_reference(value) else redact.mask(value)
-                plan.say("secrets", f"[sources.{done.name}] {field_name} = {shown} "
+                display = value if single_reference(value) else redact.mask(value)
+                plan.say("secrets", f"[sources.{done.name}] {field_name} = {display} "
                          f"(moved from .env {variable})")
             else:
                 section[field_name] = f"${{{variable}}}"
@@ -147,73 +129,6 @@ def _as_stored(value: str) -> str:
     except BadReference:
         return escape(value)
     return value
-
-
-def _oauth(up: Upstream, plan: Plan) -> None:
-    """Upstream keys tokens by source *type* (`[sources.google_sheets.credentials]`, or flat
-    keys such as facebook_ads' access_token); ours by source name: each source of that type
-    gets a copy of every secret its type knows. A setting in the table (facebook_ads'
-    account_id) went to the entry of each source that named none (`_settings_from_tokens`),
-    as upstream used it only then: a copy here would win over the source's own. A table with
-    keys no source takes stays whole."""
-    from ..registry import get_type
-
-    typed = (up.secrets.get("sources") or {})
-    meta = ((up.secrets.get("dango") or {}).get("oauth") or {})
-    plan.taken_types = set()
-    for done in plan.converted:
-        table = typed.get(done.type) if not done.kept else None
-        if not isinstance(table, dict):
-            continue
-        spec = get_type(done.type)
-        section = plan.secrets_out.setdefault(done.name, {})
-        leftovers = False
-        for key, value in table.items():
-            if key == "credentials" and isinstance(value, dict):
-                record = dict(value)
-                for inner in list(record):  # google_ads' dev_token: a field of the source here
-                    if inner in SOURCE_SECRETS_IN_TOKENS and spec.has_field(inner):
-                        section.setdefault(inner, record.pop(inner))
-                section["credentials"] = _with_records(record, meta.get(done.type) or {})
-            elif spec.has_field(key) and not spec.field(key).secret:
-                continue  # a setting (account_id): the source's own, else the table's (_sources)
-            elif spec.has_field(key) and (key not in section or _unset_reference(section[key], up)):
-                section[key] = value  # the token upstream stored wins over an unset ${VAR}
-            else:
-                leftovers = True
-        info = meta.get(done.type) or {}
-        if info and "credentials" not in section and spec.has_field("credentials"):
-            section["credentials"] = _with_records({}, info)  # facebook_ads: the grant's details
-        if not leftovers:
-            plan.taken_types.add(done.type)
-        shown = ", ".join(_shown(key, value) for key, value in section.items())
-        plan.say("oauth", f"[sources.{done.type}] -> [sources.{done.name}] ({shown})")
-
-
-def _unset_reference(value, up: Upstream) -> bool:
-    text = str(value)
-    return text.startswith("${") and text.endswith("}") and text[2:-1] not in up.env
-
-
-def _with_records(record: dict, info: dict) -> dict:
-    if info.get("identifier"):
-        record["account"] = str(info["identifier"])
-    if info.get("created_at"):
-        record["created_at"] = str(info["created_at"])
-    scopes = (info.get("metadata") or {}).get("scopes")
-    if isinstance(scopes, list):
-        record["scopes"] = [str(s) for s in scopes]
-    return record
-
-
-def _shown(key: str, value) -> str:
-    if isinstance(value, dict):
-        return f"{key}: " + ", ".join(_shown(k, v) for k, v in value.items())
-    from ..secrecy import is_secret
-
-    if isinstance(value, str) and is_secret(("sources", "x", key)) and not value.startswith("${"):
-        return f"{key} = {redact.mask(value)}"
-    return key
 
 
 def _secrets_file(up: Upstream, plan: Plan) -> None:
@@ -285,7 +200,7 @@ def _merge(old: dict, new: dict, where: str, plan: Plan) -> dict:
         if f"[{where}] {key}" in said:
             continue
         if not isinstance(old[key], dict) and (key not in new or new[key] != old[key]):
-            plan.say("secrets", f"[{where}] {_shown(key, old[key])}: kept as .dlt/secrets.toml had it")
+            plan.say("secrets", f"[{where}] {shown(key, old[key])}: kept as .dlt/secrets.toml had it")
     return out
 
 
@@ -408,7 +323,7 @@ def _plaintext_copies(up: Upstream, plan: Plan) -> None:
 STEPS: tuple[tuple[str, Callable[[Upstream, Plan], None]], ...] = (
     ("sources", _sources),
     ("secret_values", _secret_values),
-    ("oauth", _oauth),
+    ("oauth", oauth),
     ("secrets_file", _secrets_file),
     ("project_file", _project_file),
     ("env_file", _env_file),
