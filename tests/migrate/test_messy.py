@@ -206,3 +206,27 @@ def test_other_dango_keys_of_upstreams_secrets_are_kept(tmp_path):
     assert kept["upstream"]["note"] == "kept-note-value"
     assert kept["upstream"]["cloud"] == {"api_token": "UPSTREAMcanaryCloudTok01"}  # dango:allow
     assert kept["oauth"]["google_sheets"]["identifier"] == "analyst@example.com"
+
+
+@pytest.mark.parametrize("expires, status", [("2025-01-02T09:30:00", "expired"),
+                                             ("2999-01-02T09:30:00", "valid")])
+def test_a_facebook_grant_keeps_the_expiry_upstream_recorded(tmp_path, expires, status):
+    """Upstream records when a Facebook token (60 days, never renewed) expires, in local
+    time without an offset; without it `auth status` called an expired token valid."""
+    from datetime import datetime
+
+    from dango.credentials import Resolver
+    from dango.oauth.tokens import read_grant
+    from dango.project import load_project
+    from dango.sources import load_sources
+
+    root = upstream_project(tmp_path)
+    path = root / ".dlt/secrets.toml"
+    path.write_text(path.read_text().replace(
+        'identifier = "act_123456789"\n', f'identifier = "act_123456789"\nexpires_at = "{expires}"\n', 1))
+    migrate.apply(root)
+    project = load_project(root)
+    ads = next(s for s in load_sources(project) if s.name == "ads")
+    grant = read_grant(Resolver(project, environ={}), ads)
+    assert grant.expires_at == datetime.fromisoformat(expires).astimezone()  # local time, as upstream
+    assert grant.status()[0] == status

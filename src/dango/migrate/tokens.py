@@ -5,6 +5,7 @@ type its copy, and the settings upstream kept beside them reach the source's ent
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from .. import redact
@@ -86,10 +87,28 @@ def _with_records(record: dict, info: dict) -> dict:
         record["account"] = str(info["identifier"])
     if info.get("created_at"):
         record["created_at"] = str(info["created_at"])
+    expires = _upstream_time(info.get("expires_at"))
+    if expires is not None:  # a Facebook token: `auth status` warns before it runs out
+        record["expires_at"] = expires
     scopes = (info.get("metadata") or {}).get("scopes")
     if isinstance(scopes, list):
         record["scopes"] = [str(s) for s in scopes]
     return record
+
+
+def _upstream_time(value) -> datetime | None:
+    """A time upstream recorded (`datetime.now().isoformat()`: local time, no offset) as the
+    timezone-aware UTC time our grants keep; None when there is none or it is no time."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str) and value:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None
+    return parsed.astimezone(timezone.utc)  # a naive time is read as this machine's local time
 
 
 def shown(key: str, value) -> str:
