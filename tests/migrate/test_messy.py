@@ -230,3 +230,20 @@ def test_a_facebook_grant_keeps_the_expiry_upstream_recorded(tmp_path, expires, 
     grant = read_grant(Resolver(project, environ={}), ads)
     assert grant.expires_at == datetime.fromisoformat(expires).astimezone()  # local time, as upstream
     assert grant.status()[0] == status
+
+
+def test_an_empty_env_placeholder_does_not_hide_the_token_upstream_stored(tmp_path):
+    """Upstream's .env template writes `FB_ACCESS_TOKEN=` for the user to fill; upstream
+    then used the token its OAuth flow stored (an empty value counted as unset)."""
+    from dango.credentials import Resolver
+    from dango.project import load_project
+    from dango.sources import load_sources
+    from tests.migrate.helpers import FB_TOKEN
+
+    root = upstream_project(tmp_path)
+    with open(root / ".env", "a", encoding="utf-8") as handle:
+        handle.write("# FB_ACCESS_TOKEN\nFB_ACCESS_TOKEN=\n")
+    migrate.apply(root)
+    project = load_project(root)
+    ads = next(s for s in load_sources(project) if s.name == "ads")
+    assert Resolver(project, environ={}).resolved_config(ads).get("access_token") == FB_TOKEN

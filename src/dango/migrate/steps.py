@@ -105,8 +105,8 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
                          f"kept as .dlt/secrets.toml had it (not replaced by ${{{variable}}}; "
                          f"{variable} stays in .env)")
                 continue
-            if variable not in up.env and isinstance(stored, dict) and stored.get(field_name):
-                continue  # upstream stored the value itself: the oauth step moves it
+            if not value and isinstance(stored, dict) and stored.get(field_name):
+                continue  # unset or empty (`NAME=`): upstream used the value it stored (oauth step)
             if plan.move_secrets and value:
                 section[field_name] = _as_stored(value)
                 plan.moved[(done.name, field_name)] = variable

@@ -79,7 +79,7 @@ def oauth(up: Upstream, plan: Plan) -> None:
 
 def _unset_reference(value, up: Upstream) -> bool:
     text = str(value)
-    return text.startswith("${") and text.endswith("}") and text[2:-1] not in up.env
+    return text.startswith("${") and text.endswith("}") and not up.env.get(text[2:-1])
 
 
 def _with_records(record: dict, info: dict) -> dict:
