@@ -247,3 +247,13 @@ def test_an_empty_env_placeholder_does_not_hide_the_token_upstream_stored(tmp_pa
     project = load_project(root)
     ads = next(s for s in load_sources(project) if s.name == "ads")
     assert Resolver(project, environ={}).resolved_config(ads).get("access_token") == FB_TOKEN
+
+
+def test_a_csv_source_without_a_pattern_reads_only_csv_files_as_upstream_did(tmp_path):
+    """Upstream's `csv` type read `*.csv` when sources.yml named no file_pattern; our
+    local_files reads every CSV, JSON and Parquet file (`*`)."""
+    root = upstream_project(tmp_path)
+    _add(root, "- name: exports\n  type: csv\n  csv:\n    directory: data/uploads\n")
+    migrate.apply(root)
+    exports = next(s for s in SourcesFile(Project(root=root)).sources if s.name == "exports")
+    assert exports.type == "local_files" and exports.options["file_pattern"] == "*.csv"

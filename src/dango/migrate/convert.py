@@ -130,6 +130,13 @@ def _local_files(block: dict, out: Converted) -> None:
     block.pop("notes", None)
 
 
+def _csv(block: dict, out: Converted) -> None:
+    """Upstream's csv type: local_files with upstream's default pattern, `*.csv` (ours is `*`)."""
+    if not block.get("file_pattern"):
+        block["file_pattern"] = "*.csv"
+    _local_files(block, out)
+
+
 def _google_sheets(block: dict, out: Converted) -> None:
     _move(block, out, "spreadsheet_url_or_id", "spreadsheet_url_or_id")
     _move(block, out, "range_names", "range_names", lambda v: [v] if isinstance(v, str) else v)
@@ -166,7 +173,7 @@ def _generic(block: dict, out: Converted) -> None:
 
 
 CONVERTERS = {
-    "stripe": _stripe, "postgres": _database, "mysql": _database, "csv": _local_files,
+    "stripe": _stripe, "postgres": _database, "mysql": _database, "csv": _csv,
     "local_files": _local_files, "google_sheets": _google_sheets,
     "google_analytics": _google_analytics, "facebook_ads": _facebook_ads, "rest_api": _rest_api,
 }
