@@ -257,3 +257,19 @@ def test_a_csv_source_without_a_pattern_reads_only_csv_files_as_upstream_did(tmp
     migrate.apply(root)
     exports = next(s for s in SourcesFile(Project(root=root)).sources if s.name == "exports")
     assert exports.type == "local_files" and exports.options["file_pattern"] == "*.csv"
+
+
+@pytest.mark.parametrize("line, problem", [
+    ("extra = " + "[" * 5000 + "]" * 5000, ": its values are nested too deeply to read"),
+    ('path = "C:\\Users\\me\\key.json"', ":29:13: a backslash in a \"...\" value starts an escape"),
+])
+def test_an_upstream_secrets_toml_it_cannot_read_is_one_sentence_with_its_line(tmp_path, line, problem):
+    root = upstream_project(tmp_path)
+    path = root / ".dlt/secrets.toml"
+    path.write_text(path.read_text() + "\n" + line + "\n")
+    assert path.read_text().count("\n") == 29
+    before = tree_state(root)
+    with pytest.raises(MalformedFile) as raised:
+        migrate.pending(root)
+    assert str(raised.value).startswith(f"{path}{problem}"), raised.value
+    assert changes_between(before, tree_state(root)) == []

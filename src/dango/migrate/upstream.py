@@ -154,13 +154,12 @@ def read(root: Path) -> Upstream:
         env = {key: value for key, value in _env_values(env_text).items() if value is not None}
     secrets: dict[str, Any] = {}
     if texts[".dlt/secrets.toml"] is not None:
-        import tomllib
+        from ..store.toml_parse import parse_toml
 
-        try:
-            secrets = tomllib.loads(texts[".dlt/secrets.toml"].decode("utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise MalformedFile(root / ".dlt/secrets.toml",
-                                f"is not valid TOML ({type(err).__name__})") from None
+        # the sentences every reader of secrets.toml gives (a Windows path in "...", values
+        # nested too deeply), with the line, never the text
+        secrets = parse_toml(root / ".dlt/secrets.toml",
+                             _text(root, ".dlt/secrets.toml", texts[".dlt/secrets.toml"]))
         _check_shapes(root, secrets)
         from ..secrecy import secret_leaves
 
