@@ -97,3 +97,15 @@ def test_a_yaml_alias_bomb_in_a_cloned_sources_yml_is_refused_at_once(tmp_path):
                                             r"value so often that it holds over 200,000 values"):
         migrate.pending(root)
     assert changes_between(before, tree_state(root)) == []
+
+
+def test_the_plan_never_prints_an_endpoints_query_parameter_value(tmp_path):
+    """A key passed as a query parameter (`params: {api_key: ...}`) stays where upstream had
+    it, but the plan names the parameter only: a dry run is often pasted into a ticket."""
+    secret = "UPSTREAMcanaryQueryKey00000001"  # dango:allow
+    root = upstream_project(tmp_path, "rest")
+    path = root / ".dango/sources.yml"
+    path.write_text(path.read_text().replace(
+        "data_selector: data", f"data_selector: data\n      params: {{api_key: {secret}, limit: 50}}", 1))
+    plan = "\n".join(text for _, text in migrate.pending(root).lines)
+    assert "params: api_key, limit" in plan and secret not in plan

@@ -91,7 +91,13 @@ def _endpoints(block: dict, out) -> None:
 
 
 def _shown(resource: dict) -> str:
-    extra = ", ".join(f"{key} {value!r}" for key, value in resource.items()
+    """One resource for the plan; query parameters by name only (one may carry a key)."""
+    def part(key: str, value: Any) -> str:
+        if key == "params" and isinstance(value, dict):
+            return f"params: {', '.join(map(str, value))}"
+        return f"{key} {value!r}"
+
+    extra = ", ".join(part(key, value) for key, value in resource.items()
                       if key not in ("name", "path"))
     return f"{resource['path']} -> table {resource['name']} ({extra})"
 
