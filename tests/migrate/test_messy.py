@@ -273,3 +273,33 @@ def test_an_upstream_secrets_toml_it_cannot_read_is_one_sentence_with_its_line(t
         migrate.pending(root)
     assert str(raised.value).startswith(f"{path}{problem}"), raised.value
     assert changes_between(before, tree_state(root)) == []
+
+
+@pytest.mark.parametrize("setting, expected", [
+    ("auth_type: digest", None),  # upstream sent no auth for a type it did not know
+    ("auth_type: api_key\n    auth_token_env: REST_API_KEY\n    api_key_location: cookie",
+     "api_key_location of source 'odd' must be one of header, query"),
+])
+def test_a_converted_source_this_dango_would_refuse_stops_the_plan(tmp_path, setting, expected):
+    """The converted sources.yml is read back with this Dango's own rules before anything is
+    written: a project migrate leaves behind always loads."""
+    from dango.migrate.errors import WouldNotLoad
+
+    root = upstream_project(tmp_path, "rest")
+    _add(root, f"- name: odd\n  type: rest_api\n  rest_api:\n    base_url: https://api.example.invalid\n"
+               f"    {setting}\n    endpoints: [users]\n")
+    before = tree_state(root)
+    if expected is None:
+        plan = "\n".join(text for _, text in migrate.pending(root).lines)
+        assert "auth_type: 'digest' is not one upstream sent credentials for, so auth_type none" in plan
+        migrate.apply(root)
+        odd = next(s for s in SourcesFile(Project(root=root)).sources if s.name == "odd")
+        assert odd.options["auth_type"] == "none"
+        return
+    with pytest.raises(WouldNotLoad) as raised:
+        migrate.pending(root)
+    assert str(raised.value).startswith("The .dango/sources.yml dango migrate would write does not "
+                                        f"load here: {expected}"), raised.value
+    assert str(raised.value).endswith("; change source 'odd' in the Dango 1.0 .dango/sources.yml and "
+                                      "run `dango migrate` again (nothing was written).")
+    assert changes_between(before, tree_state(root)) == []

@@ -70,3 +70,13 @@ class UpstreamSetting(DangoError):
     def __init__(self, where: str, problem: str):
         super().__init__(f".dango/sources.yml, {where}: {problem}; fix it and run `dango migrate` "
                          "again (nothing was written).")
+
+
+class WouldNotLoad(DangoError):
+    """The converted sources.yml breaks a rule this Dango applies on every load."""
+
+    def __init__(self, problem: str, source: str | None):
+        which = f"source {source!r}" if source else "that source"
+        super().__init__(f"The .dango/sources.yml dango migrate would write does not load here: "
+                         f"{problem}; change {which} in the Dango 1.0 .dango/sources.yml and run "
+                         "`dango migrate` again (nothing was written).")

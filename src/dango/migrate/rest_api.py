@@ -24,6 +24,10 @@ def convert(block: dict, out, move: Callable, env: Callable) -> None:
     move(block, out, "base_url", "base_url")
     kind = block.pop("auth_type", "bearer")
     kind = "none" if kind in (None, "", "none") else str(kind)
+    if kind not in NEEDS and kind != "none":  # upstream's runner sent nothing for it
+        out.lines.append(f"auth_type: {kind!r} is not one upstream sent credentials for, so "
+                         "auth_type none")
+        kind = "none"
     needed = NEEDS.get(kind)
     if needed and not block.get(needed):
         out.lines.append(f"auth_type: {kind!r} without {needed}: upstream sent no credentials, "

@@ -67,7 +67,26 @@ def _sources(up: Upstream, plan: Plan) -> None:
     header = ("# Data sources of this project. Credentials live in .dlt/secrets.toml, never here.\n"
               "# Converted from Dango 1.0 by `dango migrate`.\n")
     text = header + dump_round_trip({"sources": entries})
+    _loads(up, text, [done.name for done in plan.converted])
     plan.writes[".dango/sources.yml"] = (text.encode(), 0o644)
+
+
+def _loads(up: Upstream, text: str, names: list[str]) -> None:
+    """The converted sources.yml, read back by the rules every command applies when it loads
+    the file: a value this Dango refuses stops the plan here, not every command afterwards."""
+    from ..errors import MalformedFile
+    from ..sources import SourcesFile
+    from ..yaml_io import line_of, parse_yaml
+    from .errors import WouldNotLoad
+
+    path = up.root / ".dango" / "sources.yml"
+    try:
+        SourcesFile.check_text(path, text)
+    except MalformedFile as err:
+        entries = (parse_yaml(path, text) or {}).get("sources") or []
+        lines = [line_of(entries, index) or 0 for index in range(len(entries))]
+        at = max((i for i, line in enumerate(lines) if err.line and line <= err.line), default=None)
+        raise WouldNotLoad(err.problem, names[at] if at is not None and at < len(names) else None) from None
 
 
 def _plain_variables(done: Converted) -> set[str]:
