@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .errors import (DangoError, DuplicateSource, MalformedFile, SourceNotFound, UnknownField,
@@ -90,6 +91,15 @@ class SourcesFile:
         self.data = parse_yaml(self.path, self._text)
         self.sources = self._check()
         self._doc = None
+
+    @classmethod
+    def check_text(cls, path: Path, text: str) -> list[Source]:
+        """The sources `text` would hold as the file at `path`, checked by the rules every
+        load applies (MalformedFile when one fails): for a file about to be written whole,
+        such as the one `dango migrate` converts. Nothing is read or written."""
+        checker = cls.__new__(cls)
+        checker.path, checker.data = path, parse_yaml(path, text)
+        return checker._check()
 
     @property
     def doc(self):

@@ -105,6 +105,25 @@ def _loader():
     return Loader
 
 
+# An alias (`*name`) makes the parser share one object: cheap to read, but every walk over
+# the result (converting, copying, printing) repeats it. Settings files hold hundreds of
+# values; a cloned file whose aliases nest (a list of nine `*a`, nine of those, ...) would
+# hold billions and hang any command that walks it.
+MAX_EXPANDED_VALUES = 200_000
+
+
+def _expanded_size(value: Any, sizes: dict[int, int]) -> int:
+    """How many values `value` holds once its shared (aliased) parts are counted each time
+    they appear, without walking any of them twice."""
+    if not isinstance(value, (dict, list)):
+        return 1
+    known = sizes.get(id(value))
+    if known is None:
+        items = value.values() if isinstance(value, dict) else value
+        known = sizes[id(value)] = 1 + sum(_expanded_size(item, sizes) for item in items)
+    return known
+
+
 class _Unhashable(Exception):
     def __init__(self, mark):
         self.mark = mark
@@ -147,7 +166,13 @@ def parse_yaml(path: Path, text: str) -> Any:
                             conflict, fix="keep the lines each side needs, delete the three markers "
                                           "and run the command again.")
     try:
-        return _loader()(text).load()
+        data = _loader()(text).load()
+        if _expanded_size(data, {}) > MAX_EXPANDED_VALUES:
+            raise MalformedFile(path, "its aliases (*name) repeat an anchored value so often that it "
+                                f"holds over {MAX_EXPANDED_VALUES:,} values (an \"alias bomb\")",
+                                fix="write the values out, or remove the aliases, and run the "
+                                    "command again.")
+        return data
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None

@@ -32,7 +32,7 @@ def test_pending_plans_every_source_and_writes_nothing(tmp_path):
     assert "credentials_env SHOP_DB_URL -> [sources.shop_db] credentials = ${SHOP_DB_URL}" in text
     assert "crm (hubspot -> hubspot): disabled, dango cannot load it yet" in text
     assert "[sources.google_sheets] -> [sources.budget_sheet] (credentials: client_id, client_secret = GOCSPX-***************" in text
-    assert "[sources.facebook_ads] -> [sources.ads] (access_token = ***************, account_id" in text
+    assert "[sources.facebook_ads] -> [sources.ads] (access_token = ***************, credentials:" in text
     assert "rm .env.env.backup" in text
     assert ".dlt: 755 -> 700" in text and ".dlt/secrets.toml: 644 -> 600" in text
     assert not any(secret in text for secret in SECRETS)

@@ -23,7 +23,7 @@ def _show(plan) -> None:
             say(f"{step}:")
             current = step
         say(f"  {text}")
-    say("files written: " + ", ".join(plan.touched))
+    say("files the migration changes: " + ", ".join(plan.touched))
 
 
 @click.command("migrate")

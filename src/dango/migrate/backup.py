@@ -83,6 +83,7 @@ class Snapshot:
     modes: dict[str, int | None] = field(default_factory=dict)  # chmod targets -> mode before
     folders: list[str] = field(default_factory=list)  # folders migrate created
     after: dict[str, str | None] | None = None  # rel -> hash once migrate finished
+    lock_created: bool = False  # .dango/.lock was made by migrate: undo removes it too
 
     @classmethod
     def take(cls, root: Path, files: list[str], chmods: list[str]) -> Snapshot:
@@ -104,7 +105,8 @@ class Snapshot:
                           for rel, (data, mode) in sorted(self.files.items())},
                 "modes": {rel: None if mode is None else safe_mode(rel, mode)
                           for rel, mode in sorted(self.modes.items())},
-                "folders": list(self.folders), "after": self.after}
+                "folders": list(self.folders), "after": self.after,
+                "lock_created": self.lock_created}
 
 
 # --- writing a backup ---------------------------------------------------------------------

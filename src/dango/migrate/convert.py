@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..registry import KEPT_KEY, TYPES
+from ..store.references import escape
 from . import rest_api
+from .upstream import upstream_bool
 
 # every source type upstream Dango 1.0.13 knows (its SourceType enum)
 UPSTREAM_TYPES = (
@@ -47,14 +49,14 @@ def plain(value: Any) -> Any:
 
 def convert(entry: dict[str, Any]) -> Converted:
     entry = plain(entry)
-    name, kind = str(entry.get("name")), str(entry.get("type"))
+    name, kind = str(entry.get("name")).lower(), str(entry.get("type"))  # upstream lowercased it
     block = entry.get(kind) if isinstance(entry.get(kind), dict) else None
     if block is None and isinstance(entry.get("generic_config"), dict):
         block = entry["generic_config"]
     block = dict(block or {})
     target = {"csv": "local_files"}.get(kind, kind)
     out = Converted(name, target, {"name": name, "type": target})
-    if not entry.get("enabled", True):
+    if upstream_bool(entry.get("enabled", True)) is False:  # `no`, "false": as upstream read it
         out.entry["enabled"] = False
     for key in ("description", "tags"):
         if entry.get(key):
@@ -128,6 +130,13 @@ def _local_files(block: dict, out: Converted) -> None:
     block.pop("notes", None)
 
 
+def _csv(block: dict, out: Converted) -> None:
+    """Upstream's csv type: local_files with upstream's default pattern, `*.csv` (ours is `*`)."""
+    if not block.get("file_pattern"):
+        block["file_pattern"] = "*.csv"
+    _local_files(block, out)
+
+
 def _google_sheets(block: dict, out: Converted) -> None:
     _move(block, out, "spreadsheet_url_or_id", "spreadsheet_url_or_id")
     _move(block, out, "range_names", "range_names", lambda v: [v] if isinstance(v, str) else v)
@@ -157,10 +166,14 @@ def _generic(block: dict, out: Converted) -> None:
             _env(block, out, key, key[:-4])
         elif spec.has_field(key) and not spec.field(key).secret:
             _move(block, out, key, key)
+        elif spec.has_field(key) and isinstance(block[key], str) and block[key]:
+            # a secret upstream was given in sources.yml itself: it moves to .dlt/secrets.toml
+            out.secret_values[key] = escape(block.pop(key))
+            out.lines.append(f"{key} -> [sources.{out.name}] {key} in .dlt/secrets.toml")
 
 
 CONVERTERS = {
-    "stripe": _stripe, "postgres": _database, "mysql": _database, "csv": _local_files,
+    "stripe": _stripe, "postgres": _database, "mysql": _database, "csv": _csv,
     "local_files": _local_files, "google_sheets": _google_sheets,
     "google_analytics": _google_analytics, "facebook_ads": _facebook_ads, "rest_api": _rest_api,
 }

@@ -30,8 +30,10 @@ class UnsafeTarget(DangoError):
     """A file migrate would change is a symlink or not a regular file: refused up front."""
 
     def __init__(self, rel: str, what: str):
+        folder = rel in (".dango", ".dlt", ".dango/backup")
         super().__init__(f"{rel} is {what}, and dango migrate never writes through one; replace "
-                         "it with a regular file and run `dango migrate` again (nothing was written).")
+                         f"it with a {'folder' if folder else 'regular file'} (or remove it) and "
+                         "run `dango migrate` again (nothing was written).")
 
 
 class RollbackIncomplete(DangoError):
@@ -60,3 +62,21 @@ class UndoIncomplete(DangoError):
         super().__init__(f"dango migrate --undo could not put back {', '.join(failed)} from "
                          f".dango/backup/{name} (every other file was restored); the backup is "
                          "kept: fix that file's permissions and run `dango migrate --undo` again.")
+
+
+class UpstreamSetting(DangoError):
+    """A setting of upstream's sources.yml that upstream itself could not use."""
+
+    def __init__(self, where: str, problem: str):
+        super().__init__(f".dango/sources.yml, {where}: {problem}; fix it and run `dango migrate` "
+                         "again (nothing was written).")
+
+
+class WouldNotLoad(DangoError):
+    """The converted sources.yml breaks a rule this Dango applies on every load."""
+
+    def __init__(self, problem: str, source: str | None):
+        which = f"source {source!r}" if source else "that source"
+        super().__init__(f"The .dango/sources.yml dango migrate would write does not load here: "
+                         f"{problem}; change {which} in the Dango 1.0 .dango/sources.yml and run "
+                         "`dango migrate` again (nothing was written).")

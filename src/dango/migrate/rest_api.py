@@ -9,6 +9,7 @@ import re
 from typing import Any, Callable
 
 from ..store.references import escape
+from .errors import UpstreamSetting
 
 # upstream sends no auth at all when the value its auth_type needs is not configured
 NEEDS = {"bearer": "auth_token_env", "api_key": "auth_token_env", "custom_header": "auth_token_env",
@@ -23,6 +24,10 @@ def convert(block: dict, out, move: Callable, env: Callable) -> None:
     move(block, out, "base_url", "base_url")
     kind = block.pop("auth_type", "bearer")
     kind = "none" if kind in (None, "", "none") else str(kind)
+    if kind not in NEEDS and kind != "none":  # upstream's runner sent nothing for it
+        out.lines.append(f"auth_type: {kind!r} is not one upstream sent credentials for, so "
+                         "auth_type none")
+        kind = "none"
     needed = NEEDS.get(kind)
     if needed and not block.get(needed):
         out.lines.append(f"auth_type: {kind!r} without {needed}: upstream sent no credentials, "
@@ -90,7 +95,13 @@ def _endpoints(block: dict, out) -> None:
 
 
 def _shown(resource: dict) -> str:
-    extra = ", ".join(f"{key} {value!r}" for key, value in resource.items()
+    """One resource for the plan; query parameters by name only (one may carry a key)."""
+    def part(key: str, value: Any) -> str:
+        if key == "params" and isinstance(value, dict):
+            return f"params: {', '.join(map(str, value))}"
+        return f"{key} {value!r}"
+
+    extra = ", ".join(part(key, value) for key, value in resource.items()
                       if key not in ("name", "path"))
     return f"{resource['path']} -> table {resource['name']} ({extra})"
 
@@ -108,7 +119,8 @@ def _endpoint(item: Any, out, index: int) -> dict | None:
     for key in CARRIED:
         if item.get(key):
             resource[key] = item[key]
-    paginator = _paginator(item.get("paginator")) if item.get("paginator") else None
+    paginator = (_paginator(item.get("paginator"), f"source {out.name!r}, endpoint {index + 1}")
+                 if item.get("paginator") else None)
     if paginator:
         resource["paginator"] = paginator
     resource["write_disposition"] = item.get("write_disposition") or "merge"
@@ -120,8 +132,9 @@ def _endpoint(item: Any, out, index: int) -> dict | None:
     return resource
 
 
-def _paginator(pag: Any) -> Any:
-    """Upstream's paginator setting as upstream handed it to dlt (auto: none given)."""
+def _paginator(pag: Any, where: str) -> Any:
+    """Upstream's paginator setting as upstream handed it to dlt (auto: none given); a limit
+    that is no whole number (upstream's int() failed on it) is UpstreamSetting."""
     kind = pag.get("type", "auto") if isinstance(pag, dict) else pag
     if kind == "none":
         return "single_page"
@@ -133,5 +146,14 @@ def _paginator(pag: Any) -> Any:
     result: dict[str, Any] = {"type": kind}
     option = options[kind]
     if isinstance(pag, dict) and pag.get(option):
-        result[option] = int(pag[option]) if option == "limit" else pag[option]
+        value = pag[option]
+        if option == "limit":
+            try:
+                value = int(str(value).strip()) if not isinstance(value, bool) else None
+            except ValueError:
+                value = None
+            if value is None:
+                raise UpstreamSetting(where, "the paginator's limit must be a whole number "
+                                             "(upstream could not use it either)")
+        result[option] = value
     return result

@@ -46,14 +46,20 @@ def pending(root: Path, *, move_secrets: bool = False) -> Plan:
 
 
 def check_targets(root: Path) -> None:
-    """Refuse, before reading or writing anything, a file or folder migrate may change that
-    is a symlink (migrate never follows one) or a file that is not a regular file."""
-    for rel in (*FOLDERS, ".dango", *FILES):
+    """Refuse, before reading or writing anything, a file or folder migrate may change or
+    write into that is a symlink (migrate never follows one: a cloned `.dango/backup` link
+    would receive the plaintext copies), a file that is not a regular file, or a folder that
+    is not a folder."""
+    for rel in (*FOLDERS, ".dango", BACKUP_DIR, *FILES):
         path = root / rel
         if os.path.islink(path):
             raise UnsafeTarget(rel, "a symlink")
-        if rel in FILES and os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
+        if not os.path.lexists(path):
+            continue
+        if rel in FILES and not stat.S_ISREG(os.lstat(path).st_mode):
             raise UnsafeTarget(rel, "not a regular file")
+        if rel not in FILES and not stat.S_ISDIR(os.lstat(path).st_mode):
+            raise UnsafeTarget(rel, "not a folder")
 
 
 def apply(root: Path, *, move_secrets: bool = False) -> Applied:
@@ -67,6 +73,7 @@ def apply(root: Path, *, move_secrets: bool = False) -> Applied:
         try:
             plan = pending(root, move_secrets=move_secrets)
             snap = Snapshot.take(root, sorted({*plan.writes, *plan.later}), sorted(plan.chmods))
+            snap.lock_created = not lock_existed
             folder = _new_backup(root)
             write_files(folder, snap)
             _make_folders(root, plan, snap)
@@ -93,8 +100,7 @@ def apply(root: Path, *, move_secrets: bool = False) -> Applied:
             if not base_existed:
                 shutil.rmtree(base, ignore_errors=True)
             if not lock_existed:
-                with contextlib.suppress(OSError):
-                    project.lock_path.unlink()
+                _remove_lock(project)
             if isinstance(err, (NotUpstream, UnsafeTarget)) or not isinstance(err, (OSError, DangoError)):
                 raise
             if isinstance(err, DangoError) and snap is None:
@@ -122,8 +128,10 @@ def _describe(err: BaseException, root: Path) -> str:
 
 def _new_backup(root: Path) -> Path:
     base = root / BACKUP_DIR
-    if not base.is_dir():
-        base.mkdir(mode=0o700, parents=True)
+    if not os.path.lexists(base):
+        base.mkdir(mode=0o700)
+    if os.path.islink(base) or not base.is_dir():  # checked up front, never followed
+        raise UnsafeTarget(BACKUP_DIR, "not a folder")
     os.chmod(base, 0o700)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     return base / stamp
@@ -178,18 +186,33 @@ def undo(root: Path, *, discard_changes: bool = False) -> tuple[str, list[str]]:
     that is not migrate's own is refused whole; files changed since the migration need
     `discard_changes`; a file that cannot be put back is named and the backup kept."""
     project = Project(root=root)
+    if latest_backup(root) is None:
+        raise NoBackup(str(root))  # before the lock file is made: a refusal writes nothing
+    lock_existed = os.path.lexists(project.lock_path)
     with project.lock():
-        folder = latest_backup(root)
-        if folder is None:
-            raise NoBackup(str(root))
-        manifest = check(root, folder)
-        changed = changed_since(root, folder, manifest)
-        if (changed or manifest.get("after") is None) and not discard_changes:
-            raise ChangedSinceMigration(folder.name, changed)
-        failed = restore(root, from_manifest(folder, manifest))
-        if failed:
-            raise UndoIncomplete(folder.name, failed)
-        shutil.rmtree(folder)
-        with contextlib.suppress(OSError):  # .dango/backup/ itself, once empty
-            folder.parent.rmdir()
+        try:
+            folder = latest_backup(root)
+            if folder is None:
+                raise NoBackup(str(root))
+            manifest = check(root, folder)
+            changed = changed_since(root, folder, manifest)
+            if (changed or manifest.get("after") is None) and not discard_changes:
+                raise ChangedSinceMigration(folder.name, changed)
+            failed = restore(root, from_manifest(folder, manifest))
+            if failed:
+                raise UndoIncomplete(folder.name, failed)
+            shutil.rmtree(folder)
+            with contextlib.suppress(OSError):  # .dango/backup/ itself, once empty
+                folder.parent.rmdir()
+        except BaseException:
+            if not lock_existed:
+                _remove_lock(project)
+            raise
+        if not lock_existed or manifest.get("lock_created"):
+            _remove_lock(project)  # the project as it was: without the lock file migrate made
     return folder.name, sorted(manifest["files"])
+
+
+def _remove_lock(project: Project) -> None:
+    with contextlib.suppress(OSError):
+        project.lock_path.unlink()

@@ -11,11 +11,10 @@ from .. import redact
 from ..project import FORMAT_VERSION, GITIGNORE_ENTRIES, gitignore_lines, gitignore_with
 from ..store.atomic import SECRET_MODE
 from .convert import Converted, convert, plain
-from .upstream import Upstream, env_names, mode_of
+from .tokens import oauth, settings_from_tokens, shown
+from .upstream import Upstream, env_names, mode_of, referred, register_secrets
 
 BACKUP_DIR = ".dango/backup"
-# secrets upstream kept inside a type's OAuth token table that are source fields here
-SOURCE_SECRETS_IN_TOKENS = ("dev_token",)
 GITIGNORE_EXTRA = (".dango/backup/", ".dango/pipelines/")
 
 
@@ -47,43 +46,65 @@ def _sources(up: Upstream, plan: Plan) -> None:
 
     from ..registry import check_source_name
 
+    from .upstream import check_sources
+
+    check_sources(up.root, up.sources_doc)
     entries = []
+    secret_names: set[str] = set()
     for entry in up.sources:
-        check_source_name(str(entry.get("name")))  # a name this Dango cannot address stops here
+        check_source_name(str(entry.get("name")).lower())  # one this Dango cannot address stops here
         done = convert(entry)
+        secret_names |= env_names(entry) - _plain_variables(done)
         if not done.kept:
-            _settings_from_tokens(up, done)
+            settings_from_tokens(up, done)
         plan.converted.append(done)
         entries.append(done.entry)
         plan.say("sources", f"{done.name} ({entry.get('type')} -> {done.type})"
                  + (": disabled, dango cannot load it yet" if done.kept else ""))
         for line in done.lines:
             plan.say("sources", f"  {line}")
+    register_secrets(up, secret_names, [done.secret_values for done in plan.converted])
     header = ("# Data sources of this project. Credentials live in .dlt/secrets.toml, never here.\n"
               "# Converted from Dango 1.0 by `dango migrate`.\n")
     text = header + dump_round_trip({"sources": entries})
+    _loads(up, text, [done.name for done in plan.converted])
     plan.writes[".dango/sources.yml"] = (text.encode(), 0o644)
 
 
-def _settings_from_tokens(up: Upstream, done) -> None:
-    """Settings upstream kept beside the type's OAuth tokens (google_ads' customer_id) that
-    are source settings here: copied into the source's entry."""
+def _loads(up: Upstream, text: str, names: list[str]) -> None:
+    """The converted sources.yml, read back by the rules every command applies when it loads
+    the file: a value this Dango refuses stops the plan here, not every command afterwards."""
+    from ..errors import MalformedFile
+    from ..sources import SourcesFile
+    from ..yaml_io import line_of, parse_yaml
+    from .errors import WouldNotLoad
+
+    path = up.root / ".dango" / "sources.yml"
+    try:
+        SourcesFile.check_text(path, text)
+    except MalformedFile as err:
+        entries = (parse_yaml(path, text) or {}).get("sources") or []
+        lines = [line_of(entries, index) or 0 for index in range(len(entries))]
+        at = max((i for i, line in enumerate(lines) if err.line and line <= err.line), default=None)
+        raise WouldNotLoad(err.problem, names[at] if at is not None and at < len(names) else None) from None
+
+
+def _plain_variables(done: Converted) -> set[str]:
+    """The .env variables that fill only a field this Dango does not hold secret (a basic-auth
+    username, an OAuth client id): their values are not masked in what dango prints."""
     from ..registry import get_type
 
-    typed = (up.secrets.get("sources") or {}).get(done.type)
-    if not isinstance(typed, dict):
-        return
+    if done.kept:
+        return set()
     spec = get_type(done.type)
-    record = typed.get("credentials") if isinstance(typed.get("credentials"), dict) else {}
-    for key, value in {**record, **typed}.items():
-        if (key != "credentials" and key not in done.entry and spec.has_field(key)
-                and not spec.field(key).secret and not isinstance(value, dict)):
-            done.entry[key] = str(value)
-            done.lines.append(f"[sources.{done.type}] {key} -> {key}: {str(value)!r}")
+    return {variable for field_name, variable in done.env_fields.items()
+            if spec.has_field(field_name) and not spec.field(field_name).secret}
 
 
 def _secret_values(up: Upstream, plan: Plan) -> None:
     """`*_env` fields become `${VAR}`; with --move-secrets the value itself (from .env)."""
+    from ..store.references import single_reference
+
     out: dict[str, Any] = plan.secrets_out
     for done in plan.converted:
         if done.kept or not (done.env_fields or done.secret_values):
@@ -91,7 +112,7 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
         section = out.setdefault(done.name, {})
         for field_name, value in done.secret_values.items():  # upstream wrote them in sources.yml
             section[field_name] = value
-            plan.say("secrets", f"[sources.{done.name}] {_shown(field_name, value)} "
+            plan.say("secrets", f"[sources.{done.name}] {shown(field_name, value)} "
                      "(from upstream's sources.yml)")
         stored = (up.secrets.get("sources") or {}).get(done.type) or {}
         named = (up.secrets.get("sources") or {}).get(done.name)
@@ -99,16 +120,17 @@ def _secret_values(up: Upstream, plan: Plan) -> None:
         for field_name, variable in done.env_fields.items():
             value = up.env.get(variable)
             if field_name in named:  # the value upstream's secrets.toml holds for this source
-                plan.say("secrets", f"[sources.{done.name}] {_shown(field_name, named[field_name])}: "
+                plan.say("secrets", f"[sources.{done.name}] {shown(field_name, named[field_name])}: "
                          f"kept as .dlt/secrets.toml had it (not replaced by ${{{variable}}}; "
                          f"{variable} stays in .env)")
                 continue
-            if variable not in up.env and isinstance(stored, dict) and stored.get(field_name):
-                continue  # upstream stored the value itself: the oauth step moves it
+            if not value and isinstance(stored, dict) and stored.get(field_name):
+                continue  # unset or empty (`NAME=`): upstream used the value it stored (oauth step)
             if plan.move_secrets and value:
                 section[field_name] = _as_stored(value)
                 plan.moved[(done.name, field_name)] = variable
-                plan.say("secrets", f"[sources.{done.name}] {field_name} = {redact.mask(value)} "
+                display = value if single_reference(value) else redact.mask(value)
+                plan.say("secrets", f"[sources.{done.name}] {field_name} = {display} "
                          f"(moved from .env {variable})")
             else:
                 section[field_name] = f"${{{variable}}}"
@@ -126,68 +148,6 @@ def _as_stored(value: str) -> str:
     except BadReference:
         return escape(value)
     return value
-
-
-def _oauth(up: Upstream, plan: Plan) -> None:
-    """Upstream keys tokens by source *type* (`[sources.google_sheets.credentials]`, or flat
-    keys such as facebook_ads' access_token); ours by source name: each source of that type
-    gets a copy of every key its type knows. A table with keys no source takes stays whole."""
-    from ..registry import get_type
-
-    typed = (up.secrets.get("sources") or {})
-    meta = ((up.secrets.get("dango") or {}).get("oauth") or {})
-    plan.taken_types = set()
-    for done in plan.converted:
-        table = typed.get(done.type) if not done.kept else None
-        if not isinstance(table, dict):
-            continue
-        spec = get_type(done.type)
-        section = plan.secrets_out.setdefault(done.name, {})
-        leftovers = False
-        for key, value in table.items():
-            if key == "credentials" and isinstance(value, dict):
-                record = dict(value)
-                for inner in list(record):  # google_ads' dev_token: a field of the source here
-                    if inner in SOURCE_SECRETS_IN_TOKENS and spec.has_field(inner):
-                        section.setdefault(inner, record.pop(inner))
-                section["credentials"] = _with_records(record, meta.get(done.type) or {})
-            elif spec.has_field(key) and (key not in section or _unset_reference(section[key], up)):
-                section[key] = value  # the token upstream stored wins over an unset ${VAR}
-            else:
-                leftovers = True
-        info = meta.get(done.type) or {}
-        if info and "credentials" not in section and spec.has_field("credentials"):
-            section["credentials"] = _with_records({}, info)  # facebook_ads: the grant's details
-        if not leftovers:
-            plan.taken_types.add(done.type)
-        shown = ", ".join(_shown(key, value) for key, value in section.items())
-        plan.say("oauth", f"[sources.{done.type}] -> [sources.{done.name}] ({shown})")
-
-
-def _unset_reference(value, up: Upstream) -> bool:
-    text = str(value)
-    return text.startswith("${") and text.endswith("}") and text[2:-1] not in up.env
-
-
-def _with_records(record: dict, info: dict) -> dict:
-    if info.get("identifier"):
-        record["account"] = str(info["identifier"])
-    if info.get("created_at"):
-        record["created_at"] = str(info["created_at"])
-    scopes = (info.get("metadata") or {}).get("scopes")
-    if isinstance(scopes, list):
-        record["scopes"] = [str(s) for s in scopes]
-    return record
-
-
-def _shown(key: str, value) -> str:
-    if isinstance(value, dict):
-        return f"{key}: " + ", ".join(_shown(k, v) for k, v in value.items())
-    from ..secrecy import is_secret
-
-    if isinstance(value, str) and is_secret(("sources", "x", key)) and not value.startswith("${"):
-        return f"{key} = {redact.mask(value)}"
-    return key
 
 
 def _secrets_file(up: Upstream, plan: Plan) -> None:
@@ -226,10 +186,14 @@ def _secrets_file(up: Upstream, plan: Plan) -> None:
         kept["dango"] = {"oauth": oauth}
         extra = tomlkit.dumps(kept)
         text += "\n# Dango 1.0's OAuth records, kept by `dango migrate`\n" + extra.replace("[dango]\n", "", 1)
-    if orphans:
+    others = {k: v for k, v in (up.secrets.get("dango") or {}).items() if k != "oauth"}
+    for key in others:
+        plan.say("secrets", f"[dango] {key}: kept, unused, as [dango.upstream.{key}]")
+    if orphans or others:
         kept = tomlkit.document()
-        kept["dango"] = {"upstream": {"sources": orphans}}
-        text += ("\n# Dango 1.0's tokens of types with no source here, kept by `dango migrate`\n"
+        kept["dango"] = {"upstream": {**others, **({"sources": orphans} if orphans else {})}}
+        text += ("\n# Dango 1.0's values this Dango does not use (tokens of types with no source "
+                 "here, other [dango] keys), kept by `dango migrate`\n"
                  + tomlkit.dumps(kept).replace("[dango]\n", "", 1))
     plan.writes[".dlt/secrets.toml"] = (text.encode(), SECRET_MODE)
     import tomllib
@@ -255,7 +219,7 @@ def _merge(old: dict, new: dict, where: str, plan: Plan) -> dict:
         if f"[{where}] {key}" in said:
             continue
         if not isinstance(old[key], dict) and (key not in new or new[key] != old[key]):
-            plan.say("secrets", f"[{where}] {_shown(key, old[key])}: kept as .dlt/secrets.toml had it")
+            plan.say("secrets", f"[{where}] {shown(key, old[key])}: kept as .dlt/secrets.toml had it")
     return out
 
 
@@ -272,7 +236,7 @@ def _project_file(up: Upstream, plan: Plan) -> None:
         import uuid
 
         project_id = str(uuid.uuid4())
-    upstream = plain({**old, "sources": up.sources_doc})
+    upstream = _without_moved(plain({**old, "sources": up.sources_doc}), _moved_literals(plan))
     data = {"format_version": FORMAT_VERSION, "project_id": project_id, "rotation_days": 90,
             "migrations": list(STEP_NAMES), "upstream": upstream}
     text = ("# Dango project settings (converted from Dango 1.0 by `dango migrate`; the old "
@@ -286,6 +250,38 @@ def _project_file(up: Upstream, plan: Plan) -> None:
                  "data/warehouse.duckdb (move the file there to keep its tables)")
 
 
+MOVED = "(moved to .dlt/secrets.toml by dango migrate)"
+
+
+def _moved_literals(plan: Plan) -> set[str]:
+    """The secrets upstream wrote in sources.yml itself that now live in .dlt/secrets.toml
+    (as upstream wrote them: `$${` read back as `${`); a `${VAR}` reference is no secret."""
+    from ..store.references import single_reference
+
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, str) and single_reference(value) is None:
+            found.add(value.replace("$${", "${"))
+
+    for done in plan.converted:
+        walk(done.secret_values)
+    return found
+
+
+def _without_moved(value: Any, moved: set[str]) -> Any:
+    """Upstream's settings as kept in the committed .dango/project.yml: each value that moved
+    to .dlt/secrets.toml replaced by a note saying so."""
+    if isinstance(value, dict):
+        return {key: _without_moved(item, moved) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_moved(item, moved) for item in value]
+    return MOVED if isinstance(value, str) and value in moved else value
+
+
 def _env_file(up: Upstream, plan: Plan) -> None:
     if not plan.move_secrets or up.env_text is None:
         if up.env_text is not None:
@@ -294,13 +290,25 @@ def _env_file(up: Upstream, plan: Plan) -> None:
         return
     moved = set(plan.moved.values())
     still_used = {v for done in plan.converted if done.kept for v in env_names(done.entry)}
-    remove = moved - still_used
+    # a value refers to another variable (`URL=...${PASSWORD}...`): that one stays, for the
+    # moved value in .dlt/secrets.toml and for the .env lines that remain
+    referenced: set[str] = set()
+    for variable in (moved - still_used) | (set(up.env) - moved):
+        referenced |= referred(up.env.get(variable) or "")
+    while True:  # what a kept variable refers to is kept too
+        more = {r for v in referenced & moved for r in referred(up.env.get(v) or "")} - referenced
+        if not more:
+            break
+        referenced |= more
+    remove = moved - still_used - referenced
     kept = "".join(text for variable, text in up.env_parts if variable not in remove)
     plan.later[".env"] = (kept.encode(), SECRET_MODE)  # a multi-line value goes whole
     for variable in sorted(remove):
         plan.say("env", f".env: {variable} removed once .dlt/secrets.toml is written and read back")
     for variable in sorted(moved & still_used):
         plan.say("env", f".env: {variable} stays (a kept source still names it)")
+    for variable in sorted((moved - still_used) & referenced):
+        plan.say("env", f".env: {variable} stays (a value moved to .dlt/secrets.toml refers to it)")
 
 
 def _gitignore(up: Upstream, plan: Plan) -> None:
@@ -334,7 +342,7 @@ def _plaintext_copies(up: Upstream, plan: Plan) -> None:
 STEPS: tuple[tuple[str, Callable[[Upstream, Plan], None]], ...] = (
     ("sources", _sources),
     ("secret_values", _secret_values),
-    ("oauth", _oauth),
+    ("oauth", oauth),
     ("secrets_file", _secrets_file),
     ("project_file", _project_file),
     ("env_file", _env_file),

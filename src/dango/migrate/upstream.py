@@ -36,6 +36,64 @@ class Upstream:
         return [name for name in PLAINTEXT_COPIES if (self.root / name).is_file()]
 
 
+# how upstream's pydantic read a bool it was given as text or a number (`enabled: "false"`);
+# an unquoted `no` / `off` was already False for upstream's YAML 1.1 reader
+TRUE_WORDS = frozenset({"1", "on", "t", "true", "y", "yes"})
+FALSE_WORDS = frozenset({"0", "off", "f", "false", "n", "no"})
+_REFUSED = "run `dango migrate` again (nothing was written)."
+
+
+def upstream_bool(value: Any) -> bool | None:
+    """`value` as upstream's settings model read a bool; None when upstream refused it."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+        return value.strip().lower() in TRUE_WORDS
+    return None
+
+
+def check_sources(root: Path, doc: dict[str, Any]) -> None:
+    """Refuse, naming the line, what upstream's own loader refused in `.dango/sources.yml`
+    (a source without a name, tags that are not a list, ...) and two sources that end up with
+    one name (upstream lowercased every name): a project upstream could not load is not
+    converted into one this Dango cannot load."""
+    from ..yaml_io import line_of
+
+    path = root / ".dango" / "sources.yml"
+    entries = doc.get("sources")
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise MalformedFile(path, "expected a top-level `sources:` list", line_of(doc, "sources"),
+                            fix=f"fix it and {_REFUSED}")
+    seen: set[str] = set()
+    for index, entry in enumerate(entries, 1):
+        line = line_of(entries, index - 1)
+
+        def fail(problem: str, key: str | None = None) -> MalformedFile:
+            at = (line_of(entry, key) if key else None) or line
+            return MalformedFile(path, problem, at, fix=f"fix that line and {_REFUSED}")
+
+        if not isinstance(entry, dict):
+            raise fail("each source must be a mapping with name and type")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail(f"source {index} has no name", "name")
+        name = name.lower()
+        if name in seen:
+            raise fail(f"source name {name!r} is used twice", "name")
+        seen.add(name)
+        if upstream_bool(entry.get("enabled", True)) is None:
+            raise fail(f"enabled of {name!r} must be true or false", "enabled")
+        if entry.get("description") is not None and not isinstance(entry["description"], str):
+            raise fail(f"description of {name!r} must be text", "description")
+        tags = entry.get("tags")
+        if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+            raise fail(f"tags of {name!r} must be a list of words", "tags")
+
+
 def read_bytes(root: Path, rel: str) -> bytes | None:
     try:
         return (root / rel).read_bytes()
@@ -43,12 +101,25 @@ def read_bytes(root: Path, rel: str) -> bytes | None:
         return None
 
 
+def _text(root: Path, rel: str, data: bytes) -> str:
+    """`data` as UTF-8 text (a byte order mark dropped); a file that Notepad saved as
+    "Unicode" (UTF-16) or "ANSI" (a legacy code page) is one sentence naming the line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        raise MalformedFile(root / rel, "is UTF-16 text" if utf16 else "is not UTF-8 text",
+                            1 if utf16 else data[: err.start].count(b"\n") + 1,
+                            fix=f"save it as UTF-8 (in Notepad: Save As, Encoding \"UTF-8\") and "
+                                f"{_REFUSED}") from None
+
+
 def _yaml(root: Path, rel: str, data: bytes | None) -> dict[str, Any]:
     from ..yaml_io import parse_yaml
 
     if data is None:
         return {}
-    parsed = parse_yaml(root / rel, data.decode("utf-8-sig"))
+    parsed = parse_yaml(root / rel, _text(root, rel, data))
     if parsed is None:
         return {}
     if not isinstance(parsed, dict):
@@ -68,7 +139,9 @@ def _register(value: Any) -> None:
 
 
 def read(root: Path) -> Upstream:
-    """The upstream project in `root`, read whole, written nowhere."""
+    """The upstream project in `root`, read whole, written nowhere. The values of
+    .dlt/secrets.toml are registered with redact here; those of .env once the plan knows
+    which fields they fill (`register_secrets`)."""
     texts = {rel: read_bytes(root, rel) for rel in (
         ".dango/project.yml", ".dango/sources.yml", ".dlt/secrets.toml", ".env", ".gitignore")}
     settings = _yaml(root, ".dango/project.yml", texts[".dango/project.yml"])
@@ -79,21 +152,66 @@ def read(root: Path) -> Upstream:
     if texts[".env"] is not None:
         env_text, env_parts = _env_file(root, texts[".env"])
         env = {key: value for key, value in _env_values(env_text).items() if value is not None}
-        named = env_names(sources_doc)
-        _register([value for key, value in env.items() if key in named])
     secrets: dict[str, Any] = {}
     if texts[".dlt/secrets.toml"] is not None:
-        import tomllib
+        from ..store.toml_parse import parse_toml
 
-        try:
-            secrets = tomllib.loads(texts[".dlt/secrets.toml"].decode("utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise MalformedFile(root / ".dlt/secrets.toml",
-                                f"is not valid TOML ({type(err).__name__})") from None
+        # the sentences every reader of secrets.toml gives (a Windows path in "...", values
+        # nested too deeply), with the line, never the text
+        secrets = parse_toml(root / ".dlt/secrets.toml",
+                             _text(root, ".dlt/secrets.toml", texts[".dlt/secrets.toml"]))
+        _check_shapes(root, secrets)
         from ..secrecy import secret_leaves
 
         _register([value for _, value in secret_leaves(secrets.get("sources") or {}, ("sources",))])
+    if not isinstance(settings.get("platform") or {}, dict):
+        raise MalformedFile(root / ".dango/project.yml", "platform: must be a mapping",
+                            fix=f"fix it and {_REFUSED}")
     return Upstream(root, settings, sources_doc, env, env_text, secrets, texts, env_parts)
+
+
+def _check_shapes(root: Path, secrets: dict[str, Any]) -> None:
+    """The tables upstream's secrets.toml holds are tables: [sources], [dango], [dango.oauth],
+    each [dango.oauth.<type>] and its metadata (a hand edit may have made one a value)."""
+    def table(value: Any, key: str) -> None:
+        if value is not None and not isinstance(value, dict):
+            raise MalformedFile(root / ".dlt/secrets.toml", f"[{key}] must be a table",
+                                fix=f"fix it and {_REFUSED}")
+
+    table(secrets.get("sources"), "sources")
+    table(secrets.get("dango"), "dango")
+    oauth = (secrets.get("dango") or {}).get("oauth")
+    table(oauth, "dango.oauth")
+    for kind, record in (oauth or {}).items():
+        table(record, f"dango.oauth.{kind}")
+        table(record.get("metadata"), f"dango.oauth.{kind}.metadata")
+
+
+def register_secrets(up: Upstream, secret_names: set[str], literals: list[Any]) -> None:
+    """Register with redact, before anything is printed, the .env values of `secret_names`
+    and the secrets upstream wrote in sources.yml itself (`literals`). A value that is only
+    a `${OTHER}` reference is no secret."""
+    _register([up.env[name] for name in sorted(secret_names)
+               if name in up.env and not _only_reference(up.env[name])])
+    _register(literals)
+
+
+def _only_reference(value: str) -> bool:
+    """`${OTHER}`: a value that names another variable and holds no secret itself (masking it
+    would hide the variable's name, and every `${...}` sharing 8 characters with it)."""
+    from ..store.references import single_reference
+
+    return single_reference(value.strip()) is not None
+
+
+def referred(value: str) -> set[str]:
+    """The variables a .env value refers to (`${NAME}`, as python-dotenv expands them)."""
+    from ..store.references import BadReference, references
+
+    try:
+        return {ref.name for ref in references(value)}
+    except BadReference:
+        return set()
 
 
 def _env_file(root: Path, data: bytes) -> tuple[str, list[tuple[str | None, str]]]:
@@ -104,12 +222,7 @@ def _env_file(root: Path, data: bytes) -> tuple[str, list[tuple[str | None, str]
 
     from dotenv.parser import parse_stream
 
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise MalformedFile(root / ".env", "is not UTF-8 text", data[: err.start].count(b"\n") + 1,
-                            fix="save it as UTF-8 and run `dango migrate` again (nothing was "
-                                "written)") from None
+    text = _text(root, ".env", data)
     parts = []
     for binding in parse_stream(io.StringIO(text)):
         if binding.error:
