@@ -75,6 +75,20 @@ def test_malformed_dotenv(dango, project_dir):
     assert snapshot(project_dir) == before
 
 
+def test_a_dotenv_whose_references_multiply_is_refused_at_once(dango, project_dir):
+    """`A1=${A0}${A0}`, line after line: filled in, a few lines need gigabytes."""
+    dango("source", "add", "stripe", "--name", "pay", "--no-input", "--ref", "stripe_secret_key=A39")
+    lines = ["A0=" + "x" * 64] + [f"A{n}=" + f"${{A{n - 1}}}" * 4 for n in range(1, 40)]
+    (project_dir / ".env").write_text("\n".join(lines) + "\n")
+    before = snapshot(project_dir)
+    for command, code in ((["validate"], 2), (["config", "show"], 2), (["sync"], 1)):  # sync: that source
+        result = dango(*command)
+        assert result.code == code, result
+        assert ".env:9: the ${...} references of A8 would make it 4,194,304 characters long" in result.err
+        if command != ["sync"]:
+            assert snapshot(project_dir) == before
+
+
 def test_malformed_project_yml(dango, project_dir):
     (project_dir / ".dango/project.yml").write_text("project_id: x\nrotation_days: soon\n")
     result = dango("source", "list")
