@@ -35,7 +35,9 @@ def is_secret(path: Sequence[str], source_type: SourceType | None = None) -> boo
     secret. `source_type` is the type of the source `path` belongs to, when the caller knows
     it (sources.yml read); without it a key is judged by its name alone.
 
-    - [dango]: only dango's own keys (`fingerprint_key`); upstream's metadata is shown.
+    - [dango]: only dango's own keys (`fingerprint_key`); upstream's metadata is shown,
+      except what `dango migrate` kept unused under [dango.upstream] (a tool's api_token):
+      secret unless its key is one that is never secret.
     - [sources.<name>] of a known type: a field the type declares not secret (host, base_url)
       is shown; a key the type does not declare is secret; inside a secret table (OAuth
       `credentials`) the keys that describe the grant (client_id, scopes, expiry...) are shown.
@@ -45,6 +47,8 @@ def is_secret(path: Sequence[str], source_type: SourceType | None = None) -> boo
     if not path:
         return False
     if path[0] == "dango":
+        if len(path) > 2 and path[1] == "upstream":  # kept by `dango migrate`: tokens among them
+            return path[-1] not in NOT_SECRET_KEYS
         return len(path) == 2 and path[1] in DANGO_SECRET_KEYS
     if path[0] == "sources" and len(path) >= 3 and source_type is not None:
         name = path[2].removesuffix(PREVIOUS)

@@ -187,7 +187,7 @@ def test_two_sources_of_one_oauth_type_each_keep_their_own_account(tmp_path):
                for s in load_sources(project) if s.type == "facebook_ads")
 
 
-def test_other_dango_keys_of_upstreams_secrets_are_kept(tmp_path):
+def test_other_dango_keys_of_upstreams_secrets_are_kept(tmp_path, env):
     """Keys under [dango] beside upstream's oauth records (a hand-added one, a tool's) were
     dropped: no value of upstream's secrets.toml is lost."""
     import tomllib
@@ -206,6 +206,10 @@ def test_other_dango_keys_of_upstreams_secrets_are_kept(tmp_path):
     assert kept["upstream"]["note"] == "kept-note-value"
     assert kept["upstream"]["cloud"] == {"api_token": "UPSTREAMcanaryCloudTok01"}  # dango:allow
     assert kept["oauth"]["google_sheets"]["identifier"] == "analyst@example.com"
+    # kept, yet a credential like any other: encrypted with the rest, masked, searched for
+    result = run_dango("secrets", "encrypt", cwd=root, env=env)
+    assert result.code == 0, result
+    assert "UPSTREAMcanaryCloudTok01" not in path.read_text()
 
 
 @pytest.mark.parametrize("expires, status", [("2025-01-02T09:30:00", "expired"),

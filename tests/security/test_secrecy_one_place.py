@@ -62,6 +62,8 @@ created_at = "2025-01-01T00:00:00+00:00"
     (("dango", "oauth", "google_sheets", "provider"), None, False),
     (("dango", "oauth", "google_sheets", "identifier"), None, False),
     (("dango", "something_new"), None, False),
+    (("dango", "upstream", "cloud", "api_token"), None, True),  # kept by dango migrate
+    (("dango", "upstream", "sources", "stripe", "client_id"), None, False),
     (("destination", "postgres", "credentials", "password"), None, True),
     (("destination", "postgres", "credentials"), None, True),  # a connection URL
     (("destination", "postgres", "credentials", "host"), None, False),
