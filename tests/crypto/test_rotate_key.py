@@ -87,6 +87,7 @@ def test_killed_at_each_stage_the_file_stays_decryptable(encrypted, cdango, stag
     _readable(cdango, encrypted, expected)
 
 
+@pytest.mark.slow
 def test_killed_at_random_moments_the_file_stays_decryptable(rich_project, dango, env, home):
     # keyrings.alt rewrites its file in place, so a kill during its own write would lose
     # keys whatever dango does; this test is about dango's write order (see the backend).

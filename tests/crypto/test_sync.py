@@ -18,6 +18,7 @@ def stripe():
         yield server
 
 
+@pytest.mark.slow
 def test_encrypted_project_syncs_the_same_rows(cdango, project_dir, stripe):
     add(cdango, "stripe", "pay", f"base_url={stripe.url}", secrets={"stripe_secret_key": KEY})
     plain = cdango("sync")

@@ -7,6 +7,8 @@ install and test this repository, which is what CI itself runs.
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import re
 import subprocess
@@ -35,6 +37,7 @@ def run_blocks(blocks: list[str], tmp_path: Path, env: dict[str, str]) -> subpro
                           text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_readme_and_docs_shell_blocks_run_as_written(tmp_path, env):
     docs = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
     blocks = [block for doc in docs for block in shell_blocks(doc)]

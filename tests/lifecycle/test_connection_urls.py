@@ -113,6 +113,7 @@ def odd_mariadb():
     root.close()
 
 
+@pytest.mark.slow
 def test_a_mysql_password_beyond_ascii_logs_in_for_the_check_and_the_sync(dango, odd_mariadb):
     user, database = odd_mariadb
     add_url(dango, "mysql", f"mysql://{user}:{ENCODED}@127.0.0.1:3306/{database}")

@@ -40,6 +40,7 @@ def api():
         yield url
 
 
+@pytest.mark.slow
 def test_api_key_header_json_link_pages_and_a_rejected_key(dango, project_dir, api):
     common = (f"base_url={api}/api", "auth_type=api_key", "api_key_name=X-API-Key",
               "api_key_location=header", "resources=users,/teams", "data_selector=items",

@@ -55,6 +55,7 @@ def my_db():
     admin.close()
 
 
+@pytest.mark.slow
 def test_postgres_tables_incremental_with_a_password_reference(dango, project_dir, pg_db):
     con = pg_connect(pg_db)
     with con.cursor() as cur:

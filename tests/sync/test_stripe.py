@@ -18,6 +18,7 @@ def stripe():
         yield server
 
 
+@pytest.mark.slow
 def test_loads_every_resource_with_pagination_retry_and_incremental(dango, project_dir, stripe):
     add(dango, "stripe", "stripe_payments", f"base_url={stripe.url}", secrets={"stripe_secret_key": KEY})
     stripe.state.rate_limit_once = True
@@ -52,6 +53,7 @@ def test_loads_every_resource_with_pagination_retry_and_incremental(dango, proje
     assert count(project_dir, "raw_stripe_payments.customers") == 260
 
 
+@pytest.mark.slow
 def test_failures_are_per_source_one_sentence_and_never_show_a_secret(dango, project_dir, stripe, env):
     (project_dir / "orders.csv").write_bytes(ORDERS.read_bytes())
     add(dango, "csv", "shop", "file_path=orders.csv")
