@@ -7,13 +7,13 @@ install and test this repository, which is what CI itself runs.
 
 from __future__ import annotations
 
-import pytest
-
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 BLOCK = re.compile(r"^```bash\n(.*?)^```", re.S | re.M)
