@@ -13,7 +13,7 @@ import click
 from .. import __version__
 from ..errors import DangoError
 from ..printable import printable
-from .groups import LazyGroup
+from .groups import LazyGroup, unknown_command
 
 # command name -> "module:attribute" under dango.cli
 COMMANDS = {
@@ -68,7 +68,7 @@ def help_command(ctx: click.Context, command: tuple[str, ...]) -> None:
             break
         found = group.get_command(sub_ctx, name)
         if found is None:
-            raise click.UsageError(f"No such command {name!r}.", ctx=sub_ctx)
+            raise unknown_command(sub_ctx, group, name)
         group = found
         sub_ctx = click.Context(found, info_name=name, parent=sub_ctx, obj=ctx.obj)
     click.echo(sub_ctx.get_help())
