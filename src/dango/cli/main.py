@@ -130,7 +130,9 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         sys.exit(err.exit_code)
     except click.exceptions.Abort as err:
-        if isinstance(err.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        # click turns Ctrl-C at a prompt into Abort, raised `from None`: the
+        # KeyboardInterrupt is still its __context__
+        if isinstance(err.__cause__ or err.__context__, KeyboardInterrupt):
             click.echo("Interrupted.", err=True)
             sys.exit(130)
         click.echo("Aborted.", err=True)  # end of input at a prompt
