@@ -82,10 +82,43 @@ def refuse_replacing_table(section: dict, key: str, spec_field, target: str) -> 
 
 
 def check_env_name(name: str) -> str:
+    """The name of the variable a `${NAME}` reference reads. Refused when it is none, or when
+    it is a value: the shell turns `--ref stripe_secret_key=$STRIPE_API_KEY` into the key
+    itself, which stored as `${sk_live_...}` would sit unencrypted in secrets.toml and its
+    committed example and be printed as a variable's name. No message repeats it."""
+    import os
+
+    bare = name.removeprefix("${").removesuffix("}").removeprefix("$")
+    if bare != name and ENV_NAME_RE.match(bare):
+        raise InvalidValue(f"The environment variable name given starts with $; give the name alone, "
+                           f"without $ or braces (--ref FIELD={bare}). Nothing was changed.")
     if not ENV_NAME_RE.match(name):
-        raise InvalidValue("The environment variable name given is not valid: use letters, digits "
-                           "and _, not starting with a digit (such as STRIPE_API_KEY).")
+        empty = " (none was given: did the shell expand a $VARIABLE to nothing?)" if not name else ""
+        raise InvalidValue(f"The environment variable name given is not valid{empty}: use letters, digits "
+                           "and _, not starting with a digit (such as STRIPE_API_KEY). Nothing was changed.")
+    if name not in os.environ:
+        holder = next((var for var, value in sorted(os.environ.items()) if value == name), None)
+        if holder:
+            raise InvalidValue(f"The environment variable name given is the value of ${holder}, not a "
+                               f"name (the shell expanded ${holder}); give the name: --ref FIELD={holder}. "
+                               "Nothing was changed.")
+    if _looks_like_a_credential(name):
+        raise InvalidValue("The environment variable name given looks like a credential, not a "
+                           "variable's name; give the name of the variable that holds it (such as "
+                           "STRIPE_API_KEY), or store the value itself with `dango secrets set`, which "
+                           "reads it from a pipe or a hidden prompt. Nothing was changed.")
     return name
+
+
+def _looks_like_a_credential(name: str) -> bool:
+    """A known key prefix (sk_live_, ghp_, AKIA), or a long run of mixed-case letters and
+    digits without the underscores that separate the words of a variable's name."""
+    from .redact import PUBLIC_PREFIXES
+
+    if any(name.startswith(prefix) and len(name) > len(prefix) for prefix in PUBLIC_PREFIXES):
+        return True
+    return (len(name) >= 20 and "_" not in name and any(c.islower() for c in name)
+            and any(c.isupper() for c in name) and any(c.isdigit() for c in name))
 
 
 def parse_values(spec: SourceType, sets: list[str], refs: list[str]) -> Values:

@@ -50,7 +50,8 @@ def _prompt(spec_field: Field) -> object | None:
               "no source has that name yet).")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Set a field (repeatable).")
 @click.option("--ref", "refs", multiple=True, metavar="FIELD=ENV_VAR",
-              help="Store ${ENV_VAR} instead of a value (repeatable).")
+              help="Store ${ENV_VAR} instead of a value (repeatable); the variable's name, "
+                   "without $ (the shell would put its value here).")
 @click.option("--no-input", is_flag=True, help="Never prompt; missing secrets stay unset (to be piped in "
               "with `dango secrets set`).")
 @click.pass_context
