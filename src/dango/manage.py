@@ -18,7 +18,7 @@ from .lifecycle.records import Changes
 from .project import Project
 from .registry import MIN_LENGTH, Field, SourceType, check_key, check_source_name, check_text, get_type
 from .sources import Source, SourcesFile, holds_reference, reference_refused
-from .store.references import escape, is_reference
+from .store.references import escape, is_placeholder, is_reference
 from .store.secrets_file import SecretsFile
 
 ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -226,9 +226,15 @@ def to_ask(project: Project, spec: SourceType, name: str, values: Values) -> lis
     the command line nor an existing [sources.<name>] section of secrets.toml gives.
     A broken sources.yml or secrets.toml fails here, before anything is asked."""
     SourcesFile(project).names()
-    existing = SecretsFile.load(project).section(name) or {}
+    existing = filled_keys(SecretsFile.load(project).section(name))
     present = values.names() | {spec.field(k).name for k in existing if spec.has_field(k)}
     return unfilled(spec, present, values.literals)
+
+
+def filled_keys(section: dict[str, Any] | None) -> set[str]:
+    """The keys of an existing [sources.<name>] section that hold a value: not the
+    `<password>` of a copied secrets.toml.example or dlt init's `<configure me>`."""
+    return {key for key, value in (section or {}).items() if not is_placeholder(key, value)}
 
 
 def check_answerable(project: Project, spec: SourceType, name: str, values: Values) -> None:
@@ -260,7 +266,7 @@ def add_source(project: Project, type_name: str, name: str, values: Values) -> A
         if name in sources.names():
             raise DuplicateSource(name, project.relative(sources.path))
         secrets = SecretsFile.load(project)
-        existing = set(secrets.section(name) or {})
+        existing = filled_keys(secrets.section(name))
         present = values.names() | {spec.field(k).name for k in existing if spec.has_field(k)}
         lacking = [f for f in unfilled(spec, present, values.literals)
                    if f.name in spec.required[0]]
