@@ -355,6 +355,14 @@ def set_secret(project: Project, target: str, value: str | None = None,
         secrets = SecretsFile.load(project)
         section = secrets.section(source.name) or {}
         key = parts[0]
+        if len(parts) > 1 and not spec_field.via_auth and not isinstance(section.get(key), dict):
+            # dlt's table form of a database connection is written whole, by hand: one key
+            # alone would be a table without host, database and user (`pg.credentials.password`)
+            alone = f"`dango secrets set {source.name}.{parts[1]}`" if source.spec.has_field(parts[1]) else None
+            raise UsageError(f"{source.name}.{spec_field.name} is a connection URL, not a table of keys; "
+                             + (f"set {parts[1]} with {alone}" if alone else
+                                f"write [sources.{source.name}.{key}] with host, database, username and "
+                                "password in .dlt/secrets.toml") + ". Nothing was changed.")
         if len(parts) == 1:  # write to the key already in use (an alias such as api_key)
             key = next((k for k in (spec_field.name, *spec_field.aliases) if k in section), spec_field.name)
             refuse_replacing_table(section, key, spec_field, target)

@@ -227,12 +227,13 @@ def _digits_check(label: str) -> Check:
     return check
 
 
-def _connection_url_rule(value: str) -> str | None:
-    """What makes `value` a connection URL the sync refuses (`connection_url.parse`)."""
-    from .connection_url import BadConnectionUrl, parse  # pure, stdlib only: a floor beside this one
+def _connection_url_rule(value: str | dict) -> str | None:
+    """What makes `value` a connection URL, or dlt's table of connection fields, that the
+    sync refuses (`connection_url.parse`, `connection_url.check_table`)."""
+    from .connection_url import BadConnectionUrl, check_table, parse  # pure, stdlib only: a floor beside this one
 
     try:
-        parse(value)
+        check_table(value) if isinstance(value, dict) else parse(value)
     except BadConnectionUrl as err:
         return str(err)
     return None

@@ -212,6 +212,14 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
             "rename or delete the key"))
     for value in values:
         problems += _value_problems(resolver, value, secrets_rel)
+        if value.origin == "secrets" and value.field.rule and isinstance(value.raw, dict):
+            broken = value.field.rule(value.raw)  # dlt's table form of a connection
+            if broken:
+                from .connection_url import TABLE_FIX
+
+                line = next((number for number, text in enumerate(resolver.secrets.text.splitlines(), 1)
+                             if text.split("#")[0].replace(" ", "") == f"[{value.key_path}]"), None)
+                problems.append(Problem(_at(secrets_rel, line), f"{value.key_path} {broken}", TABLE_FIX))
         if value.origin == "secrets" and (value.field.check or value.field.rule) \
                 and isinstance(value.raw, str) and not is_reference(value.raw):
             plain = resolver.decode(value.raw, value.key_path)
