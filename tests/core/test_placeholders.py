@@ -28,7 +28,7 @@ def _clone_with_the_example(dango, project_dir):
     assert 'fingerprint_key = "<fingerprint_key>"' in secrets.read_text()
 
 
-def test_placeholders_of_the_example_are_reported_and_shown_not_used(dango, project_dir):
+def test_placeholders_of_the_example_are_reported_shown_and_never_used(dango, project_dir):
     _clone_with_the_example(dango, project_dir)
     before = snapshot(project_dir)
 
@@ -50,9 +50,7 @@ def test_placeholders_of_the_example_are_reported_and_shown_not_used(dango, proj
     assert status.code == 1 and "sheet (google_sheets, google): missing" in status.out, status
     assert snapshot(project_dir) == before
 
-
-def test_the_placeholder_fingerprint_key_is_replaced_never_used(dango, project_dir):
-    _clone_with_the_example(dango, project_dir)
+    # the example's public fingerprint key is replaced by the first change, never used
     assert dango("secrets", "set", "db.password", input="the-teammates-own-password").code == 0
     text = (project_dir / ".dlt/secrets.toml").read_text()
     assert "<fingerprint_key>" not in text

@@ -155,13 +155,11 @@ REF_VALUE_CASES = [
     (["secrets", "set", "pay.stripe_secret_key", "--ref", EXPANDED_KEY], "is the value of $STRIPE_API_KEY"),
     (["secrets", "rotate", "pay.stripe_secret_key", "--ref", EXPANDED_KEY], "is the value of $STRIPE_API_KEY"),
     (["secrets", "set", "pay.stripe_secret_key", "--ref", PASTED_KEY], "looks like a credential"),
-    (["secrets", "set", "pay.stripe_secret_key", "--ref", "sk_test_pastedKey"], "looks like a credential"),  # dango:allow
     # the variable is only in .env, so the shell expanded it to nothing
     (["source", "add", "stripe", "--name", "pay2", "--no-input", "--ref", "stripe_secret_key="],
      "none was given: did the shell expand a $VARIABLE to nothing?"),
     (["secrets", "set", "pay.stripe_secret_key", "--ref", "$STRIPE_API_KEY"],
      "starts with $; give the name alone, without $ or braces (--ref FIELD=STRIPE_API_KEY)."),
-    (["secrets", "set", "pay.stripe_secret_key", "--ref", "${STRIPE_API_KEY}"], "(--ref FIELD=STRIPE_API_KEY)"),
 ]
 
 
