@@ -16,7 +16,8 @@ from .errors import DuplicateSource, InvalidValue, UsageError
 from .redact import RUN
 from .lifecycle.records import Changes
 from .project import Project
-from .registry import MIN_LENGTH, Field, SourceType, check_key, check_source_name, check_text, get_type
+from .registry import (MIN_LENGTH, OAUTH_DESCRIPTIVE_KEYS, OAUTH_SECRET_KEYS, Field, SourceType, check_key,
+                       check_source_name, check_text, get_type)
 from .sources import Source, SourcesFile, holds_reference, reference_refused
 from .store.references import escape, is_placeholder, is_reference
 from .store.secrets_file import SecretsFile
@@ -341,6 +342,12 @@ def secret_target(project: Project, target: str) -> tuple[Source, Field, tuple[s
         raise UsageError(f"{spec_field.name} holds a single value; use {name}.{spec_field.name}.")
     if len(parts) > 1:
         check_key(parts[1], f"The key given after {name}.{spec_field.name}.")
+        known = sorted(OAUTH_DESCRIPTIVE_KEYS | OAUTH_SECRET_KEYS)
+        if spec_field.via_auth and parts[1] not in known:  # `credentials.refesh_token` stored unread
+            from .errors import did_you_mean
+
+            raise UsageError(f"An OAuth credentials table has no key {parts[1]!r}; its keys are: "
+                             f"{', '.join(known)}.{did_you_mean(parts[1], known)} Nothing was changed.")
     return source, spec_field, parts
 
 

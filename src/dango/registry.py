@@ -425,6 +425,7 @@ OAUTH_DESCRIPTIVE_KEYS = frozenset({
     "expires_at", "created_at", "revoked",
     "account",  # who granted an OAuth source (an email or a name), shown by `dango auth list`
 })
+OAUTH_SECRET_KEYS = frozenset({"client_secret", "refresh_token", "access_token", "token"})
 # Keys of a connection table (dlt's `[destination.postgres.credentials]`) that locate a
 # database rather than authenticate to it.
 CONNECTION_KEYS = frozenset({"drivername", "host", "port", "database", "username", "user"})
