@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .env_names import check_env_name
 from .errors import DuplicateSource, InvalidValue, UsageError
 from .redact import RUN
 from .lifecycle.records import Changes
@@ -22,7 +23,6 @@ from .sources import Source, SourcesFile, holds_reference, reference_refused
 from .store.references import escape, is_placeholder, is_reference
 from .store.secrets_file import SecretsFile
 
-ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # Characters a copy from a web page, a chat or a PDF brings along unseen: zero-width ones,
 # the word joiner, a byte order mark, a no-break space.
 _INVISIBLE = re.compile("[\u00a0\u200b-\u200f\u2060\u202f\ufeff]")
@@ -80,46 +80,6 @@ def refuse_replacing_table(section: dict, key: str, spec_field, target: str) -> 
         field = field.split(".")[0]
         raise UsageError(f"{target} is a table of values ([sources.{name}.{field}] in .dlt/secrets.toml) "
                          "that one value would replace whole; edit the table there. Nothing was changed.")
-
-
-def check_env_name(name: str) -> str:
-    """The name of the variable a `${NAME}` reference reads. Refused when it is none, or when
-    it is a value: the shell turns `--ref stripe_secret_key=$STRIPE_API_KEY` into the key
-    itself, which stored as `${sk_live_...}` would sit unencrypted in secrets.toml and its
-    committed example and be printed as a variable's name. No message repeats it."""
-    import os
-
-    bare = name.removeprefix("${").removesuffix("}").removeprefix("$")
-    if bare != name and ENV_NAME_RE.match(bare):
-        raise InvalidValue(f"The environment variable name given starts with $; give the name alone, "
-                           f"without $ or braces (--ref FIELD={bare}). Nothing was changed.")
-    if not ENV_NAME_RE.match(name):
-        empty = " (none was given: did the shell expand a $VARIABLE to nothing?)" if not name else ""
-        raise InvalidValue(f"The environment variable name given is not valid{empty}: use letters, digits "
-                           "and _, not starting with a digit (such as STRIPE_API_KEY). Nothing was changed.")
-    if name not in os.environ:
-        holder = next((var for var, value in sorted(os.environ.items()) if value == name), None)
-        if holder:
-            raise InvalidValue(f"The environment variable name given is the value of ${holder}, not a "
-                               f"name (the shell expanded ${holder}); give the name: --ref FIELD={holder}. "
-                               "Nothing was changed.")
-    if _looks_like_a_credential(name):
-        raise InvalidValue("The environment variable name given looks like a credential, not a "
-                           "variable's name; give the name of the variable that holds it (such as "
-                           "STRIPE_API_KEY), or store the value itself with `dango secrets set`, which "
-                           "reads it from a pipe or a hidden prompt. Nothing was changed.")
-    return name
-
-
-def _looks_like_a_credential(name: str) -> bool:
-    """A known key prefix (sk_live_, ghp_, AKIA), or a long run of mixed-case letters and
-    digits without the underscores that separate the words of a variable's name."""
-    from .redact import PUBLIC_PREFIXES
-
-    if any(name.startswith(prefix) and len(name) > len(prefix) for prefix in PUBLIC_PREFIXES):
-        return True
-    return (len(name) >= 20 and "_" not in name and any(c.islower() for c in name)
-            and any(c.isupper() for c in name) and any(c.isdigit() for c in name))
 
 
 def parse_values(spec: SourceType, sets: list[str], refs: list[str]) -> Values:
@@ -373,6 +333,12 @@ def set_secret(project: Project, target: str, value: str | None = None,
         if len(parts) == 1:  # write to the key already in use (an alias such as api_key)
             key = next((k for k in (spec_field.name, *spec_field.aliases) if k in section), spec_field.name)
             refuse_replacing_table(section, key, spec_field, target)
+            if spec_field.via_auth and key == "credentials":  # a pasted JSON key file, say
+                name = source.name
+                raise UsageError(f"{name}.credentials is the table of OAuth tokens that `dango auth {name}` "
+                                 "writes, not one value (a service account's JSON key is not supported); run "
+                                 f"`dango auth {name}`, or set one key of it, such as "
+                                 f"{name}.credentials.refresh_token. Nothing was changed.")
         if ref is not None:
             stored: Any = reference_text(ref)
             warnings = []

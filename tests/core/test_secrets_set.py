@@ -83,6 +83,8 @@ def test_unset(dango, project_dir, with_sources):
     (["secrets", "set", "pay.stripe_secret_key", "--ref", "bad-name"], "environment variable name given is not valid"),
     (["secrets", "set", "db.port"], "port must be a whole number"),
     (["secrets", "unset", "pay.nothing"], "A stripe source has no field 'nothing'"),
+    (["secrets", "set", "sheet.credentials"], "sheet.credentials is the table of OAuth tokens that `dango auth "
+     "sheet` writes, not one value (a service account's JSON key is not supported)"),
     (["secrets", "set", "sheet.credentials.refesh_token"], "An OAuth credentials table has no key "
      "'refesh_token'; its keys are: access_token, account, client_id, client_secret, created_at, expires_at, "
      "expiry, granted_scopes, project_id, refresh_token, revoked, scopes, token, token_type, token_uri. "
