@@ -7,6 +7,7 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .connection_url import TABLE_FIX
 from .credentials import FieldValue, Resolver, env_override_name
 from .errors import MalformedFile, UnsetVariable, open_to, where
 from .project import GITIGNORE_ENTRIES, Project, gitignore_lines, read_gitignore
@@ -213,12 +214,9 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
     for value in values:
         problems += _value_problems(resolver, value, secrets_rel)
         if value.origin == "secrets" and value.field.rule and isinstance(value.raw, dict):
-            broken = value.field.rule(value.raw)  # dlt's table form of a connection
+            broken = value.field.rule(value.raw)  # dlt's table form of a connection (its first line)
             if broken:
-                from .connection_url import TABLE_FIX
-
-                line = next((number for number, text in enumerate(resolver.secrets.text.splitlines(), 1)
-                             if text.split("#")[0].replace(" ", "") == f"[{value.key_path}]"), None)
+                line = resolver.secrets.line_of(("sources", source.name, value.key), next(iter(value.raw), ""))
                 problems.append(Problem(_at(secrets_rel, line), f"{value.key_path} {broken}", TABLE_FIX))
         if value.origin == "secrets" and (value.field.check or value.field.rule) \
                 and isinstance(value.raw, str) and not is_reference(value.raw):

@@ -21,7 +21,7 @@ def test_a_table_without_host_database_and_user_is_refused_everywhere(dango, pro
     validate = dango("validate")
     assert validate.code == 1, validate
     assert snapshot(project_dir) == before
-    assert (f".dlt/secrets.toml:6: {MESSAGE}; fix: add them to the table in .dlt/secrets.toml, or delete "
+    assert (f".dlt/secrets.toml:7: {MESSAGE}; fix: add them to the table in .dlt/secrets.toml, or delete "
             "the table to connect with the source's own host, database, username and password") in validate.out
     tested = dango("source", "test", "db")
     assert tested.code == 1 and MESSAGE in tested.out, tested
