@@ -216,6 +216,7 @@ class AddResult:
     source: Source
     unset_secrets: list[str]
     kept_from_secrets: list[str]
+    loads: bool = True  # False: `dango sync` has no builder for this type yet
 
 
 def add_source(project: Project, type_name: str, name: str, values: Values) -> AddResult:
@@ -263,7 +264,9 @@ def add_source(project: Project, type_name: str, name: str, values: Values) -> A
         if changes is not None:
             changes.commit()
     unset = [f.name for f in unfilled(spec, present, values.literals) if f.secret]
-    return AddResult(source, unset, sorted(existing))
+    from .sync import BUILDERS  # the table of builders only (no dlt): said at once, not at the first sync
+
+    return AddResult(source, unset, sorted(existing), spec.name in BUILDERS)
 
 
 def remove_source(project: Project, name: str) -> bool:

@@ -12,7 +12,14 @@ def test_the_source_name_defaults_to_the_type(dango, project_dir):
     assert result.code == 0, result
     assert "Added source stripe (stripe)." in result.out
     assert "dango secrets set stripe.stripe_secret_key" in result.err
+    assert "cannot load" not in result.err
     assert json.loads(dango("source", "list", "--json").out)["sources"][0]["name"] == "stripe"
+    # a type the sync cannot load yet is said when it is added, not after `dango auth` and a sync
+    later = dango("source", "add", "google_analytics", "--set", "property_id=123456", "--no-input")
+    assert later.code == 0, later
+    assert ("warning: dango cannot load google_analytics sources yet: its credentials can be stored, "
+            "authorized and checked (`dango source test google_analytics`), and `dango sync` fails it "
+            "with that reason.") in later.err
 
 
 def test_a_taken_type_name_is_one_sentence_suggesting_name(dango, project_dir):

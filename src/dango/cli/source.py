@@ -93,6 +93,9 @@ def add_command(ctx: click.Context, type_name: str, name: str | None, sets: tupl
     say(f"Added source {name} ({spec.name}).")
     for field_name in result.unset_secrets:
         warn(f"{field_name} is not set; store it with: dango secrets set {name}.{field_name}")
+    if not result.loads:
+        warn(f"dango cannot load {spec.name} sources yet: its credentials can be stored, authorized "
+             f"and checked (`dango source test {name}`), and `dango sync` fails it with that reason.")
 
 
 def _default_name(project, type_name: str, interactive: bool) -> str:
