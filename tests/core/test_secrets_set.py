@@ -83,12 +83,6 @@ def test_unset(dango, project_dir, with_sources):
     (["secrets", "set", "pay.stripe_secret_key", "--ref", "bad-name"], "environment variable name given is not valid"),
     (["secrets", "set", "db.port"], "port must be a whole number"),
     (["secrets", "unset", "pay.nothing"], "A stripe source has no field 'nothing'"),
-    (["secrets", "set", "sheet.credentials"], "sheet.credentials is the table of OAuth tokens that `dango auth "
-     "sheet` writes, not one value (a service account's JSON key is not supported)"),
-    (["secrets", "set", "sheet.credentials.refesh_token"], "An OAuth credentials table has no key "
-     "'refesh_token'; its keys are: access_token, account, client_id, client_secret, created_at, expires_at, "
-     "expiry, granted_scopes, project_id, refresh_token, revoked, scopes, token, token_type, token_uri. "
-     "Did you mean 'refresh_token'? Nothing was changed."),
 ])
 def test_bad_input_changes_nothing(dango, project_dir, with_sources, args, message):
     before = snapshot(project_dir)
@@ -166,13 +160,20 @@ REF_VALUE_CASES = [
      "none was given: did the shell expand a $VARIABLE to nothing?"),
     (["secrets", "set", "pay.stripe_secret_key", "--ref", "$STRIPE_API_KEY"],
      "starts with $; give the name alone, without $ or braces (--ref FIELD=STRIPE_API_KEY)."),
+    # and what an OAuth table cannot hold (a pasted JSON key file, a typo in a token's key)
+    (["secrets", "set", "sheet.credentials"], "sheet.credentials is the table of OAuth tokens that `dango auth "
+     "sheet` writes, not one value (a service account's JSON key is not supported)"),
+    (["secrets", "set", "sheet.credentials.refesh_token"], "An OAuth credentials table has no key "
+     "'refesh_token'; its keys are: access_token, account, client_id, client_secret, created_at, expires_at, "
+     "expiry, granted_scopes, project_id, refresh_token, revoked, scopes, token, token_type, token_uri. "
+     "Did you mean 'refresh_token'? Nothing was changed."),
 ]
 
 
-def test_a_value_where_a_variable_name_belongs_is_refused_and_never_stored(dango, project_dir, with_sources):
+def test_values_where_they_cannot_go_are_refused_and_never_stored(dango, project_dir, with_sources):
     before = snapshot(project_dir)
     for args, message in REF_VALUE_CASES:  # one project for all: each case changes nothing
-        result = dango(*args, env_extra={"STRIPE_API_KEY": EXPANDED_KEY})
+        result = dango(*args, input="piped-value-0123456789", env_extra={"STRIPE_API_KEY": EXPANDED_KEY})
         assert result.code == 2, result
         assert message in result.err and "Nothing was changed." in result.err, result
         assert EXPANDED_KEY[8:16] not in result.output and PASTED_KEY[:8] not in result.output
