@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import shutil
+import sys
 
 from tests.conftest import snapshot
 
@@ -45,6 +46,10 @@ def test_placeholders_of_the_example_are_reported_shown_and_never_used(dango, pr
     assert shown.code == 0, shown
     assert "password  <password> (a placeholder: not set)  placeholder" in shown.out
     assert "***" not in shown.out  # no placeholder is taken for a secret (or masks a field's name)
+
+    handed = dango("exec", "--", sys.executable, "-c",
+                   "import os; print(sorted(k for k in os.environ if k.startswith('SOURCES__DB__')))")
+    assert handed.code == 0 and handed.out.strip() == "[]", handed  # no placeholder handed on as a value
 
     status = dango("auth", "status")
     assert status.code == 1 and "sheet (google_sheets, google): missing" in status.out, status
