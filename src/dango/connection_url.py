@@ -65,3 +65,19 @@ def _host_port(hostport: str) -> tuple[str, int | None]:
     if port_text and not (port_text.isascii() and port_text.isdigit()):
         raise BadConnectionUrl(f"has a port that is not a number; {ENCODE_HINT}")
     return host, int(port_text) if port_text else None
+
+
+def check_table(table: dict) -> None:
+    """dlt's `[sources.<name>.credentials]` table of fields (host, port, database, username,
+    password): BadConnectionUrl when it names no host, database or user. A driver would take
+    those from the machine (a local socket, the login name) and connect where nobody said;
+    and the source's own host, database and username fields go unused beside the table."""
+    user = table.get("username", table.get("user"))
+    lacking = [name for name, value in (("host", table.get("host")), ("database", table.get("database")),
+                                        ("username", user)) if not str(value or "").strip()]
+    if lacking:
+        raise BadConnectionUrl(f"is a table (dlt's form of a connection) without {', '.join(lacking)}")
+
+
+TABLE_FIX = ("add them to the table in .dlt/secrets.toml, or delete the table to connect with "
+             "the source's own host, database, username and password")

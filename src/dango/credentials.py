@@ -25,7 +25,7 @@ from .secrecy import is_secret
 from .sources import Source, env_override_name  # noqa: F401  (validate, show, scan use it from here)
 from .store.dotenv_file import load_dotenv_file
 from .store.references import (BadReference, BadVaultReference, VaultReference, interpolate,
-                                is_vault_reference, parse_vault_reference, references)
+                                is_placeholder, is_vault_reference, parse_vault_reference, references)
 from .store.secrets_file import SecretsFile
 from .vaults.errors import MalformedReference
 
@@ -38,7 +38,7 @@ class FieldValue:
     field: Field
     key: str  # the key as written (an alias such as api_key counts)
     raw: Any  # the stored value: literal, reference, nested table; None when missing
-    origin: str  # "env" | "secrets" | "sources" | "default" | "missing"
+    origin: str  # "env" | "secrets" | "sources" | "default" | "missing" | "placeholder"
     line: int | None = None
     tried: tuple[str, ...] = ()  # the providers asked before (and including) the one that answered
 
@@ -91,7 +91,9 @@ class SecretsToml:
         for key in _names(spec_field):
             if key in section:
                 line = self.secrets.line_of(("sources", source.name), key)
-                return FieldValue(source.name, spec_field, key, section[key], self.name, line)
+                # the example's `<password>`: the key is there, its value is not
+                origin = "placeholder" if is_placeholder(key, section[key]) else self.name
+                return FieldValue(source.name, spec_field, key, section[key], origin, line)
         return None
 
 
@@ -261,7 +263,7 @@ class Resolver:
         value under test during rotation)."""
         config: dict[str, Any] = dict(overrides or {})
         for value in self.fields(source):
-            if value.origin != "missing" and value.field.name not in config:
+            if value.origin not in ("missing", "placeholder") and value.field.name not in config:
                 config[value.field.name] = self.conform(value, self.resolve(value))
         return config
 

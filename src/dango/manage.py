@@ -12,16 +12,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .env_names import check_env_name
 from .errors import DuplicateSource, InvalidValue, UsageError
 from .redact import RUN
 from .lifecycle.records import Changes
 from .project import Project
-from .registry import MIN_LENGTH, Field, SourceType, check_key, check_source_name, check_text, get_type
+from .registry import (MIN_LENGTH, OAUTH_DESCRIPTIVE_KEYS, OAUTH_SECRET_KEYS, Field, SourceType, check_key,
+                       check_source_name, check_text, get_type)
 from .sources import Source, SourcesFile, holds_reference, reference_refused
-from .store.references import escape, is_reference
+from .store.references import escape, is_placeholder, is_reference
 from .store.secrets_file import SecretsFile
 
-ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # Characters a copy from a web page, a chat or a PDF brings along unseen: zero-width ones,
 # the word joiner, a byte order mark, a no-break space.
 _INVISIBLE = re.compile("[\u00a0\u200b-\u200f\u2060\u202f\ufeff]")
@@ -79,13 +80,6 @@ def refuse_replacing_table(section: dict, key: str, spec_field, target: str) -> 
         field = field.split(".")[0]
         raise UsageError(f"{target} is a table of values ([sources.{name}.{field}] in .dlt/secrets.toml) "
                          "that one value would replace whole; edit the table there. Nothing was changed.")
-
-
-def check_env_name(name: str) -> str:
-    if not ENV_NAME_RE.match(name):
-        raise InvalidValue("The environment variable name given is not valid: use letters, digits "
-                           "and _, not starting with a digit (such as STRIPE_API_KEY).")
-    return name
 
 
 def parse_values(spec: SourceType, sets: list[str], refs: list[str]) -> Values:
@@ -193,9 +187,15 @@ def to_ask(project: Project, spec: SourceType, name: str, values: Values) -> lis
     the command line nor an existing [sources.<name>] section of secrets.toml gives.
     A broken sources.yml or secrets.toml fails here, before anything is asked."""
     SourcesFile(project).names()
-    existing = SecretsFile.load(project).section(name) or {}
+    existing = filled_keys(SecretsFile.load(project).section(name))
     present = values.names() | {spec.field(k).name for k in existing if spec.has_field(k)}
     return unfilled(spec, present, values.literals)
+
+
+def filled_keys(section: dict[str, Any] | None) -> set[str]:
+    """The keys of an existing [sources.<name>] section that hold a value: not the
+    `<password>` of a copied secrets.toml.example or dlt init's `<configure me>`."""
+    return {key for key, value in (section or {}).items() if not is_placeholder(key, value)}
 
 
 def check_answerable(project: Project, spec: SourceType, name: str, values: Values) -> None:
@@ -216,6 +216,7 @@ class AddResult:
     source: Source
     unset_secrets: list[str]
     kept_from_secrets: list[str]
+    loads: bool = True  # False: `dango sync` has no builder for this type yet
 
 
 def add_source(project: Project, type_name: str, name: str, values: Values) -> AddResult:
@@ -227,7 +228,7 @@ def add_source(project: Project, type_name: str, name: str, values: Values) -> A
         if name in sources.names():
             raise DuplicateSource(name, project.relative(sources.path))
         secrets = SecretsFile.load(project)
-        existing = set(secrets.section(name) or {})
+        existing = filled_keys(secrets.section(name))
         present = values.names() | {spec.field(k).name for k in existing if spec.has_field(k)}
         lacking = [f for f in unfilled(spec, present, values.literals)
                    if f.name in spec.required[0]]
@@ -263,7 +264,9 @@ def add_source(project: Project, type_name: str, name: str, values: Values) -> A
         if changes is not None:
             changes.commit()
     unset = [f.name for f in unfilled(spec, present, values.literals) if f.secret]
-    return AddResult(source, unset, sorted(existing))
+    from .sync import BUILDERS  # the table of builders only (no dlt): said at once, not at the first sync
+
+    return AddResult(source, unset, sorted(existing), spec.name in BUILDERS)
 
 
 def remove_source(project: Project, name: str) -> bool:
@@ -302,6 +305,12 @@ def secret_target(project: Project, target: str) -> tuple[Source, Field, tuple[s
         raise UsageError(f"{spec_field.name} holds a single value; use {name}.{spec_field.name}.")
     if len(parts) > 1:
         check_key(parts[1], f"The key given after {name}.{spec_field.name}.")
+        known = sorted(OAUTH_DESCRIPTIVE_KEYS | OAUTH_SECRET_KEYS)
+        if spec_field.via_auth and parts[1] not in known:  # `credentials.refesh_token` stored unread
+            from .errors import did_you_mean
+
+            raise UsageError(f"An OAuth credentials table has no key {parts[1]!r}; its keys are: "
+                             f"{', '.join(known)}.{did_you_mean(parts[1], known)} Nothing was changed.")
     return source, spec_field, parts
 
 
@@ -316,9 +325,23 @@ def set_secret(project: Project, target: str, value: str | None = None,
         secrets = SecretsFile.load(project)
         section = secrets.section(source.name) or {}
         key = parts[0]
+        if len(parts) > 1 and not spec_field.via_auth and not isinstance(section.get(key), dict):
+            # dlt's table form of a database connection is written whole, by hand: one key
+            # alone would be a table without host, database and user (`pg.credentials.password`)
+            alone = f"`dango secrets set {source.name}.{parts[1]}`" if source.spec.has_field(parts[1]) else None
+            raise UsageError(f"{source.name}.{spec_field.name} is a connection URL, not a table of keys; "
+                             + (f"set {parts[1]} with {alone}" if alone else
+                                f"write [sources.{source.name}.{key}] with host, database, username and "
+                                "password in .dlt/secrets.toml") + ". Nothing was changed.")
         if len(parts) == 1:  # write to the key already in use (an alias such as api_key)
             key = next((k for k in (spec_field.name, *spec_field.aliases) if k in section), spec_field.name)
             refuse_replacing_table(section, key, spec_field, target)
+            if spec_field.via_auth and key == "credentials":  # a pasted JSON key file, say
+                name = source.name
+                raise UsageError(f"{name}.credentials is the table of OAuth tokens that `dango auth {name}` "
+                                 "writes, not one value (a service account's JSON key is not supported); run "
+                                 f"`dango auth {name}`, or set one key of it, such as "
+                                 f"{name}.credentials.refresh_token. Nothing was changed.")
         if ref is not None:
             stored: Any = reference_text(ref)
             warnings = []

@@ -47,7 +47,7 @@ class Field:
     name: str
     secret: bool = False
     in_secrets: bool = False  # lives in secrets.toml although not secret (database host, ...)
-    kind: str = "str"  # str | int | bool | list | table (a mapping)
+    kind: str = "str"  # str | int | bool | list | table (a mapping) | url (http:// or https://)
     default: Any = None
     help: str = ""
     choices: tuple[str, ...] = ()
@@ -107,6 +107,8 @@ class Field:
             raise ValueError(f"must be text, not a {'list' if isinstance(value, list) else 'table'}")
         if self.choices and str(value) not in self.choices:
             raise ValueError(f"must be one of {', '.join(self.choices)}")
+        if self.kind == "url" and not _is_web_address(str(value)):
+            raise ValueError(URL_NEEDED)
         return value
 
     def parse(self, text: str) -> Any:
@@ -126,7 +128,19 @@ class Field:
             return [part.strip() for part in text.split(",") if part.strip()]
         if self.choices and text not in self.choices:
             raise InvalidValue(f"{self.name} must be one of {', '.join(self.choices)}; the value given is not.")
+        if self.kind == "url" and not _is_web_address(text):
+            raise InvalidValue(f"{self.name} {URL_NEEDED}; the value given is not.")
         return text
+
+
+URL_NEEDED = "must be an address starting with https:// (or http://), such as https://api.example.com"
+
+
+def _is_web_address(text: str) -> bool:
+    """http(s)://HOST...: what an HTTP client can send a request to (`api.example.com/v1`
+    alone is refused by it as having no scheme, after the source was added and validated)."""
+    scheme, found, rest = text.strip().partition("://")
+    return bool(found) and scheme.lower() in ("http", "https") and bool(rest.split("/")[0].split("@")[-1])
 
 
 @dataclass(eq=False, repr=False)
@@ -227,12 +241,13 @@ def _digits_check(label: str) -> Check:
     return check
 
 
-def _connection_url_rule(value: str) -> str | None:
-    """What makes `value` a connection URL the sync refuses (`connection_url.parse`)."""
-    from .connection_url import BadConnectionUrl, parse  # pure, stdlib only: a floor beside this one
+def _connection_url_rule(value: str | dict) -> str | None:
+    """What makes `value` a connection URL, or dlt's table of connection fields, that the
+    sync refuses (`connection_url.parse`, `connection_url.check_table`)."""
+    from .connection_url import BadConnectionUrl, check_table, parse  # pure, stdlib only: a floor beside this one
 
     try:
-        parse(value)
+        check_table(value) if isinstance(value, dict) else parse(value)
     except BadConnectionUrl as err:
         return str(err)
     return None
@@ -303,14 +318,14 @@ TYPES: dict[str, SourceType] = {t.name: t for t in (
               check=_prefix_check("Stripe secret key", "sk_", "rk_"),
               help="a Stripe secret (sk_...) or restricted (rk_...) key"),
         Field("start_date", help="load objects created on or after this date (YYYY-MM-DD)"),
-        Field("base_url", default="https://api.stripe.com", help="the Stripe API's address"),
+        Field("base_url", kind="url", default="https://api.stripe.com", help="the Stripe API's address"),
         Field("resources", kind="list",
               default=["charges", "customers", "subscriptions", "invoices", "products"],
               help="Stripe objects to load, one table each: list paths (customers) or, as Dango 1.0 "
                    "named them, object names (Customer, loaded into the table customer)"),
     ), required=(("stripe_secret_key",),)),
     SourceType("rest_api", "any JSON REST API", (
-        Field("base_url", help="the API's base address"),
+        Field("base_url", kind="url", help="the API's base address"),
         Field("auth_type", default="bearer",
               choices=("bearer", "api_key", "basic", "oauth2_client_credentials", "none"),
               help="bearer, api_key, basic, oauth2_client_credentials or none"),
@@ -323,7 +338,7 @@ TYPES: dict[str, SourceType] = {t.name: t for t in (
               ask=lambda given: given.get("auth_type") == "basic"),
         Field("password", secret=True, help="password for basic auth",
               ask=lambda given: given.get("auth_type") == "basic"),
-        Field("access_token_url", help="token URL for oauth2_client_credentials",
+        Field("access_token_url", kind="url", help="token URL for oauth2_client_credentials",
               ask=lambda given: given.get("auth_type") == "oauth2_client_credentials"),
         Field("client_id", in_secrets=True, help="client id for oauth2_client_credentials",
               ask=lambda given: given.get("auth_type") == "oauth2_client_credentials"),
@@ -410,6 +425,7 @@ OAUTH_DESCRIPTIVE_KEYS = frozenset({
     "expires_at", "created_at", "revoked",
     "account",  # who granted an OAuth source (an email or a name), shown by `dango auth list`
 })
+OAUTH_SECRET_KEYS = frozenset({"client_secret", "refresh_token", "access_token", "token"})
 # Keys of a connection table (dlt's `[destination.postgres.credentials]`) that locate a
 # database rather than authenticate to it.
 CONNECTION_KEYS = frozenset({"drivername", "host", "port", "database", "username", "user"})

@@ -7,7 +7,8 @@ or locates a database). Everything that registers, encrypts or searches for secr
 here; `redact.py` knows nothing of the project and masks only what it is handed.
 
 This module is read at start-up, before any command runs (`startup_secrets`), so it imports
-nothing but the registry and the standard library's `tomllib`.
+nothing but the registry, the pure value rules of `store/references.py` and the standard
+library's `tomllib`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Iterator, Sequence
 
 from .crypto import looks_encrypted  # the rule alone: the package imports nothing heavy
 from .registry import DANGO_SECRET_KEYS, MIN_LENGTH, NOT_SECRET_KEYS, TYPES, SourceType
+from .store.references import is_placeholder
 
 PREVIOUS = "__previous"  # a rotated-out value kept beside its field (`password__previous`)
 # Variables that hold a secret whatever their value: the encryption key, OAuth client secrets.
@@ -111,7 +113,8 @@ def secret_leaves(table: Any, path: tuple[str, ...] = (),
     elif isinstance(table, (list, tuple)):
         for item in table:
             yield from secret_leaves(item, path, source_type)
-    elif isinstance(table, str) and len(table) >= MIN_LENGTH and is_secret(path, source_type):
+    elif isinstance(table, str) and len(table) >= MIN_LENGTH and is_secret(path, source_type) \
+            and not (path and is_placeholder(path[-1], table)):
         yield path, table
 
 

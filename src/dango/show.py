@@ -84,6 +84,9 @@ def shown_field(resolver: Resolver, source: Source, value: FieldValue) -> ShownF
     shown = ShownField(value.field.name, secret, value.origin, None)
     if value.origin == "missing":
         return shown
+    if value.origin == "placeholder":  # the example's `<password>`: public text, shown as is
+        shown.value = value.raw
+        return shown
     if value.origin == "env":
         shown.note = f"from {env_override_name(source.name, value.key)}"
         shown.value = mask(value.raw) if secret else value.raw

@@ -7,12 +7,13 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .connection_url import TABLE_FIX
 from .credentials import FieldValue, Resolver, env_override_name
 from .errors import MalformedFile, UnsetVariable, open_to, where
 from .project import GITIGNORE_ENTRIES, Project, gitignore_lines, read_gitignore
 from .sources import Source, SourcesFile
 from .store.dlt_files import unreadable_by_dlt
-from .store.references import is_reference
+from .store.references import is_placeholder, is_reference
 from .vaults.errors import BackendMissing, MalformedReference, VaultError
 
 
@@ -80,7 +81,9 @@ def oauth_problems(resolver: Resolver, sources: list[Source], secrets_rel: str) 
             continue
         section = resolver.secrets.section(source.name) or {}
         table = section.get(TABLE) if isinstance(section.get(TABLE), dict) else {}
+        table = {key: value for key, value in table.items() if not is_placeholder(key, value)}
         access = table.get("access_token") if provider.has_refresh_token else section.get("access_token")
+        access = None if is_placeholder("access_token", access) else access
         expires = parse_time(table.get("expires_at"))
         status, _, _ = judge(provider, refresh_token=bool(table.get("refresh_token")),
                                  access_token=bool(access), revoked=table.get("revoked") is True,
@@ -129,9 +132,11 @@ def fingerprint_problems(resolver: Resolver, secrets_rel: str) -> list[Problem]:
     """`[dango] fingerprint_key`, the key of the credential fingerprints, must exist."""
     from .lifecycle.fingerprint import KEY_PATH
 
-    if resolver.secrets.get_path(KEY_PATH):
+    stored = resolver.secrets.get_path(KEY_PATH)
+    if stored and not is_placeholder(KEY_PATH[-1], stored):
         return []
-    return [Problem(secrets_rel, "has no [dango] fingerprint_key, the key of the credential "
+    lacks = f"holds the placeholder {stored} as" if stored else "has no"
+    return [Problem(secrets_rel, f"{lacks} [dango] fingerprint_key, the key of the credential "
                     "fingerprints in .dango/credentials.yml and audit.log",
                     "the next credential change (such as `dango secrets set`) creates a new one; "
                     "fingerprints recorded under the old key then stop matching the values, and "
@@ -187,8 +192,9 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
     present = {v.field.name for v in values if v.present} - empty
     problems = []
     lacking = spec.lacking(present, source.options)
+    placeholders = {v.field.name for v in values if v.origin == "placeholder"}  # see _value_problems
     if lacking:
-        for name in lacking:
+        for name in [name for name in lacking if name not in placeholders]:
             spec_field = spec.field(name)
             if spec_field.via_auth:
                 fix = f"run `dango auth {source.name}`"
@@ -207,6 +213,11 @@ def _source_problems(resolver: Resolver, source: Source, secrets_rel: str,
             "rename or delete the key"))
     for value in values:
         problems += _value_problems(resolver, value, secrets_rel)
+        if value.origin == "secrets" and value.field.rule and isinstance(value.raw, dict):
+            broken = value.field.rule(value.raw)  # dlt's table form of a connection (its first line)
+            if broken:
+                line = resolver.secrets.line_of(("sources", source.name, value.key), next(iter(value.raw), ""))
+                problems.append(Problem(_at(secrets_rel, line), f"{value.key_path} {broken}", TABLE_FIX))
         if value.origin == "secrets" and (value.field.check or value.field.rule) \
                 and isinstance(value.raw, str) and not is_reference(value.raw):
             plain = resolver.decode(value.raw, value.key_path)
@@ -230,12 +241,15 @@ def _blank(raw: object) -> bool:
 
 
 def _value_problems(resolver: Resolver, value: FieldValue, secrets_rel: str) -> list[Problem]:
-    """A value of secrets.toml or the environment that cannot be resolved (an unset
+    """A placeholder, or a value of secrets.toml or the environment that cannot be resolved (an unset
     ${VAR}, a malformed reference, a store that cannot be read), or that its field's kind
     cannot hold (a port that is no number): sources.yml is checked when it is read."""
+    where = _at(secrets_rel, value.line)
+    if value.origin == "placeholder":  # a copied secrets.toml.example's `<password>`
+        return [Problem(where, f"{value.key_path} still holds the placeholder {value.raw}, not a value",
+                        f"run `dango secrets set {value.source}.{value.key}`")]
     if value.origin not in ("secrets", "env"):
         return []
-    where = _at(secrets_rel, value.line)
     try:
         resolved = resolver.resolve(value)
     except UnsetVariable as err:

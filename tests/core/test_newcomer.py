@@ -12,7 +12,14 @@ def test_the_source_name_defaults_to_the_type(dango, project_dir):
     assert result.code == 0, result
     assert "Added source stripe (stripe)." in result.out
     assert "dango secrets set stripe.stripe_secret_key" in result.err
+    assert "cannot load" not in result.err
     assert json.loads(dango("source", "list", "--json").out)["sources"][0]["name"] == "stripe"
+    # a type the sync cannot load yet is said when it is added, not after `dango auth` and a sync
+    later = dango("source", "add", "google_analytics", "--set", "property_id=123456", "--no-input")
+    assert later.code == 0, later
+    assert ("warning: dango cannot load google_analytics sources yet: its credentials can be stored, "
+            "authorized and checked (`dango source test google_analytics`), and `dango sync` fails it "
+            "with that reason.") in later.err
 
 
 def test_a_taken_type_name_is_one_sentence_suggesting_name(dango, project_dir):
@@ -91,6 +98,9 @@ def test_group_help_shows_whole_first_lines(dango, project_dir, group):
     (["secrets", "set", "pay.stripe_secret_ky"], "Did you mean 'stripe_secret_key'?"),
     (["source", "test", "pya"], "Did you mean 'pay'?"),
     (["source", "remove", "pya", "--yes"], "Did you mean 'pay'?"),
+    # commands click has not imported yet (every top-level one, most subcommands)
+    (["sourc", "list"], "No such command 'sourc'. Did you mean 'source'?"),
+    (["help", "source", "ad"], "No such command 'ad'. Did you mean 'add'?"),
 ])
 def test_typos_get_a_suggestion(dango, project_dir, args, suggestion):
     assert dango("source", "add", "stripe", "--name", "pay", "--no-input").code == 0

@@ -141,3 +141,45 @@ def test_an_invisible_character_from_a_copy_is_kept_and_warned_about(dango, proj
                           f"(U+{ord(char):04X}) at position 7; it is stored as given, so if it came with a "
                           "copy, store the value again without it.\n")
     assert CANARY_PASSWORD[:8] not in result.output
+
+
+EXPANDED_KEY = "sk_live_51HexpandedByTheShell0123456789"  # dango:allow
+PASTED_KEY = "aB3dE5gH7jK9mN1pQ3sT5vW7xY"  # dango:allow
+
+
+REF_VALUE_CASES = [
+    # `--ref stripe_secret_key=$STRIPE_API_KEY`: the shell put the key where its name belongs
+    (["source", "add", "stripe", "--name", "pay2", "--no-input", "--ref", f"stripe_secret_key={EXPANDED_KEY}"],
+     "is the value of $STRIPE_API_KEY, not a name (the shell expanded $STRIPE_API_KEY); "
+     "give the name: --ref FIELD=STRIPE_API_KEY."),
+    (["secrets", "set", "pay.stripe_secret_key", "--ref", EXPANDED_KEY], "is the value of $STRIPE_API_KEY"),
+    (["secrets", "rotate", "pay.stripe_secret_key", "--ref", EXPANDED_KEY], "is the value of $STRIPE_API_KEY"),
+    (["secrets", "set", "pay.stripe_secret_key", "--ref", PASTED_KEY], "looks like a credential"),
+    # the variable is only in .env, so the shell expanded it to nothing
+    (["source", "add", "stripe", "--name", "pay2", "--no-input", "--ref", "stripe_secret_key="],
+     "none was given: did the shell expand a $VARIABLE to nothing?"),
+    (["secrets", "set", "pay.stripe_secret_key", "--ref", "$STRIPE_API_KEY"],
+     "starts with $; give the name alone, without $ or braces (--ref FIELD=STRIPE_API_KEY)."),
+    # and what an OAuth table cannot hold (a pasted JSON key file, a typo in a token's key)
+    (["secrets", "set", "sheet.credentials"], "sheet.credentials is the table of OAuth tokens that `dango auth "
+     "sheet` writes, not one value (a service account's JSON key is not supported)"),
+    (["secrets", "set", "sheet.credentials.refesh_token"], "An OAuth credentials table has no key "
+     "'refesh_token'; its keys are: access_token, account, client_id, client_secret, created_at, expires_at, "
+     "expiry, granted_scopes, project_id, refresh_token, revoked, scopes, token, token_type, token_uri. "
+     "Did you mean 'refresh_token'? Nothing was changed."),
+]
+
+
+def test_values_where_they_cannot_go_are_refused_and_never_stored(dango, project_dir, with_sources):
+    before = snapshot(project_dir)
+    for args, message in REF_VALUE_CASES:  # one project for all: each case changes nothing
+        result = dango(*args, input="piped-value-0123456789", env_extra={"STRIPE_API_KEY": EXPANDED_KEY})
+        assert result.code == 2, result
+        assert message in result.err and "Nothing was changed." in result.err, result
+        assert EXPANDED_KEY[8:16] not in result.output and PASTED_KEY[:8] not in result.output
+        assert snapshot(project_dir) == before
+    # a variable whose value happens to be another variable's name is still a name
+    result = dango("secrets", "set", "db.password", "--ref", "PG_PASSWORD",
+                   env_extra={"PG_PASSWORD": "x", "WHICH": "PG_PASSWORD"})
+    assert result.code == 0, result
+    assert 'password = "${PG_PASSWORD}"' in secrets_text(project_dir)

@@ -72,3 +72,21 @@ def test_a_value_of_the_wrong_kind_in_secrets_toml_or_the_environment(dango, pro
     result = dango("validate", env_extra={"SOURCES__PG__PORT": "5432x"})
     assert "SOURCES__PG__PORT: sources.pg.port must be a whole number; fix: set SOURCES__PG__PORT again" \
         in result.out
+
+
+def test_an_address_without_https_is_refused_where_it_is_given(dango, project_dir):
+    """`api.example.com/v1` was added and validated, and the sync failed on it with
+    requests' MissingSchema; it is now refused when given, and located when written."""
+    before = snapshot(project_dir)
+    added = dango("source", "add", "rest_api", "--name", "api", "--set", "base_url=api.example.com/v1",
+                  "--set", "auth_type=none", "--no-input")
+    assert added.code == 2, added
+    assert added.err.strip() == ("error: base_url must be an address starting with https:// (or http://), "
+                                 "such as https://api.example.com; the value given is not.")
+    assert snapshot(project_dir) == before
+    (project_dir / ".dango/sources.yml").write_text(
+        "sources:\n  - name: api\n    type: rest_api\n    auth_type: none\n    base_url: api.example.com/v1\n")
+    result = dango("validate")
+    assert result.code == 2, result
+    assert ("sources.yml:5: base_url of source 'api' must be an address starting with https:// (or http://), "
+            "such as https://api.example.com") in result.err

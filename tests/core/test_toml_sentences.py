@@ -40,6 +40,9 @@ CASES = [
      'error: .dlt/secrets.toml:2:21: the quoted value on this line has no closing quote (a "..." value '
      'ends on the line it starts); add the closing quote; a value that really spans lines goes '
      'between """ and """.'),
+    ('[sources.s3]\npassword: "Pa55word"\n',
+     'error: .dlt/secrets.toml:2:9: the key on this line is not followed by = (TOML writes key = "value", '
+     'not key: value, and a key holds no spaces); write it as password = "...".'),
     ('[sources.s3]\nkey = """-----BEGIN KEY-----\nPa55word\n',
      "error: .dlt/secrets.toml:2: a value opened with three quotes on this line is never closed; "
      "add the same three quotes after its last line."),

@@ -61,15 +61,18 @@ def test_missing_file_fails_that_source_only(dango, project_dir):
     add(dango, "csv", "gone", "file_path=exports/nothing.csv")
     add(dango, "csv", "shop", "file_path=orders.csv")
     add(dango, "google_analytics", "ga", "property_id=123456")
+    add(dango, "csv", "typo", "file_path=ordres.csv")
     result = dango("sync")
     assert result.code == 1, result
     assert "error: ga: dango cannot load google_analytics sources yet" in result.err
     assert "error: gone: there is no file exports/nothing.csv (file_path of source 'gone'" in result.err
+    assert ("error: typo: there is no file ordres.csv (file_path of source 'typo' in .dango/sources.yml); "
+            "check the path, relative to the project folder. Did you mean 'orders.csv'?") in result.err
     assert "Traceback" not in result.output
     assert count(project_dir, "raw_shop.orders") == 500
     status = {line.split()[0]: line.split()[-1] for line in result.out.splitlines()
-              if line.startswith(("gone ", "shop ", "ga ")) and "starting" not in line}
-    assert status == {"gone": "failed", "shop": "ok", "ga": "failed"}
+              if line.startswith(("gone ", "shop ", "ga ", "typo ")) and "starting" not in line}
+    assert status == {"gone": "failed", "shop": "ok", "ga": "failed", "typo": "failed"}
 
 
 def test_select_one_source_and_unknown_names(dango, project_dir):

@@ -40,6 +40,8 @@ def _value_text(shown: ShownField) -> str:
         return "(not set)"
     if shown.origin == "optional":
         return "(optional, not set)"
+    if shown.origin == "placeholder":
+        return f"{shown.value} (a placeholder: not set)"
     text = _text(shown.value)
     if shown.references:
         text += " (" + ", ".join(f"{r['variable']} " + ("set" if r["set"] else "not set: default used"

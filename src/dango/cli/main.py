@@ -13,7 +13,7 @@ import click
 from .. import __version__
 from ..errors import DangoError
 from ..printable import printable
-from .groups import LazyGroup
+from .groups import LazyGroup, unknown_command
 
 # command name -> "module:attribute" under dango.cli
 COMMANDS = {
@@ -68,7 +68,7 @@ def help_command(ctx: click.Context, command: tuple[str, ...]) -> None:
             break
         found = group.get_command(sub_ctx, name)
         if found is None:
-            raise click.UsageError(f"No such command {name!r}.", ctx=sub_ctx)
+            raise unknown_command(sub_ctx, group, name)
         group = found
         sub_ctx = click.Context(found, info_name=name, parent=sub_ctx, obj=ctx.obj)
     click.echo(sub_ctx.get_help())
@@ -130,7 +130,9 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         sys.exit(err.exit_code)
     except click.exceptions.Abort as err:
-        if isinstance(err.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        # click turns Ctrl-C at a prompt into Abort, raised `from None`: the
+        # KeyboardInterrupt is still its __context__
+        if isinstance(err.__cause__ or err.__context__, KeyboardInterrupt):
             click.echo("Interrupted.", err=True)
             sys.exit(130)
         click.echo("Aborted.", err=True)  # end of input at a prompt

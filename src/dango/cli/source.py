@@ -50,7 +50,8 @@ def _prompt(spec_field: Field) -> object | None:
               "no source has that name yet).")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Set a field (repeatable).")
 @click.option("--ref", "refs", multiple=True, metavar="FIELD=ENV_VAR",
-              help="Store ${ENV_VAR} instead of a value (repeatable).")
+              help="Store ${ENV_VAR} instead of a value (repeatable); the variable's name, "
+                   "without $ (the shell would put its value here).")
 @click.option("--no-input", is_flag=True, help="Never prompt; missing secrets stay unset (to be piped in "
               "with `dango secrets set`).")
 @click.pass_context
@@ -92,6 +93,9 @@ def add_command(ctx: click.Context, type_name: str, name: str | None, sets: tupl
     say(f"Added source {name} ({spec.name}).")
     for field_name in result.unset_secrets:
         warn(f"{field_name} is not set; store it with: dango secrets set {name}.{field_name}")
+    if not result.loads:
+        warn(f"dango cannot load {spec.name} sources yet: its credentials can be stored, authorized "
+             f"and checked (`dango source test {name}`), and `dango sync` fails it with that reason.")
 
 
 def _default_name(project, type_name: str, interactive: bool) -> str:

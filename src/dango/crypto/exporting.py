@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 from ..credentials import Resolver
 from ..errors import UnsetVariable
+from ..store.references import is_placeholder
 from ..store.secrets_file import SecretsFile
 from . import policy
 
@@ -29,6 +30,8 @@ def resolved_values(project, *, skip_unset: bool = False) -> tuple[dict[Path, An
     values: dict[Path, Any] = {}
     unset: list[UnsetVariable] = []
     for path, raw in policy.leaves(secrets.data):
+        if is_placeholder(path[-1], raw):  # a copied example's `<password>`: no credential to hand on
+            continue
         try:
             values[path] = resolver.resolve_stored(raw, ".".join(path), secrets.line_of(path[:-1], path[-1]))
         except UnsetVariable as err:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..secrecy import holds_written_secret, is_secret
-from ..store.references import is_reference
+from ..store.references import is_placeholder, is_reference
 from . import ENCRYPTED_TABLES, looks_encrypted
 
 Path = tuple[str, ...]
@@ -71,7 +71,8 @@ def secret_literals(data: dict[str, Any], specs: dict[str, Any]) -> dict[Path, s
     for path, value in stored_leaves(data):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
-        elif not isinstance(value, str) or looks_encrypted(value) or is_reference(value):
+        elif not isinstance(value, str) or looks_encrypted(value) or is_reference(value) \
+                or is_placeholder(path[-1], value):  # the example's `<password>`: nothing secret
             continue
         if value and _field_is_secret(specs, path):
             found[path] = value

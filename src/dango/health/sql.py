@@ -23,6 +23,7 @@ def connection(config: dict[str, Any], default_port: int) -> dict[str, Any]:
     if isinstance(url, dict):  # dlt's [sources.<name>.credentials] table of fields
         from ..sync.sql import table_user
 
+        connection_url.check_table(url)
         return {"host": url.get("host") or "localhost", "port": int(url.get("port") or default_port),
                 "database": url.get("database"), "user": table_user(url),
                 "password": url.get("password") or ""}
@@ -56,7 +57,8 @@ def _select_one(handle, errors, ctx: CheckContext, conn: dict[str, Any]) -> Heal
 
 
 def _unreadable(ctx: CheckContext, err: connection_url.BadConnectionUrl) -> Health:
-    return Health(INVALID, f"sources.{ctx.source.name}.credentials {err}")
+    fix = f"; {connection_url.TABLE_FIX}" if isinstance(ctx.config.get("credentials"), dict) else ""
+    return Health(INVALID, f"sources.{ctx.source.name}.credentials {err}{fix}")
 
 
 def check_postgres(ctx: CheckContext) -> Health:

@@ -43,8 +43,13 @@ def ensure_key(store) -> bool:
 
 
 def _stored(store) -> str | None:
+    """The stored key; None without one, and for the example's `<fingerprint_key>` (copied
+    from secrets.toml.example, it is the same public text in every clone: fingerprints
+    under it would be unkeyed hashes). `ensure_key` then writes a real one."""
+    from ..store.references import is_placeholder
+
     raw = store.get_path(KEY_PATH)
-    return raw if isinstance(raw, str) and raw else None
+    return raw if isinstance(raw, str) and raw and not is_placeholder(KEY_PATH[-1], raw) else None
 
 
 def _key_of(store) -> bytes | None:
@@ -55,6 +60,10 @@ def _key_of(store) -> bytes | None:
 
     if looks_encrypted(raw):
         raw = _decrypted(store, raw)
+        from ..store.references import is_placeholder
+
+        if is_placeholder(KEY_PATH[-1], raw):  # a placeholder encrypted: still no key
+            return None
     return raw.encode()
 
 

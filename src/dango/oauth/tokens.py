@@ -20,6 +20,7 @@ from typing import Any
 from ..credentials import Resolver
 from ..registry import get_type
 from ..sources import Source
+from ..store.references import is_placeholder
 from ..store.secrets_file import SecretsFile
 from .providers import PROVIDERS, ClientCredentials, Provider
 
@@ -141,10 +142,13 @@ def read_grant(resolver: Resolver, source: Source) -> Grant | None:
         # The manual layout of the docs: client id/secret right in [sources.<name>].
         table = {k: resolver.resolve_stored(section[k], f"sources.{source.name}.{k}")
                  for k in ("client_id", "client_secret") if k in section}
+    # the example's `<refresh_token>` (secrets.toml.example copied) is no token
+    table = {key: value for key, value in table.items() if not is_placeholder(key, value)}
     access = table.get("access_token")
     if not provider.has_refresh_token:
         raw = section.get("access_token")
-        access = resolver.resolve_stored(raw, f"sources.{source.name}.access_token") if raw else None
+        access = (resolver.resolve_stored(raw, f"sources.{source.name}.access_token")
+                  if raw and not is_placeholder("access_token", raw) else None)
     return Grant(source, provider, table, access or None)
 
 

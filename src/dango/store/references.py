@@ -149,6 +149,22 @@ class BadVaultReference(BadReference):
         self.reason = reason
 
 
+# What `dlt init` writes for a value to fill in (dlt's TYPE_EXAMPLES["text"]).
+DLT_PLACEHOLDER = "<configure me>"
+
+
+def placeholder_of(key: str) -> str:
+    """What .dlt/secrets.toml.example holds for `key`'s value: `<password>`."""
+    return f"<{key}>"
+
+
+def is_placeholder(key: str, value: object) -> bool:
+    """A value that only marks where one belongs: the example's `<password>` or dlt init's
+    `<configure me>`, as left by copying secrets.toml.example or a dlt project's file.
+    It is no credential: it is not set, never a secret, and never a key."""
+    return isinstance(value, str) and value in (placeholder_of(key), DLT_PLACEHOLDER)
+
+
 def is_vault_reference(value: object) -> bool:
     """True when `value` is meant as a `ref+` reference (well-formed or not)."""
     return isinstance(value, str) and value.startswith(REF_PREFIX)

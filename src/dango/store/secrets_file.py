@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import SECRET_MODE, atomic_write, current_text, in_change, keep_line_endings
-from .references import is_reference, is_vault_reference, references
+from .references import is_reference, is_vault_reference, placeholder_of, references
 from .toml_parse import parse_toml
 from .toml_text import headers, key_lines, with_key_added, with_table_added, without_tables
 
@@ -270,7 +270,7 @@ def _example_value(key: str, value: Any) -> Any:
     `${VAR}` one (a default or the text around them may be the secret itself); anything
     else is a placeholder."""
     if not is_reference(value):
-        return f"<{key}>"
+        return placeholder_of(key)
     if is_vault_reference(value):
         return value
     return "".join("${" + reference.name + "}" for reference in references(value))

@@ -72,6 +72,9 @@ def _toml_problem(message: str, text: str, line: int | None) -> tuple[str, str |
         if name:
             return (f"table [{name}] is declared a second time",
                     f"move its keys under the first [{name}] and delete this header.", line)
+    if message.startswith("Expected '=' after a key"):  # `password: "..."` as YAML and .env write it
+        return ("the key on this line is not followed by = (TOML writes key = \"value\", not key: value, "
+                "and a key holds no spaces)", 'write it as password = "...".', line)
     if message.startswith("Cannot overwrite a value"):
         return "a key set earlier in its table is set again", "keep one of the two lines.", line
     if message.startswith(("Unescaped '\\'", "Invalid hex value")):

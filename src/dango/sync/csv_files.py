@@ -48,13 +48,28 @@ def _matches(job: Job) -> tuple[list[Path], bool]:
 
 
 def files(job: Job) -> list[Path]:
-    pattern, _ = _configured(job)
+    pattern, path = _configured(job)
     found, _ = _matches(job)
     if not found:
         what = "there is no file" if not is_glob(pattern) else "no file matches"
         raise SyncProblem(f"{what} {pattern} ({job.setting('file_path')} in .dango/sources.yml); "
-                          "check the path, relative to the project folder.")
+                          "check the path, relative to the project folder." + _closest(pattern, path))
     return [job.readable(p, "file_path") for p in found]
+
+
+def _closest(pattern: str, path: Path) -> str:
+    """" Did you mean 'data/orders.csv'?" for a file name with a typo: the closest name of a
+    file in the folder it names (only names are listed; nothing is read)."""
+    import difflib
+
+    if is_glob(pattern) or not path.parent.is_dir():
+        return ""
+    try:
+        names = [entry.name for entry in path.parent.iterdir() if entry.is_file()]
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)  # as errors.did_you_mean
+    return f" Did you mean {str(Path(pattern).parent / close[0])!r}?" if close else ""
 
 
 def table_name(job: Job) -> str:

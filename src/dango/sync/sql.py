@@ -29,7 +29,15 @@ def plan(job: Job) -> list[str]:
 
 
 def _check(job: Job) -> None:
-    if job.config.get("credentials"):
+    given = job.config.get("credentials")
+    if isinstance(given, dict):
+        from ..connection_url import TABLE_FIX, BadConnectionUrl, check_table
+
+        try:
+            check_table(given)
+        except BadConnectionUrl as err:
+            raise SyncProblem(f"{job.key('credentials')} {err}; {TABLE_FIX}.") from None
+    if given:
         return
     for field in ("host", "database", "username"):
         if not job.config.get(field):
