@@ -197,7 +197,13 @@ def test_files_of_other_formats_and_columns_load_into_one_table(tmp_path):
 def _bad_then_fixed(project, inbox):
     (inbox / "a.csv").write_text("id,amount\n1,10\n")
     assert _sync(project).status == "ok"
-    (inbox / "b.csv").write_text("id,amount\nabc,x\n")  # `id` no longer a number
+    # a column narrower than dlt makes it (a table another tool made): dango's own check
+    # (`fit`) takes it for a BIGINT, so only the warehouse finds that the value is too big
+    import duckdb
+
+    with duckdb.connect(str(project.root.joinpath(*WAREHOUSE))) as con:
+        con.execute("ALTER TABLE raw_files.files ALTER id TYPE INTEGER")
+    (inbox / "b.csv").write_text("id,amount\n3000000000,20\n")
     failed = _sync(project)
     assert failed.status == "failed"
     assert _rows(project, "select id, _dango_filename from raw_files.files") == [(1, "a.csv")]
@@ -210,10 +216,12 @@ def test_rows_the_warehouse_refuses_name_their_file_and_never_block_later_syncs(
     package is aborted instead, so once the file is fixed the next sync loads it."""
     project, inbox = _project(tmp_path)
     failed = _bad_then_fixed(project, inbox)
-    assert failed.error == (
+    assert failed.error.startswith(
         "the warehouse refused the rows of b.csv in inbox (ConversionException: Conversion Error: "
-        "Could not convert string 'abc' to INT64 when casting from source column id); fix the "
-        "file, or load every file into a new table with `dango sync --source files --full-refresh`.")
+        "Type INT64 with value 3000000000 can't be cast"), failed.error
+    assert failed.error.endswith(
+        "; fix the file, or load every file into a new table with `dango sync --source files "
+        "--full-refresh`."), failed.error
     fixed = _sync(project)
     assert fixed.status == "ok" and fixed.rows == 1, fixed.error
     assert _rows(project, "select id, amount, _dango_filename from raw_files.files order by id") == [

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import SyncProblem
-from .explain import find, name_collision, unreadable_file
-from . import ragged, sniff
+from .explain import find, generic, name_collision, unreadable_file
+from . import fit, ragged, sniff
 from .job import Job
 from .literal import exact_all
 from .staging import StagedFile, start, write
@@ -178,10 +178,41 @@ def build(job: Job):
     staging = start(job, lambda con, folder: write_csv(con, paths, where, folder, "rows", **options))
     import dlt
 
-    def rows():
-        yield from staging.items()
+    table = table_name(job)
 
-    return dlt.resource(rows, name=table_name(job), write_disposition="replace")
+    def rows():
+        columns = {} if job.full_refresh else _warehouse_columns(table)
+        yield from staging.items(lambda staged: _fits(job, paths, staged, columns))
+
+    return dlt.resource(rows, name=table, write_disposition="replace")
+
+
+def _warehouse_columns(table: str) -> dict[str, dict]:
+    """The columns the table has in the warehouse now (each sync replaces its rows, but a
+    column keeps the type of its first load); {} before its first load, without opening the
+    warehouse. A warehouse that cannot be read is its own problem, not the file's."""
+    import dlt
+
+    pipeline = dlt.current.pipeline()
+    if not pipeline.default_schema_name or table not in pipeline.default_schema.tables:
+        return {}
+    try:
+        with pipeline.destination_client() as client:
+            return fit.warehouse_columns(client, table)
+    except Exception as error:
+        raise SyncProblem(generic(error)) from error
+
+
+def _fits(job: Job, paths: list[Path], staged: StagedFile, columns: dict[str, dict]) -> None:
+    """SyncProblem when the file's values would change in the table's columns (`fit`)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        found = fit.misfit(con, staged.path, columns)
+    if found is not None:
+        where = _where(job)(paths[0]) if len(paths) == 1 else \
+            f"{job.config.get('file_path')} ({job.setting('file_path')})"
+        raise SyncProblem(fit.sentence(where, found, job))
 
 
 def explain(job: Job, error: BaseException) -> str | None:

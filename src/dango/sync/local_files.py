@@ -28,7 +28,7 @@ from ..registry import LOCAL_FILE_READERS
 from .csv_files import PADDED, read_csv
 from .explain import generic, name_collision, refused, unreadable_file
 from .job import Job
-from . import sniff
+from . import fit, sniff
 from .literal import exact, exact_all
 from .ragged import garbled, maybe_ragged
 from .staging import StagedFile, start, write
@@ -95,26 +95,26 @@ def plan(job: Job) -> list[str]:
     return [job.name]
 
 
-def _loaded(job: Job) -> dict[str, datetime | None]:
+def _loaded(job: Job) -> tuple[dict[str, datetime | None], dict[str, dict]]:
     """File name -> newest mtime of its live rows (None when all its rows are marked deleted:
-    a file that was gone), read from the destination's table."""
+    a file that was gone), read from the destination's table, and that table's columns
+    (`fit`); both empty when the table does not exist yet or is loaded anew."""
     if job.full_refresh:
-        return {}
+        return {}, {}
     import dlt
-    from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
     pipeline = dlt.current.pipeline()
-    try:
-        with pipeline.sql_client() as client:
-            table = client.make_qualified_table_name(job.name)
-            rows = client.execute_sql(
-                "SELECT _dango_filename, max(_dango_file_mtime) FILTER "
-                f"(WHERE _dango_deleted IS NOT TRUE) FROM {table} GROUP BY 1")
-    except DatabaseUndefinedRelation:  # no dataset or table yet: everything is new
-        return {}
-    # any other failure (a warehouse another process holds) stops this source: taking it
-    # for "nothing loaded" would read every file again and load its rows a second time
-    return {str(name): mtime for name, mtime in rows or []}
+    # any failure (a warehouse another process holds) stops this source: taking it for
+    # "nothing loaded" would read every file again and load its rows a second time
+    with pipeline.destination_client() as client:
+        columns = fit.warehouse_columns(client, job.name)
+        if not columns:  # no dataset or table yet: everything is new
+            return {}, {}
+        table = client.sql_client.make_qualified_table_name(job.name)
+        rows = client.sql_client.execute_sql(
+            "SELECT _dango_filename, max(_dango_file_mtime) FILTER "
+            f"(WHERE _dango_deleted IS NOT TRUE) FROM {table} GROUP BY 1")
+    return {str(name): mtime for name, mtime in rows or []}, columns
 
 
 def _same(stored, mtime: datetime) -> bool:
@@ -160,7 +160,7 @@ def build(job: Job):
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
 
     def rows():
-        loaded = _loaded(job)
+        loaded, columns = _loaded(job)
         fresh = [f for f in found if not _same(loaded.get(f.name), f.mtime)]
         # a file with rows already (a restored file's are all deleted) has them replaced
         changed = [f.name for f in fresh if f.name in loaded]
@@ -170,9 +170,22 @@ def build(job: Job):
         job.extra["after_load"] = lambda pipeline: _finish(job, pipeline, changed, gone, counts)
         job.extra["read"] = [info.name for info in fresh]  # named by `explain` if the load fails
         staging = start(job, lambda con, folder: _stage(job, con, fresh, loaded_at, folder, counts))
-        yield from staging.items()
+        yield from staging.items(lambda staged: _fits(job, staged, columns))
 
     return dlt.resource(rows, name=job.name, write_disposition="append")
+
+
+def _fits(job: Job, staged: StagedFile, columns: dict[str, dict]) -> None:
+    """SyncProblem naming the first file with values its table's columns would change."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        found = fit.misfit(con, staged.path, columns)
+        if found is None:
+            return
+        name = con.execute(f"SELECT min(_dango_filename) FROM read_parquet(?) WHERE {found.rows}",
+                           [exact(con, staged.path, staged.path.name)]).fetchone()[0]
+    raise SyncProblem(fit.sentence(_where(job)(Path(name)), found, job))
 
 
 PATH_COLUMN = "_dango_source_path"
