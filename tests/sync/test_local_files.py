@@ -365,3 +365,34 @@ def test_a_warehouse_another_process_holds_stops_the_source_without_loading_twic
     assert _sync(project).status == "ok"
     assert _rows(project, "select _dango_filename, count(*) from raw_files.files where not _dango_deleted "
                           "group by 1 order by 1") == [("a.csv", 3), ("b.csv", 1)]
+
+
+def test_rows_a_stopped_sync_or_another_clock_left_are_replaced_by_the_files_own(tmp_path):
+    """A sync stopped between its load and the removal of a changed file's older rows left
+    both versions live, and every later sync took the file for loaded: its rows stayed twice.
+    Rows loaded on a machine whose clock ran ahead looked newer than this sync's, so the new
+    rows were the ones removed. Either way the table ends with the file's current rows."""
+    import duckdb
+
+    project, inbox = _project(tmp_path)
+    (inbox / "a.csv").write_text("id\n1\n")
+    (inbox / "b.csv").write_text("id\n2\n")
+    for path in (inbox / "a.csv", inbox / "b.csv"):
+        _touch(path, 1_700_000_000)
+    assert _sync(project).status == "ok"
+    (inbox / "a.csv").write_text("id\n3\n")
+    _touch(inbox / "a.csv", 1_700_000_100)
+    (inbox / "b.csv").write_text("id\n4\n")
+    _touch(inbox / "b.csv", 1_700_000_100)
+    with duckdb.connect(str(project.root.joinpath(*WAREHOUSE))) as con:
+        # a.csv: the new version loaded, the stop came before its old row was removed
+        con.execute("INSERT INTO raw_files.files SELECT 3, 'a.csv', to_timestamp(1700000100), "
+                    "now(), false")
+        # b.csv: loaded by a clock a day ahead
+        con.execute("UPDATE raw_files.files SET _dango_loaded_at = now() + INTERVAL 1 DAY "
+                    "WHERE _dango_filename = 'b.csv'")
+    result = _sync(project)
+    assert result.status == "ok", result.error
+    assert _rows(project, "select _dango_filename, id, _dango_deleted from raw_files.files "
+                          "order by id") == [("a.csv", 3, False), ("b.csv", 4, False)]
+    assert _sync(project).rows == 0

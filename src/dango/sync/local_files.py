@@ -95,12 +95,14 @@ def plan(job: Job) -> list[str]:
     return [job.name]
 
 
-def _loaded(job: Job) -> tuple[dict[str, datetime | None], dict[str, dict]]:
+def _loaded(job: Job) -> tuple[dict[str, datetime | None], set[str], dict[str, dict]]:
     """File name -> newest mtime of its live rows (None when all its rows are marked deleted:
-    a file that was gone), read from the destination's table, and that table's columns
-    (`fit`); both empty when the table does not exist yet or is loaded anew."""
+    a file that was gone), read from the destination's table; the files whose rows come from
+    more than one load (a sync stopped before it removed a changed file's older rows: read
+    again); and that table's columns (`fit`). All empty when the table does not exist yet or
+    is loaded anew."""
     if job.full_refresh:
-        return {}, {}
+        return {}, set(), {}
     import dlt
 
     pipeline = dlt.current.pipeline()
@@ -109,12 +111,14 @@ def _loaded(job: Job) -> tuple[dict[str, datetime | None], dict[str, dict]]:
     with pipeline.destination_client() as client:
         columns = fit.warehouse_columns(client, job.name)
         if not columns:  # no dataset or table yet: everything is new
-            return {}, {}
+            return {}, set(), {}
         table = client.sql_client.make_qualified_table_name(job.name)
         rows = client.sql_client.execute_sql(
-            "SELECT _dango_filename, max(_dango_file_mtime) FILTER "
-            f"(WHERE _dango_deleted IS NOT TRUE) FROM {table} GROUP BY 1")
-    return {str(name): mtime for name, mtime in rows or []}, columns
+            "SELECT _dango_filename, max(_dango_file_mtime) FILTER (WHERE _dango_deleted IS NOT "
+            f"TRUE), count(DISTINCT _dango_loaded_at) > 1 FROM {table} GROUP BY 1")
+    rows = rows or []
+    return ({str(name): mtime for name, mtime, _ in rows},
+            {str(name) for name, _, mixed in rows if mixed}, columns)
 
 
 def _same(stored, mtime: datetime) -> bool:
@@ -160,14 +164,15 @@ def build(job: Job):
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
 
     def rows():
-        loaded, columns = _loaded(job)
-        fresh = [f for f in found if not _same(loaded.get(f.name), f.mtime)]
+        loaded, mixed, columns = _loaded(job)
+        fresh = [f for f in found if f.name in mixed or not _same(loaded.get(f.name), f.mtime)]
         # a file with rows already (a restored file's are all deleted) has them replaced
         changed = [f.name for f in fresh if f.name in loaded]
         gone = sorted({name for name, mtime in loaded.items() if mtime is not None}
                       - {f.name for f in found})
         counts: dict[str, int] = {}  # file name -> rows written
-        job.extra["after_load"] = lambda pipeline: _finish(job, pipeline, changed, gone, counts)
+        job.extra["after_load"] = lambda pipeline: _finish(job, pipeline, loaded_at, changed, gone,
+                                                           counts)
         job.extra["read"] = [info.name for info in fresh]  # named by `explain` if the load fails
         staging = start(job, lambda con, folder: _stage(job, con, fresh, loaded_at, folder, counts))
         yield from staging.items(lambda staged: _fits(job, staged, columns))
@@ -322,19 +327,21 @@ def _empty(info: FileInfo) -> bool:
     return sniff.lines_at_most(info.path, 1 if READERS[info.path.suffix.lower()] == "csv" else 0)
 
 
-def _finish(job: Job, pipeline, changed: list[str], gone: list[str], counts: dict[str, int]) -> None:
-    """After the load: drop a changed or restored file's older rows, deleted ones included
-    (all of them when it now has none), mark a gone file's rows deleted."""
+def _finish(job: Job, pipeline, loaded_at: datetime, changed: list[str], gone: list[str],
+            counts: dict[str, int]) -> None:
+    """After the load: drop every row of a changed or restored file but those this sync
+    loaded (`loaded_at`: by value, not by which is newer, which another machine's clock
+    could turn round), deleted ones included, all of them when it now has none; mark a gone
+    file's rows deleted."""
     if not changed and not gone:
         return
+    stamp = loaded_at.replace(tzinfo=timezone.utc)
     with pipeline.sql_client() as client:
         table = client.make_qualified_table_name(job.name)
         for name in changed:
             if counts.get(name):
-                client.execute_sql(
-                    f"DELETE FROM {table} WHERE _dango_filename = %s AND _dango_loaded_at < "
-                    f"(SELECT max(_dango_loaded_at) FROM {table} WHERE _dango_filename = %s)",
-                    name, name)
+                client.execute_sql(f"DELETE FROM {table} WHERE _dango_filename = %s AND "
+                                   "_dango_loaded_at IS DISTINCT FROM %s", name, stamp)
             else:
                 client.execute_sql(f"DELETE FROM {table} WHERE _dango_filename = %s", name)
         for name in gone:
