@@ -27,6 +27,7 @@ from ..errors import SyncProblem
 from ..registry import LOCAL_FILE_READERS
 from .csv_files import PADDED, read_csv
 from .explain import generic, name_collision, refused, unreadable_file
+from .file_pattern import expand
 from .job import Job
 from . import fit, sniff
 from .literal import exact, exact_all
@@ -66,13 +67,16 @@ def files(job: Job) -> list[FileInfo]:
         raise SyncProblem(f"the folder {job.config.get('directory')} ({job.setting('directory')} in "
                           ".dango/sources.yml) does not exist; create it or fix the path.")
     pattern = str(job.config.get("file_pattern") or "*")
-    if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+    patterns = expand(pattern, job.setting("file_pattern"))
+    if any(Path(each).is_absolute() or ".." in Path(each).parts for each in patterns):
         raise SyncProblem(f"{job.setting('file_pattern')} {pattern} reaches outside the folder "
                           f"{job.config.get('directory')}; a pattern names files inside it, so "
                           "remove the .. or the leading /.")
     found: dict[str, FileInfo] = {}
-    # the folder as it is named (brackets in its name are no pattern), the pattern as written
-    for name in sorted(glob.glob(pattern, root_dir=base, recursive=True)):
+    # the folder as it is named (brackets in its name are no pattern), the pattern as written;
+    # a file two of its patterns match is listed once
+    names = {name for each in patterns for name in glob.glob(each, root_dir=base, recursive=True)}
+    for name in sorted(names):
         path = base / name
         if not path.is_file() or path.suffix.lower() not in READERS:
             continue
