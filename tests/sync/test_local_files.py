@@ -118,6 +118,8 @@ def test_real_world_files_load(tmp_path):
 @pytest.mark.parametrize("name, data, problem", [
     ("latin1.csv", b"id,name\n7,caf\xe9\n", "is not UTF-8 text; save it as UTF-8"),
     ("cut.parquet", b"PAR1\x15\x04\x15\xa0\x01\x00", "is not a Parquet file DuckDB can read ("),
+    ("cut.ndjson", b'{"id": 3}\n{"id": 4, "v":', "could not be read (Invalid Input Error: Malformed JSON, "
+                                               "at byte 15 in line 3: unexpected end of data)"),
 ])
 def test_a_file_that_cannot_load_is_named_in_one_sentence(tmp_path, name, data, problem):
     project, inbox = _project(tmp_path)
@@ -126,6 +128,7 @@ def test_a_file_that_cannot_load_is_named_in_one_sentence(tmp_path, name, data, 
     assert result.status == "failed"
     assert result.error.startswith(f"{name} in inbox (directory of source 'files') {problem}"), result.error
     assert "\n" not in result.error and "Sniff" not in result.error and "Possible Solution" not in result.error
+    assert str(tmp_path) not in result.error  # the file is named once, as the folder has it
     assert _staged_left(project) == []
 
 
