@@ -120,6 +120,9 @@ def test_real_world_files_load(tmp_path):
     ("cut.parquet", b"PAR1\x15\x04\x15\xa0\x01\x00", "is not a Parquet file DuckDB can read ("),
     ("cut.ndjson", b'{"id": 3}\n{"id": 4, "v":', "could not be read (Invalid Input Error: Malformed JSON, "
                                                "at byte 15 in line 3: unexpected end of data)"),
+    ("cut.json", b'[{"id": 1},\n{"id": 2},\n', "ends inside its JSON array (there is no closing ]); "
+                                              "if it is still being written, sync again once it is "
+                                              "complete, else fix the file."),
 ])
 def test_a_file_that_cannot_load_is_named_in_one_sentence(tmp_path, name, data, problem):
     project, inbox = _project(tmp_path)

@@ -280,6 +280,11 @@ def _stage(job: Job, con, selected: list[FileInfo], loaded_at: datetime, folder:
     """One Parquet file of every row of `selected`, or None when they hold no rows (one
     file per table: dlt would have to join files of differing columns itself, and cannot
     when it must rewrite them); `counts` gets each file's rows."""
+    for info in selected:
+        if READERS[info.path.suffix.lower()] == "json" and sniff.json_array_cut(info.path):
+            raise SyncProblem(f"{_where(job)(info.path)} ends inside its JSON array (there is no "
+                              "closing ]); if it is still being written, sync again once it is "
+                              "complete, else fix the file.")
     parts = [part for part in _parts(job, con, selected, loaded_at, folder) if part.rows]
     if not parts:
         return None

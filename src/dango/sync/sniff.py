@@ -5,6 +5,8 @@
   delimiter, that line skipped.
 - A JSON array after a UTF-8 byte order mark is read by DuckDB as one value in a column
   `json`; `json_array_after_bom` finds it, to be read with `format = 'array'`.
+- DuckDB reads a JSON array cut off after a comma (`[{...},` : a file still being written)
+  as the rows it holds, without a word; `json_array_cut` finds it.
 - `lines_at_most` tells an empty file or a header alone (nothing to load) from a file
   DuckDB could not read, however long its lines are.
 """
@@ -37,6 +39,18 @@ def json_array_after_bom(path: Path) -> bool:
     try:
         with open(path, "rb") as file:
             return file.read(len(BOM)) == BOM and file.read(4096).lstrip().startswith(b"[")
+    except OSError:
+        return False
+
+
+def json_array_cut(path: Path) -> bool:
+    """Whether the file starts a JSON array and does not end it with `]`."""
+    if not _start(path).lstrip().startswith(b"["):
+        return False
+    try:
+        with open(path, "rb") as file:
+            file.seek(max(0, file.seek(0, 2) - 64))
+            return not file.read().rstrip().endswith(b"]")
     except OSError:
         return False
 
