@@ -402,3 +402,54 @@ def test_rows_a_stopped_sync_or_another_clock_left_are_replaced_by_the_files_own
     assert _rows(project, "select _dango_filename, id, _dango_deleted from raw_files.files "
                           "order by id") == [("a.csv", 3, False), ("b.csv", 4, False)]
     assert _sync(project).rows == 0
+
+
+def _as_a_user_without_access(args: list[str], cwd: Path):
+    """`dango ARGS` in `cwd` as a user that file permissions hold back: root keeps its uid but
+    loses the capabilities that let it read any file (setpriv)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import Result, clean_env
+
+    prefix = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("root without setpriv: file permissions cannot hold it back")
+        drop = "-dac_override,-dac_read_search"
+        prefix = ["setpriv", f"--bounding-set={drop}", f"--inh-caps={drop}"]
+    proc = subprocess.run([*prefix, sys.executable, "-m", "dango", *args], cwd=cwd, text=True,
+                          capture_output=True, env=clean_env(cwd), timeout=120)
+    return Result(args, proc.returncode, proc.stdout, proc.stderr)
+
+
+def test_a_folder_or_file_that_cannot_be_read_fails_and_marks_nothing_deleted(tmp_path):
+    """An unreadable folder listed as empty: every row was marked deleted, exit 0 with a note.
+    An unreadable file failed with DuckDB's words and its full path."""
+    project, inbox = _project(tmp_path, "**/*.csv")
+    (inbox / "sub").mkdir()
+    (inbox / "a.csv").write_text("id\n1\n")
+    (inbox / "sub" / "b.csv").write_text("id\n2\n")
+    assert _sync(project).status == "ok"
+    before = _rows(project, "select * from raw_files.files order by id")
+    (inbox / "sub").chmod(0)
+    try:
+        folder = _as_a_user_without_access(["sync"], project.root)
+    finally:
+        (inbox / "sub").chmod(0o755)
+    assert folder.code == 1, folder
+    assert folder.err.strip() == (
+        "error: files: the folder inbox/sub (directory of source 'files') cannot be read "
+        "(permission denied); let your user read it and sync again (the rows of its files "
+        "stay as they are)."), folder.err
+    (inbox / "a.csv").chmod(0)
+    try:
+        file = _as_a_user_without_access(["sync"], project.root)
+    finally:
+        (inbox / "a.csv").chmod(0o644)
+    assert file.code == 1, file
+    assert file.err.strip() == (
+        "error: files: a.csv in inbox (directory of source 'files') cannot be opened (permission "
+        "denied); let your user read it and sync again."), file.err
+    assert _rows(project, "select * from raw_files.files order by id") == before

@@ -8,7 +8,7 @@ from that table itself (the newest `_dango_file_mtime` of each file's live rows)
 that upstream filled is picked up as it is. After the load, the older rows of a changed file
 are deleted and the rows of a file that is gone are marked `_dango_deleted = true`.
 
-Files are read by DuckDB's readers, written by DuckDB for dlt to import (`staging`, as `csv`
+Which files: `folder_listing`. Files are read by DuckDB's readers, written by DuckDB for dlt to import (`staging`, as `csv`
 does). A file DuckDB cannot read fails the source with one sentence naming it; nothing of
 that sync is loaded. So does a file with a column of one of the four names (once
 normalized, as `_Dango_Deleted`): those columns always say where a row came from and when, so
@@ -17,9 +17,7 @@ a file cannot set them; rename the file's column.
 
 from __future__ import annotations
 
-import glob
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,7 +25,7 @@ from ..errors import SyncProblem
 from ..registry import LOCAL_FILE_READERS
 from .csv_files import PADDED, read_csv
 from .explain import generic, name_collision, refused, unreadable_file
-from .file_pattern import expand
+from .folder_listing import FileInfo, files, where
 from .job import Job
 from . import fit, sniff
 from .literal import exact, exact_all
@@ -40,58 +38,6 @@ COLUMNS = ("_dango_filename", "_dango_file_mtime", "_dango_loaded_at", "_dango_d
 # splitting camelCase): a column whose letters and digits spell one of the four may become it
 # (`_dangoDeleted`, `_Dango-Deleted`), so it is refused: a few more than dlt would merge
 SPELLED = {column.replace("_", "") for column in COLUMNS}
-
-
-@dataclass
-class FileInfo:
-    path: Path
-    mtime: datetime  # UTC, naive (as DuckDB's TIMESTAMP holds it)
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-
-def folder(job: Job) -> Path:
-    directory = str(job.config.get("directory") or "")
-    if not directory:
-        raise SyncProblem(f"{job.setting('directory')} is not set; add it in .dango/sources.yml.")
-    path = Path(directory).expanduser()
-    return path if path.is_absolute() else job.project.root / path
-
-
-def files(job: Job) -> list[FileInfo]:
-    """The files the pattern matches that a reader exists for, sorted by name."""
-    base = folder(job)
-    if not base.is_dir():
-        raise SyncProblem(f"the folder {job.config.get('directory')} ({job.setting('directory')} in "
-                          ".dango/sources.yml) does not exist; create it or fix the path.")
-    pattern = str(job.config.get("file_pattern") or "*")
-    patterns = expand(pattern, job.setting("file_pattern"))
-    if any(Path(each).is_absolute() or ".." in Path(each).parts for each in patterns):
-        raise SyncProblem(f"{job.setting('file_pattern')} {pattern} reaches outside the folder "
-                          f"{job.config.get('directory')}; a pattern names files inside it, so "
-                          "remove the .. or the leading /.")
-    found: dict[str, FileInfo] = {}
-    # the folder as it is named (brackets in its name are no pattern), the pattern as written;
-    # a file two of its patterns match is listed once
-    names = {name for each in patterns for name in glob.glob(each, root_dir=base, recursive=True)}
-    for name in sorted(names):
-        path = base / name
-        if not path.is_file() or path.suffix.lower() not in READERS:
-            continue
-        job.readable(path, "directory")
-        if path.name in found:
-            raise SyncProblem(f"two files named {path.name} match {pattern} in {base.name}/; rows "
-                              "are tracked by file name, so rename one of them.")
-        stat = path.stat()
-        mtime = datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None)
-        found[path.name] = FileInfo(path, mtime)
-    if not found:
-        job.extra["note"] = (f"no CSV, JSON, JSONL/NDJSON or Parquet file in {job.config.get('directory')} "
-                             f"matches {pattern}; check {job.setting('file_pattern')} (the rows of files "
-                             "that are gone are marked deleted)")
-    return list(found.values())
 
 
 def plan(job: Job) -> list[str]:
@@ -139,21 +85,16 @@ def _same(stored, mtime: datetime) -> bool:
     return stored in (mtime, mtime.replace(microsecond=0), local.replace(microsecond=0))
 
 
-def _where(job: Job):
-    """How a message names a file of the folder."""
-    return lambda path: f"{path.name} in {job.config.get('directory')} ({job.setting('directory')})"
-
-
 def _read(job: Job, con, info: FileInfo, **options):
     reader = READERS[info.path.suffix.lower()]
-    path = exact(con, info.path, _where(job)(info.path))
+    path = exact(con, info.path, where(job)(info.path))
     if reader == "parquet":
         return con.sql("SELECT * FROM read_parquet(?)", params=[path])
     if reader == "json":
         array = sniff.json_array_after_bom(info.path)  # else read as one value, `json`
         return con.sql("SELECT * FROM read_json(?" + (", format = 'array')" if array else ")"),
                        params=[path])
-    return read_csv(con, [info.path], _where(job), **options)
+    return read_csv(con, [info.path], where(job), **options)
 
 
 def _problem(job: Job, info: FileInfo, error: Exception) -> SyncProblem:
@@ -194,7 +135,7 @@ def _fits(job: Job, staged: StagedFile, columns: dict[str, dict]) -> None:
             return
         name = con.execute(f"SELECT min(_dango_filename) FROM read_parquet(?) WHERE {found.rows}",
                            [exact(con, staged.path, staged.path.name)]).fetchone()[0]
-    raise SyncProblem(fit.sentence(_where(job)(Path(name)), found, job))
+    raise SyncProblem(fit.sentence(where(job)(Path(name)), found, job))
 
 
 PATH_COLUMN = "_dango_source_path"
@@ -211,7 +152,7 @@ def _read_many(job: Job, con, group: list[FileInfo], loaded_at: datetime):
     """Every file of `group` (one format) in one relation, with the four `_dango_*` columns
     computed by DuckDB (a CASE on the path: as fast as the bare read, unlike a join)."""
     reader = READERS[group[0].path.suffix.lower()]
-    paths = exact_all(con, [info.path for info in group], _where(job))
+    paths = exact_all(con, [info.path for info in group], where(job))
     # SQL rather than con.read_csv(...): the same reader, bound in a third of the time
     if reader == "parquet":
         query = f"SELECT * FROM read_parquet(?, filename = '{PATH_COLUMN}', union_by_name = true)"
@@ -282,7 +223,7 @@ def _stage(job: Job, con, selected: list[FileInfo], loaded_at: datetime, folder:
     when it must rewrite them); `counts` gets each file's rows."""
     for info in selected:
         if READERS[info.path.suffix.lower()] == "json" and sniff.json_array_cut(info.path):
-            raise SyncProblem(f"{_where(job)(info.path)} ends inside its JSON array (there is no "
+            raise SyncProblem(f"{where(job)(info.path)} ends inside its JSON array (there is no "
                               "closing ]); if it is still being written, sync again once it is "
                               "complete, else fix the file.")
     parts = [part for part in _parts(job, con, selected, loaded_at, folder) if part.rows]
@@ -383,7 +324,7 @@ def _columns(job: Job, names: list[str]) -> list[tuple[str, list[str]]]:
         for info in files(job):
             if info.name in names:
                 try:
-                    found.append((_where(job)(info.path), _read(job, con, info).columns))
+                    found.append((where(job)(info.path), _read(job, con, info).columns))
                 except (duckdb.Error, SyncProblem):
                     continue
     return found
