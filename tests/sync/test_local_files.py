@@ -426,8 +426,10 @@ def _as_a_user_without_access(args: list[str], cwd: Path):
 
 def test_a_folder_or_file_that_cannot_be_read_fails_and_marks_nothing_deleted(tmp_path):
     """An unreadable folder listed as empty: every row was marked deleted, exit 0 with a note.
-    An unreadable file failed with DuckDB's words and its full path."""
+    An unreadable file failed with DuckDB's words and its full path (csv: "is not UTF-8")."""
     project, inbox = _project(tmp_path, "**/*.csv")
+    with project.sources_path.open("a") as sources:
+        sources.write("  - name: c\n    type: csv\n    file_path: inbox/a.csv\n")
     (inbox / "sub").mkdir()
     (inbox / "a.csv").write_text("id\n1\n")
     (inbox / "sub" / "b.csv").write_text("id\n2\n")
@@ -435,7 +437,7 @@ def test_a_folder_or_file_that_cannot_be_read_fails_and_marks_nothing_deleted(tm
     before = _rows(project, "select * from raw_files.files order by id")
     (inbox / "sub").chmod(0)
     try:
-        folder = _as_a_user_without_access(["sync"], project.root)
+        folder = _as_a_user_without_access(["sync", "--source", "files"], project.root)
     finally:
         (inbox / "sub").chmod(0o755)
     assert folder.code == 1, folder
@@ -449,7 +451,9 @@ def test_a_folder_or_file_that_cannot_be_read_fails_and_marks_nothing_deleted(tm
     finally:
         (inbox / "a.csv").chmod(0o644)
     assert file.code == 1, file
-    assert file.err.strip() == (
-        "error: files: a.csv in inbox (directory of source 'files') cannot be opened (permission "
-        "denied); let your user read it and sync again."), file.err
+    assert file.err.strip().splitlines() == [
+        "error: files: inbox/a.csv (directory of source 'files') cannot be opened (permission "
+        "denied); let your user read it and sync again.",
+        "error: c: inbox/a.csv (file_path of source 'c') cannot be opened (permission denied); let "
+        "your user read it and sync again."], file.err
     assert _rows(project, "select * from raw_files.files order by id") == before

@@ -6,7 +6,7 @@ nothing (and the rows of every file loaded before were marked deleted). Each cho
 written out, innermost group first, as a shell does; a group without a comma stays as written.
 
 A folder that cannot be listed is an error, never an empty folder (glob takes it for one, and
-the rows of its files would be marked deleted); so is a file that cannot be opened.
+the rows of its files would be marked deleted).
 """
 
 from __future__ import annotations
@@ -86,11 +86,6 @@ def files(job: Job) -> list[FileInfo]:
         if not path.is_file() or path.suffix.lower() not in READERS:
             continue
         job.readable(path, "directory")
-        try:
-            path.open("rb").close()
-        except OSError as error:
-            raise SyncProblem(f"{where(job)(path)} cannot be opened ({_reason(error)}); let your "
-                              "user read it and sync again.") from None
         if path.name in found:
             raise SyncProblem(f"two files named {path.name} match {pattern} in {base.name}/; rows "
                               "are tracked by file name, so rename one of them.")

@@ -57,7 +57,8 @@ class Job:
         it is a link that leaves the project although the path names a place inside it (a
         cloned repository could point `data/orders.csv` at the user's keys), or one of the
         project's own files (.dlt/, .dango/, .env): those are secrets and state, never data.
-        A path that names a place outside the project is the user's explicit choice."""
+        A path that names a place outside the project is the user's explicit choice. A file
+        that cannot be opened (permission denied) is SyncProblem too."""
         root = self.project.root
         real_root, real = root.resolve(), path.resolve()
         named = Path(os.path.normpath(path if path.is_absolute() else root / path))
@@ -71,6 +72,12 @@ class Job:
             raise SyncProblem(
                 f"{self.project.relative(path)} ({self.setting(field)}) is one of the project's own "
                 "files (secrets, settings or state), not data; dango does not load it.")
+        try:
+            path.open("rb").close()
+        except OSError as error:  # else DuckDB's words, or a guess at its encoding
+            reason = (error.strerror or type(error).__name__).lower()
+            raise SyncProblem(f"{self.project.relative(path)} ({self.setting(field)}) cannot be "
+                              f"opened ({reason}); let your user read it and sync again.") from None
         return path
 
     def scratch_dir(self) -> Path:
