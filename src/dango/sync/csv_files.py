@@ -80,6 +80,10 @@ NORMALIZE_LIMIT = 256 * 1024 * 1024
 # short row gets NULL in the fields it lacks. Not the first reading: DuckDB's parallel reader
 # cannot pad rows in a file with quoted line breaks, and the serial one is slower.
 PADDED = {"null_padding": True, "parallel": False}
+# How a CSV is read when both readings above fail under way: DuckDB guesses each column's
+# type from the first 20,480 rows, and one value after those that does not fit (a text far
+# into a column of numbers) fails the whole file; every row counted, that column is text.
+EVERY_ROW = {"sample_size": -1}
 
 
 def read_csv(con, paths: list[Path], where: Callable[[Path], str], **options):
@@ -131,16 +135,17 @@ def _relation(con, exact: list[str], options: dict):
 def write_csv(con, paths: list[Path], where: Callable[[Path], str], folder: Path, name: str,
               **options) -> StagedFile:
     """`read_csv` written for dlt (`staging.write`); read again `PADDED` when the reading
-    fails only once under way (a short row far into the file), raising the first error."""
+    fails only once under way (a short row far into the file), then with `EVERY_ROW`
+    (a text far into a column of numbers), raising the first error."""
     import duckdb
 
-    try:
-        return write(con, read_csv(con, paths, where, **options), folder, name)
-    except duckdb.Error as error:
+    first = None
+    for again in ({}, PADDED, EVERY_ROW):
         try:
-            return write(con, read_csv(con, paths, where, **options, **PADDED), folder, name)
-        except duckdb.Error:
-            raise error from None
+            return write(con, read_csv(con, paths, where, **options, **again), folder, name)
+        except duckdb.Error as error:
+            first = first or error
+    raise first
 
 
 def uniform_line_endings(path: Path) -> bytes | None:

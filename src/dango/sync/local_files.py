@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import SyncProblem
 from ..registry import LOCAL_FILE_READERS
-from .csv_files import PADDED, read_csv
+from .csv_files import EVERY_ROW, PADDED, read_csv
 from .explain import generic, name_collision, refused, unreadable_file
 from .folder_listing import FileInfo, files, where
 from .job import Job
@@ -255,13 +255,14 @@ def _parts(job: Job, con, fresh: list[FileInfo], loaded_at: datetime, folder: Pa
 
 
 def _one(job: Job, con, info: FileInfo, loaded_at: datetime, folder: Path, name: str):
-    """One file written to Parquet (a CSV read again `PADDED` if it fails under way), None
-    when it is empty or a header alone; a file that cannot be read fails in one sentence."""
+    """One file written to Parquet (a CSV read again `PADDED`, then `EVERY_ROW`, if it fails
+    under way), None when it is empty or a header alone; a file that cannot be read fails in
+    one sentence."""
     import duckdb
 
     csv = READERS[info.path.suffix.lower()] == "csv"
     first = None
-    for options in ({}, PADDED) if csv else ({},):
+    for options in ({}, PADDED, EVERY_ROW) if csv else ({},):
         try:
             return write(con, _with_columns(job, _read(job, con, info, **options), info, loaded_at),
                          folder, name)
