@@ -129,3 +129,27 @@ def test_a_text_far_into_a_column_of_numbers_loads_as_text(tmp_path):
         assert result.status == "ok" and result.rows == 21002, result.error
         assert _rows(project, f"select code from {table} where id in (0, 21000, 21001) order by id") == [
             ("0",), ("N/A",), ("7",)]
+
+
+def test_gzip_compressed_csv_and_json_files_load(tmp_path):
+    """DuckDB reads `orders.csv.gz` as it is; the folder's listing skipped it without a word."""
+    import gzip
+
+    project = _project(tmp_path, "excel.csv.gz")
+    inbox = project.root / "in"
+    (inbox / "excel.csv.gz").write_bytes(gzip.compress(b"\xef\xbb\xbfsep=;\r\nid;name\r\n1;a\r\n2;b\r\n"))
+    (inbox / "lines.ndjson.gz").write_bytes(gzip.compress(b'{"id": 3, "name": "c"}\n\n'))
+    (inbox / "array.JSON.GZ").write_bytes(gzip.compress(b'\xef\xbb\xbf[{"id": 4, "name": "d"}]'))
+    (inbox / "cut.json.gz").write_bytes(gzip.compress(b'[{"id": 5, "name": "e"},\n'))
+    (inbox / "table.parquet.gz").write_bytes(gzip.compress(b"PAR1"))  # no reader: skipped
+    cut = _sync(project, "lf")
+    assert cut.status == "failed" and cut.error.startswith(
+        "cut.json.gz in in (directory of source 'lf') ends inside its JSON array"), cut.error
+    (inbox / "cut.json.gz").unlink()
+    lf = _sync(project, "lf")
+    assert lf.status == "ok", lf.error
+    assert _rows(project, "select id, name, _dango_filename from raw_lf.lf order by id") == [
+        (1, "a", "excel.csv.gz"), (2, "b", "excel.csv.gz"), (3, "c", "lines.ndjson.gz"),
+        (4, "d", "array.JSON.GZ")]
+    c = _sync(project, "c")
+    assert c.status == "ok" and c.tables == {"excel": 2}, c.error

@@ -61,7 +61,9 @@ def table_name(job: Job) -> str:
     pattern = str(job.config.get("file_path") or "")
     if not _matches(job)[1]:
         return job.name
-    stem = re.sub(r"[^0-9a-zA-Z_]+", "_", Path(pattern).stem).strip("_").lower()
+    named = Path(pattern)
+    named = named.with_suffix("") if named.suffix.lower() == sniff.COMPRESSED else named
+    stem = re.sub(r"[^0-9a-zA-Z_]+", "_", named.stem).strip("_").lower()
     return stem or job.name
 
 
@@ -150,7 +152,7 @@ def write_csv(con, paths: list[Path], where: Callable[[Path], str], folder: Path
 
 def uniform_line_endings(path: Path) -> bytes | None:
     """The file with every line ending made "\n", when it mixes "\r\n" and "\n"; else None."""
-    if path.stat().st_size > NORMALIZE_LIMIT:
+    if path.stat().st_size > NORMALIZE_LIMIT or path.suffix.lower() == sniff.COMPRESSED:
         return None
     data = path.read_bytes()
     crlf = data.count(b"\r\n")

@@ -223,6 +223,7 @@ def _without_path(text: str, path: Path | None) -> str:
     for quoted in (f'"{path}"', f"'{path}'"):
         text = text.replace(f" in file {quoted}", "").replace(f"File {quoted} ", "The file ")
         text = text.replace(quoted, "it")
+    text = text.replace(f": {path}", "").replace(str(path), path.name)
     return re.sub(r" +([,.;:])", r"\1", text)
 
 
@@ -230,9 +231,13 @@ def _starts_as_utf8(path: Path, size: int = 65536) -> bool:
     """Whether the file's first `size` bytes are UTF-8 text (a character cut at the end aside)."""
     import codecs
 
+    from .sniff import open_data
+
     try:
-        with open(path, "rb") as file:
+        with open_data(path) as file:  # a gzip-compressed file as DuckDB reads it
             codecs.getincrementaldecoder("utf-8")().decode(file.read(size), final=False)
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         return False
+    except (OSError, EOFError):  # unreadable: no guess at its encoding
+        return True
     return True

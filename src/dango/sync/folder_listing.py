@@ -7,6 +7,8 @@ written out, innermost group first, as a shell does; a group without a comma sta
 
 A folder that cannot be listed is an error, never an empty folder (glob takes it for one, and
 the rows of its files would be marked deleted).
+
+A CSV or JSON file may be gzip-compressed (`orders.csv.gz`), as DuckDB reads it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from ..errors import SyncProblem
 from ..registry import LOCAL_FILE_READERS as READERS
 from .job import Job
+from .sniff import COMPRESSED
 
 GROUP = re.compile(r"\{([^{}]*,[^{}]*)\}")  # an innermost group with a comma
 MOST = 64  # patterns one pattern may stand for: `{a,b}` ten times over is a mistake
@@ -83,7 +86,7 @@ def files(job: Job) -> list[FileInfo]:
     names = {name for each in patterns for name in glob.glob(each, root_dir=base, recursive=True)}
     for name in sorted(names):
         path = base / name
-        if not path.is_file() or path.suffix.lower() not in READERS:
+        if not path.is_file() or reader_of(path) is None:
             continue
         job.readable(path, "directory")
         if path.name in found:
@@ -121,6 +124,16 @@ def _listable(job: Job, base: Path, patterns: list[str]) -> None:
 
 def _reason(error: OSError) -> str:
     return (error.strerror or type(error).__name__).lower()
+
+
+def reader_of(path: Path) -> str | None:
+    """The DuckDB reader of a file, by its suffix; a CSV or JSON file may be gzip-compressed
+    (`a.csv.gz`: DuckDB reads it as it is), a Parquet file compresses itself. None: no reader."""
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if suffixes[-1:] == [COMPRESSED] and len(suffixes) > 1:
+        kind = READERS.get(suffixes[-2])
+        return kind if kind in ("csv", "json") else None
+    return READERS.get(path.suffix.lower())
 
 
 def where(job: Job):

@@ -8,9 +8,9 @@ from that table itself (the newest `_dango_file_mtime` of each file's live rows)
 that upstream filled is picked up as it is. After the load, the older rows of a changed file
 are deleted and the rows of a file that is gone are marked `_dango_deleted = true`.
 
-Which files: `folder_listing`. Files are read by DuckDB's readers, written by DuckDB for dlt to import (`staging`, as `csv`
-does). A file DuckDB cannot read fails the source with one sentence naming it; nothing of
-that sync is loaded. So does a file with a column of one of the four names (once
+Which files: `folder_listing`. Files are read by DuckDB's readers, written by DuckDB for dlt
+to import (`staging`, as `csv` does). A file DuckDB cannot read fails the source with one
+sentence naming it; nothing of that sync is loaded. So does a file with a column of one of the four names (once
 normalized, as `_Dango_Deleted`): those columns always say where a row came from and when, so
 a file cannot set them; rename the file's column.
 """
@@ -22,17 +22,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import SyncProblem
-from ..registry import LOCAL_FILE_READERS
 from .csv_files import EVERY_ROW, PADDED, read_csv
 from .explain import generic, name_collision, refused, unreadable_file
-from .folder_listing import FileInfo, files, where
+from .folder_listing import FileInfo, files, reader_of, where
 from .job import Job
 from . import fit, sniff
 from .literal import exact, exact_all
 from .ragged import garbled, maybe_ragged
 from .staging import StagedFile, start, write
 
-READERS = LOCAL_FILE_READERS
 COLUMNS = ("_dango_filename", "_dango_file_mtime", "_dango_loaded_at", "_dango_deleted")
 # dlt's naming keeps a name's ASCII letters and digits (changing case, separators, and
 # splitting camelCase): a column whose letters and digits spell one of the four may become it
@@ -86,7 +84,7 @@ def _same(stored, mtime: datetime) -> bool:
 
 
 def _read(job: Job, con, info: FileInfo, **options):
-    reader = READERS[info.path.suffix.lower()]
+    reader = reader_of(info.path)
     path = exact(con, info.path, where(job)(info.path))
     if reader == "parquet":
         return con.sql("SELECT * FROM read_parquet(?)", params=[path])
@@ -144,14 +142,14 @@ PATH_COLUMN = "_dango_source_path"
 def _groups(fresh: list[FileInfo]) -> list[list[FileInfo]]:
     by_reader: dict[str, list[FileInfo]] = {}
     for info in fresh:
-        by_reader.setdefault(READERS[info.path.suffix.lower()], []).append(info)
+        by_reader.setdefault(reader_of(info.path), []).append(info)
     return list(by_reader.values())
 
 
 def _read_many(job: Job, con, group: list[FileInfo], loaded_at: datetime):
     """Every file of `group` (one format) in one relation, with the four `_dango_*` columns
     computed by DuckDB (a CASE on the path: as fast as the bare read, unlike a join)."""
-    reader = READERS[group[0].path.suffix.lower()]
+    reader = reader_of(group[0].path)
     paths = exact_all(con, [info.path for info in group], where(job))
     # SQL rather than con.read_csv(...): the same reader, bound in a third of the time
     if reader == "parquet":
@@ -222,7 +220,7 @@ def _stage(job: Job, con, selected: list[FileInfo], loaded_at: datetime, folder:
     file per table: dlt would have to join files of differing columns itself, and cannot
     when it must rewrite them); `counts` gets each file's rows."""
     for info in selected:
-        if READERS[info.path.suffix.lower()] == "json" and sniff.json_array_cut(info.path):
+        if reader_of(info.path) == "json" and sniff.json_array_cut(info.path):
             raise SyncProblem(f"{where(job)(info.path)} ends inside its JSON array (there is no "
                               "closing ]); if it is still being written, sync again once it is "
                               "complete, else fix the file.")
@@ -260,7 +258,7 @@ def _one(job: Job, con, info: FileInfo, loaded_at: datetime, folder: Path, name:
     one sentence."""
     import duckdb
 
-    csv = READERS[info.path.suffix.lower()] == "csv"
+    csv = reader_of(info.path) == "csv"
     first = None
     for options in ({}, PADDED, EVERY_ROW) if csv else ({},):
         try:
@@ -275,7 +273,7 @@ def _one(job: Job, con, info: FileInfo, loaded_at: datetime, folder: Path, name:
 
 def _empty(info: FileInfo) -> bool:
     """Whether the file has nothing to load: blank, or a CSV header alone."""
-    return sniff.lines_at_most(info.path, 1 if READERS[info.path.suffix.lower()] == "csv" else 0)
+    return sniff.lines_at_most(info.path, 1 if reader_of(info.path) == "csv" else 0)
 
 
 def _finish(job: Job, pipeline, loaded_at: datetime, changed: list[str], gone: list[str],
