@@ -456,3 +456,30 @@ def test_a_folder_or_file_that_cannot_be_read_fails_and_marks_nothing_deleted(tm
         "error: c: inbox/a.csv (file_path of source 'c') cannot be opened (permission denied); let "
         "your user read it and sync again."], file.err
     assert _rows(project, "select * from raw_files.files order by id") == before
+
+
+def test_a_link_in_a_folder_outside_the_project_is_not_followed_out_of_it(tmp_path):
+    """A folder outside the project (a shared drop folder) may be writable by others: a link
+    `steal.csv` there to the user's keys loaded them into the warehouse."""
+    project, _ = _project(tmp_path)
+    shared, keys = tmp_path / "shared", tmp_path / "keys"
+    shared.mkdir()
+    keys.write_text("id,k\n2,AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")  # dango:allow
+    (shared / "a.csv").write_text("id,k\n1,a\n")
+    (shared / "steal.csv").symlink_to(keys)
+    (shared / "same.csv").symlink_to(shared / "a.csv")  # a link within the folder is fine
+    project.sources_path.write_text(
+        f"sources:\n  - name: files\n    type: local_files\n    directory: '{shared}'\n"
+        f"  - name: c\n    type: csv\n    file_path: '{shared}/*.csv'\n")
+    result, csv = run_sync(project, ["files", "c"]).results
+    assert csv.status == "failed"
+    assert csv.error == (
+        f"{shared}/steal.csv (file_path of source 'c') is a link to a file outside {shared}, which "
+        "dango does not follow (whoever can write to that folder could point one at your keys); "
+        "set file_path to that file if it is meant.")
+    assert result.status == "failed"
+    assert result.error == (
+        f"steal.csv in {shared} (directory of source 'files') is a link to a file outside that "
+        "folder, which dango does not follow (whoever can write to the folder could point one at "
+        "your keys); put the file itself in the folder.")
+    assert not project.root.joinpath(*WAREHOUSE).exists()

@@ -8,6 +8,7 @@ name). Each sync replaces the table: the files are the whole truth.
 from __future__ import annotations
 
 import glob
+import itertools
 import re
 from pathlib import Path
 from typing import Callable
@@ -48,13 +49,25 @@ def _matches(job: Job) -> tuple[list[Path], bool]:
 
 
 def files(job: Job) -> list[Path]:
-    pattern, _ = _configured(job)
-    found, _ = _matches(job)
+    pattern, path = _configured(job)
+    found, single = _matches(job)
     if not found:
         what = "there is no file" if not is_glob(pattern) else "no file matches"
         raise SyncProblem(f"{what} {pattern} ({job.setting('file_path')} in .dango/sources.yml); "
                           "check the path, relative to the project folder.")
-    return [job.readable(p, "file_path") for p in found]
+    checked = [job.readable(p, "file_path") for p in found]
+    if not single:  # a link the pattern finds (not one the user named) stays in its folder
+        fixed = Path(*itertools.takewhile(lambda part: not is_glob(part), path.parts))
+        places = (fixed.resolve(), job.project.root.resolve())
+        for found_path in checked:
+            real = found_path.resolve()
+            if not any(place == real or place in real.parents for place in places):
+                raise SyncProblem(
+                    f"{job.project.relative(found_path)} ({job.setting('file_path')}) is a link to "
+                    f"a file outside {job.project.relative(fixed)}, which dango does not follow "
+                    "(whoever can write to that folder could point one at your keys); set "
+                    "file_path to that file if it is meant.")
+    return checked
 
 
 def table_name(job: Job) -> str:

@@ -8,7 +8,9 @@ written out, innermost group first, as a shell does; a group without a comma sta
 A folder that cannot be listed is an error, never an empty folder (glob takes it for one, and
 the rows of its files would be marked deleted).
 
-A CSV or JSON file may be gzip-compressed (`orders.csv.gz`), as DuckDB reads it.
+A file found in a folder outside the project (a shared drop folder others may write to) that
+is a link out of that folder is refused too, as `Job.readable` refuses a link out of the
+project. A CSV or JSON file may be gzip-compressed (`orders.csv.gz`), as DuckDB reads it.
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ def files(job: Job) -> list[FileInfo]:
                           f"{job.config.get('directory')}; a pattern names files inside it, so "
                           "remove the .. or the leading /.")
     _listable(job, base, patterns)
+    # a link the listing finds (not one the user named) stays in the folder or the project
+    real_base, project = base.resolve(), job.project.root.resolve()
     found: dict[str, FileInfo] = {}
     # the folder as it is named (brackets in its name are no pattern), the pattern as written;
     # a file two of its patterns match is listed once
@@ -89,6 +93,11 @@ def files(job: Job) -> list[FileInfo]:
         if not path.is_file() or reader_of(path) is None:
             continue
         job.readable(path, "directory")
+        real = path.resolve()
+        if not any(place == real or place in real.parents for place in (real_base, project)):
+            raise SyncProblem(f"{where(job)(path)} is a link to a file outside that folder, which "
+                              "dango does not follow (whoever can write to the folder could point "
+                              "one at your keys); put the file itself in the folder.")
         if path.name in found:
             raise SyncProblem(f"two files named {path.name} match {pattern} in {base.name}/; rows "
                               "are tracked by file name, so rename one of them.")
