@@ -111,3 +111,18 @@ def test_a_pattern_with_braces_matches_each_of_its_choices(tmp_path):
     assert out.status == "failed"
     assert out.error == ("file_pattern of source 'out' {x,../.env} reaches outside the folder in; a "
                          "pattern names files inside it, so remove the .. or the leading /.")
+
+
+def test_a_line_break_in_a_file_name_cannot_forge_a_line_of_output(tmp_path):
+    from tests.conftest import clean_env, run_dango
+
+    project = _project(tmp_path, _local("lf", "in", "**/*.csv"))
+    name = "a\nerror: nothing is wrong.csv"
+    for folder in ("x", "y"):
+        (project.root / "in" / folder).mkdir(parents=True)
+        (project.root / "in" / folder / name).write_text("id\n1\n")
+    result = run_dango("sync", "--dry-run", cwd=project.root, env=clean_env(tmp_path))
+    assert result.code == 1, result
+    assert result.err.splitlines() == [
+        "error: lf: two files named a\\nerror: nothing is wrong.csv match **/*.csv in in/; rows are "
+        "tracked by file name, so rename one of them."], result.err
