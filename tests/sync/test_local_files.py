@@ -483,3 +483,22 @@ def test_a_link_in_a_folder_outside_the_project_is_not_followed_out_of_it(tmp_pa
         "folder, which dango does not follow (whoever can write to the folder could point one at "
         "your keys); put the file itself in the folder.")
     assert not project.root.joinpath(*WAREHOUSE).exists()
+
+
+def test_a_hidden_folder_outside_the_project_is_not_read(tmp_path):
+    """A cloned repository's sources.yml names the folder: `directory: ~/.docker` loaded the
+    registry tokens of config.json into the warehouse (a team's shared one, maybe)."""
+    project, _ = _project(tmp_path)
+    docker = tmp_path / ".docker"
+    docker.mkdir()
+    (docker / "config.json").write_text('{"auths": {"ghcr.io": {"auth": "dXNlcjpnaHBfc2VjcmV0"}}}')  # dango:allow
+    project.sources_path.write_text(
+        f"sources:\n  - name: files\n    type: local_files\n    directory: '{docker}'\n"
+        f"  - name: c\n    type: csv\n    file_path: '{docker}/config.json'\n")
+    files, csv = run_sync(project, ["files", "c"]).results
+    assert files.error == (
+        f"{docker}/config.json (directory of source 'files') is in a hidden folder outside the "
+        "project, where programs keep their keys (~/.docker, ~/.config); dango does not load from "
+        "there (a cloned repository could name one), so copy the file into the project.")
+    assert csv.error.startswith(f"{docker}/config.json (file_path of source 'c') is in a hidden folder")
+    assert not project.root.joinpath(*WAREHOUSE).exists()
