@@ -90,3 +90,39 @@ def test_a_pattern_that_leaves_the_folder_is_refused(tmp_path):
     assert not (project.root / "data" / "warehouse.duckdb").exists()
     after = {k: v for k, v in snapshot(project.root).items() if not k.startswith(".dango/pipelines/")}
     assert after == before
+
+
+def test_a_pattern_with_braces_matches_each_of_its_choices(tmp_path):
+    """`*.{csv,json}` (as a shell, DuckDB and dbt read it) matched nothing: the sync ended
+    with a note, and had marked the rows of every file loaded before as deleted."""
+    project = _project(tmp_path, _local("lf", "in", "{*.{csv,json},sub/*.csv}"),
+                       _local("out", "in", "{x,../.env}"))
+    folder = project.root / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.csv").write_text("id\n1\n")
+    (folder / "b.json").write_text('{"id": 2}\n')
+    (folder / "c.jsonl").write_text('{"id": 3}\n')
+    (folder / "sub" / "d.csv").write_text("id\n4\n")
+    lf = _sync(project, "lf")
+    assert lf.status == "ok" and lf.note is None, (lf.error, lf.note)
+    assert _rows(project, "select _dango_filename, id from raw_lf.lf order by id") == [
+        ("a.csv", 1), ("b.json", 2), ("d.csv", 4)]
+    out = _sync(project, "out")
+    assert out.status == "failed"
+    assert out.error == ("file_pattern of source 'out' {x,../.env} reaches outside the folder in; a "
+                         "pattern names files inside it, so remove the .. or the leading /.")
+
+
+def test_a_line_break_in_a_file_name_cannot_forge_a_line_of_output(tmp_path):
+    from tests.conftest import clean_env, run_dango
+
+    project = _project(tmp_path, _local("lf", "in", "**/*.csv"))
+    name = "a\nerror: nothing is wrong.csv"
+    for folder in ("x", "y"):
+        (project.root / "in" / folder).mkdir(parents=True)
+        (project.root / "in" / folder / name).write_text("id\n1\n")
+    result = run_dango("sync", "--dry-run", cwd=project.root, env=clean_env(tmp_path))
+    assert result.code == 1, result
+    assert result.err.splitlines() == [
+        "error: lf: two files named a\\nerror: nothing is wrong.csv match **/*.csv in in/; rows are "
+        "tracked by file name, so rename one of them."], result.err

@@ -115,3 +115,41 @@ def test_excels_sep_line_and_a_json_array_after_a_byte_order_mark_load(tmp_path)
     c = _sync(project, "c")
     assert c.status == "ok", c.error
     assert _rows(project, "select id, name from raw_c.excel order by id") == [(1, "a"), (2, "b")]
+
+
+def test_a_text_far_into_a_column_of_numbers_loads_as_text(tmp_path):
+    """DuckDB guesses a column's type from the first 20,480 rows: one text after those failed
+    the whole file ("Conversion Error: CSV Error on Line: 21002; fix the file") though
+    nothing in it is wrong. It is read again with every row counted, the column as text."""
+    project = _project(tmp_path, "late.csv")
+    lines = ["id,code"] + [f"{i},{i}" for i in range(21000)] + ["21000,N/A", "21001,7"]
+    (project.root / "in" / "late.csv").write_text("\n".join(lines) + "\n")
+    for name, table in (("lf", "raw_lf.lf"), ("c", "raw_c.late")):
+        result = _sync(project, name)
+        assert result.status == "ok" and result.rows == 21002, result.error
+        assert _rows(project, f"select code from {table} where id in (0, 21000, 21001) order by id") == [
+            ("0",), ("N/A",), ("7",)]
+
+
+def test_gzip_compressed_csv_and_json_files_load(tmp_path):
+    """DuckDB reads `orders.csv.gz` as it is; the folder's listing skipped it without a word."""
+    import gzip
+
+    from dango.sync import sniff
+
+    project = _project(tmp_path, "excel.csv.gz")
+    inbox = project.root / "in"
+    (inbox / "excel.csv.gz").write_bytes(gzip.compress(b"\xef\xbb\xbfsep=;\r\nid;name\r\n1;a\r\n2;b\r\n"))
+    (inbox / "lines.ndjson.gz").write_bytes(gzip.compress(b'{"id": 3, "name": "c"}\n\n'))
+    (inbox / "array.JSON.GZ").write_bytes(gzip.compress(b'\xef\xbb\xbf[{"id": 4, "name": "d"}]'))
+    (inbox / "table.parquet.gz").write_bytes(gzip.compress(b"PAR1"))  # no reader: skipped
+    cut = tmp_path / "cut.json.gz"  # its first and last bytes are read decompressed too
+    cut.write_bytes(gzip.compress(b'[{"id": 5, "name": "e"},\n'))
+    assert sniff.json_array_cut(cut) and not sniff.json_array_cut(inbox / "array.JSON.GZ")
+    lf = _sync(project, "lf")
+    assert lf.status == "ok", lf.error
+    assert _rows(project, "select id, name, _dango_filename from raw_lf.lf order by id") == [
+        (1, "a", "excel.csv.gz"), (2, "b", "excel.csv.gz"), (3, "c", "lines.ndjson.gz"),
+        (4, "d", "array.JSON.GZ")]
+    c = _sync(project, "c")
+    assert c.status == "ok" and c.tables == {"excel": 2}, c.error

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..printable import printable
 from .output import emit_json, is_terminal, note, project_from, say, table
 
 
@@ -51,11 +52,12 @@ def sync_command(ctx: click.Context, names: tuple[str, ...], full_refresh: bool,
         _summary(run)
     for result in run.results:
         if result.note and not as_json:
-            note(f"note: {result.name}: {result.note}")
+            note(f"note: {result.name}: {printable(result.note, one_line=True)}")
     for result in run.failed:
         if debug and result.traceback:
             note(result.traceback.rstrip())
-        note(f"error: {result.name}: {result.error}")
+        # one line each: a file name with a line break in it cannot forge another
+        note(f"error: {result.name}: {printable(result.error, one_line=True)}")
     if run.failed:
         sys.exit(1)
 

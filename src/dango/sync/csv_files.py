@@ -8,13 +8,14 @@ name). Each sync replaces the table: the files are the whole truth.
 from __future__ import annotations
 
 import glob
+import itertools
 import re
 from pathlib import Path
 from typing import Callable
 
 from ..errors import SyncProblem
-from .explain import find, name_collision, unreadable_file
-from . import ragged, sniff
+from .explain import find, generic, name_collision, unreadable_file
+from . import fit, ragged, sniff
 from .job import Job
 from .literal import exact_all
 from .staging import StagedFile, start, write
@@ -49,12 +50,24 @@ def _matches(job: Job) -> tuple[list[Path], bool]:
 
 def files(job: Job) -> list[Path]:
     pattern, path = _configured(job)
-    found, _ = _matches(job)
+    found, single = _matches(job)
     if not found:
         what = "there is no file" if not is_glob(pattern) else "no file matches"
         raise SyncProblem(f"{what} {pattern} ({job.setting('file_path')} in .dango/sources.yml); "
                           "check the path, relative to the project folder." + _closest(pattern, path))
-    return [job.readable(p, "file_path") for p in found]
+    checked = [job.readable(p, "file_path") for p in found]
+    if not single:  # a link the pattern finds (not one the user named) stays in its folder
+        fixed = Path(*itertools.takewhile(lambda part: not is_glob(part), path.parts))
+        places = (fixed.resolve(), job.project.root.resolve())
+        for found_path in checked:
+            real = found_path.resolve()
+            if not any(place == real or place in real.parents for place in places):
+                raise SyncProblem(
+                    f"{job.project.relative(found_path)} ({job.setting('file_path')}) is a link to "
+                    f"a file outside {job.project.relative(fixed)}, which dango does not follow "
+                    "(whoever can write to that folder could point one at your keys); set "
+                    "file_path to that file if it is meant.")
+    return checked
 
 
 def _closest(pattern: str, path: Path) -> str:
@@ -76,7 +89,9 @@ def table_name(job: Job) -> str:
     pattern = str(job.config.get("file_path") or "")
     if not _matches(job)[1]:
         return job.name
-    stem = re.sub(r"[^0-9a-zA-Z_]+", "_", Path(pattern).stem).strip("_").lower()
+    named = Path(pattern)
+    named = named.with_suffix("") if named.suffix.lower() == sniff.COMPRESSED else named
+    stem = re.sub(r"[^0-9a-zA-Z_]+", "_", named.stem).strip("_").lower()
     return stem or job.name
 
 
@@ -95,6 +110,10 @@ NORMALIZE_LIMIT = 256 * 1024 * 1024
 # short row gets NULL in the fields it lacks. Not the first reading: DuckDB's parallel reader
 # cannot pad rows in a file with quoted line breaks, and the serial one is slower.
 PADDED = {"null_padding": True, "parallel": False}
+# How a CSV is read when both readings above fail under way: DuckDB guesses each column's
+# type from the first 20,480 rows, and one value after those that does not fit (a text far
+# into a column of numbers) fails the whole file; every row counted, that column is text.
+EVERY_ROW = {"sample_size": -1}
 
 
 def read_csv(con, paths: list[Path], where: Callable[[Path], str], **options):
@@ -146,21 +165,22 @@ def _relation(con, exact: list[str], options: dict):
 def write_csv(con, paths: list[Path], where: Callable[[Path], str], folder: Path, name: str,
               **options) -> StagedFile:
     """`read_csv` written for dlt (`staging.write`); read again `PADDED` when the reading
-    fails only once under way (a short row far into the file), raising the first error."""
+    fails only once under way (a short row far into the file), then with `EVERY_ROW`
+    (a text far into a column of numbers), raising the first error."""
     import duckdb
 
-    try:
-        return write(con, read_csv(con, paths, where, **options), folder, name)
-    except duckdb.Error as error:
+    first = None
+    for again in ({}, PADDED, EVERY_ROW):
         try:
-            return write(con, read_csv(con, paths, where, **options, **PADDED), folder, name)
-        except duckdb.Error:
-            raise error from None
+            return write(con, read_csv(con, paths, where, **options, **again), folder, name)
+        except duckdb.Error as error:
+            first = first or error
+    raise first
 
 
 def uniform_line_endings(path: Path) -> bytes | None:
     """The file with every line ending made "\n", when it mixes "\r\n" and "\n"; else None."""
-    if path.stat().st_size > NORMALIZE_LIMIT:
+    if path.stat().st_size > NORMALIZE_LIMIT or path.suffix.lower() == sniff.COMPRESSED:
         return None
     data = path.read_bytes()
     crlf = data.count(b"\r\n")
@@ -193,10 +213,41 @@ def build(job: Job):
     staging = start(job, lambda con, folder: write_csv(con, paths, where, folder, "rows", **options))
     import dlt
 
-    def rows():
-        yield from staging.items()
+    table = table_name(job)
 
-    return dlt.resource(rows, name=table_name(job), write_disposition="replace")
+    def rows():
+        columns = {} if job.full_refresh else _warehouse_columns(table)
+        yield from staging.items(lambda staged: _fits(job, paths, staged, columns))
+
+    return dlt.resource(rows, name=table, write_disposition="replace")
+
+
+def _warehouse_columns(table: str) -> dict[str, dict]:
+    """The columns the table has in the warehouse now (each sync replaces its rows, but a
+    column keeps the type of its first load); {} before its first load, without opening the
+    warehouse. A warehouse that cannot be read is its own problem, not the file's."""
+    import dlt
+
+    pipeline = dlt.current.pipeline()
+    if not pipeline.default_schema_name or table not in pipeline.default_schema.tables:
+        return {}
+    try:
+        with pipeline.destination_client() as client:
+            return fit.warehouse_columns(client, table)
+    except Exception as error:
+        raise SyncProblem(generic(error)) from error
+
+
+def _fits(job: Job, paths: list[Path], staged: StagedFile, columns: dict[str, dict]) -> None:
+    """SyncProblem when the file's values would change in the table's columns (`fit`)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        found = fit.misfit(con, staged.path, columns)
+    if found is not None:
+        where = _where(job)(paths[0]) if len(paths) == 1 else \
+            f"{job.config.get('file_path')} ({job.setting('file_path')})"
+        raise SyncProblem(fit.sentence(where, found, job))
 
 
 def explain(job: Job, error: BaseException) -> str | None:

@@ -195,7 +195,7 @@ def unreadable_file(error: BaseException, path: Path | None = None) -> str:
     """What is wrong with a file DuckDB's reader refused (`path`, when one file is known),
     as the end of a sentence naming it: the cause and the fix, never DuckDB's sniffer report
     (which quotes the file's lines)."""
-    text = str(error)
+    text = _without_path(str(error), path)
     lowered = text.lower()
     if path is not None and path.suffix.lower() == ".parquet":  # binary: never a text encoding
         first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
@@ -213,13 +213,31 @@ def unreadable_file(error: BaseException, path: Path | None = None) -> str:
     return f"could not be read ({first[:160].rstrip('.')}); fix the file and sync again"
 
 
+def _without_path(text: str, path: Path | None) -> str:
+    """DuckDB's message without the file's path (`in file "/home/…/a.json"`, `File '…' too
+    small`): the sentence names the file already, as the project has it."""
+    if path is None:
+        return text
+    import re
+
+    for quoted in (f'"{path}"', f"'{path}'"):
+        text = text.replace(f" in file {quoted}", "").replace(f"File {quoted} ", "The file ")
+        text = text.replace(quoted, "it")
+    text = text.replace(f": {path}", "").replace(str(path), path.name)
+    return re.sub(r" +([,.;:])", r"\1", text)
+
+
 def _starts_as_utf8(path: Path, size: int = 65536) -> bool:
     """Whether the file's first `size` bytes are UTF-8 text (a character cut at the end aside)."""
     import codecs
 
+    from .sniff import open_data
+
     try:
-        with open(path, "rb") as file:
+        with open_data(path) as file:  # a gzip-compressed file as DuckDB reads it
             codecs.getincrementaldecoder("utf-8")().decode(file.read(size), final=False)
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         return False
+    except (OSError, EOFError):  # unreadable: no guess at its encoding
+        return True
     return True

@@ -57,7 +57,9 @@ class Job:
         it is a link that leaves the project although the path names a place inside it (a
         cloned repository could point `data/orders.csv` at the user's keys), or one of the
         project's own files (.dlt/, .dango/, .env): those are secrets and state, never data.
-        A path that names a place outside the project is the user's explicit choice."""
+        A path that names a place outside the project is the user's explicit choice, unless it
+        is hidden (`~/.docker/config.json`, where programs keep their keys: a cloned repository's
+        sources.yml could name it). A file that cannot be opened is SyncProblem too."""
         root = self.project.root
         real_root, real = root.resolve(), path.resolve()
         named = Path(os.path.normpath(path if path.is_absolute() else root / path))
@@ -71,6 +73,17 @@ class Job:
             raise SyncProblem(
                 f"{self.project.relative(path)} ({self.setting(field)}) is one of the project's own "
                 "files (secrets, settings or state), not data; dango does not load it.")
+        if _hidden_outside(real, real_root):
+            raise SyncProblem(
+                f"{self.project.relative(path)} ({self.setting(field)}) is in a hidden folder outside "
+                "the project, where programs keep their keys (~/.docker, ~/.config); dango does not "
+                "load from there (a cloned repository could name one), so copy the file into the project.")
+        try:
+            path.open("rb").close()
+        except OSError as error:  # else DuckDB's words, or a guess at its encoding
+            reason = (error.strerror or type(error).__name__).lower()
+            raise SyncProblem(f"{self.project.relative(path)} ({self.setting(field)}) cannot be "
+                              f"opened ({reason}); let your user read it and sync again.") from None
         return path
 
     def scratch_dir(self) -> Path:
@@ -98,6 +111,15 @@ class Job:
         from .http_session import session
 
         return session(base_url, query_keys)
+
+
+def _hidden_outside(real: Path, real_root: Path) -> bool:
+    """Whether `real`, outside the project, is a hidden file or in a hidden folder (one that
+    the project itself is in does not count)."""
+    if _within(real, real_root):
+        return False
+    common = Path(os.path.commonpath([real, real_root]))
+    return any(part.startswith(".") for part in real.relative_to(common).parts)
 
 
 def _within(path: Path, folder: Path) -> bool:

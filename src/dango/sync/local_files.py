@@ -8,32 +8,29 @@ from that table itself (the newest `_dango_file_mtime` of each file's live rows)
 that upstream filled is picked up as it is. After the load, the older rows of a changed file
 are deleted and the rows of a file that is gone are marked `_dango_deleted = true`.
 
-Files are read by DuckDB's readers, written by DuckDB for dlt to import (`staging`, as `csv`
-does). A file DuckDB cannot read fails the source with one sentence naming it; nothing of
-that sync is loaded. So does a file with a column of one of the four names (once
+Which files: `folder_listing`. Files are read by DuckDB's readers, written by DuckDB for dlt
+to import (`staging`, as `csv` does). A file DuckDB cannot read fails the source with one
+sentence naming it; nothing of that sync is loaded. So does a file with a column of one of the four names (once
 normalized, as `_Dango_Deleted`): those columns always say where a row came from and when, so
 a file cannot set them; rename the file's column.
 """
 
 from __future__ import annotations
 
-import glob
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import SyncProblem
-from ..registry import LOCAL_FILE_READERS
-from .csv_files import PADDED, read_csv
+from .csv_files import EVERY_ROW, PADDED, read_csv
 from .explain import generic, name_collision, refused, unreadable_file
+from .folder_listing import FileInfo, files, reader_of, where
 from .job import Job
-from . import sniff
+from . import fit, sniff
 from .literal import exact, exact_all
 from .ragged import garbled, maybe_ragged
 from .staging import StagedFile, start, write
 
-READERS = LOCAL_FILE_READERS
 COLUMNS = ("_dango_filename", "_dango_file_mtime", "_dango_loaded_at", "_dango_deleted")
 # dlt's naming keeps a name's ASCII letters and digits (changing case, separators, and
 # splitting camelCase): a column whose letters and digits spell one of the four may become it
@@ -41,80 +38,35 @@ COLUMNS = ("_dango_filename", "_dango_file_mtime", "_dango_loaded_at", "_dango_d
 SPELLED = {column.replace("_", "") for column in COLUMNS}
 
 
-@dataclass
-class FileInfo:
-    path: Path
-    mtime: datetime  # UTC, naive (as DuckDB's TIMESTAMP holds it)
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-
-def folder(job: Job) -> Path:
-    directory = str(job.config.get("directory") or "")
-    if not directory:
-        raise SyncProblem(f"{job.setting('directory')} is not set; add it in .dango/sources.yml.")
-    path = Path(directory).expanduser()
-    return path if path.is_absolute() else job.project.root / path
-
-
-def files(job: Job) -> list[FileInfo]:
-    """The files the pattern matches that a reader exists for, sorted by name."""
-    base = folder(job)
-    if not base.is_dir():
-        raise SyncProblem(f"the folder {job.config.get('directory')} ({job.setting('directory')} in "
-                          ".dango/sources.yml) does not exist; create it or fix the path.")
-    pattern = str(job.config.get("file_pattern") or "*")
-    if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-        raise SyncProblem(f"{job.setting('file_pattern')} {pattern} reaches outside the folder "
-                          f"{job.config.get('directory')}; a pattern names files inside it, so "
-                          "remove the .. or the leading /.")
-    found: dict[str, FileInfo] = {}
-    # the folder as it is named (brackets in its name are no pattern), the pattern as written
-    for name in sorted(glob.glob(pattern, root_dir=base, recursive=True)):
-        path = base / name
-        if not path.is_file() or path.suffix.lower() not in READERS:
-            continue
-        job.readable(path, "directory")
-        if path.name in found:
-            raise SyncProblem(f"two files named {path.name} match {pattern} in {base.name}/; rows "
-                              "are tracked by file name, so rename one of them.")
-        stat = path.stat()
-        mtime = datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None)
-        found[path.name] = FileInfo(path, mtime)
-    if not found:
-        job.extra["note"] = (f"no CSV, JSON, JSONL/NDJSON or Parquet file in {job.config.get('directory')} "
-                             f"matches {pattern}; check {job.setting('file_pattern')} (the rows of files "
-                             "that are gone are marked deleted)")
-    return list(found.values())
-
-
 def plan(job: Job) -> list[str]:
     files(job)
     return [job.name]
 
 
-def _loaded(job: Job) -> dict[str, datetime | None]:
+def _loaded(job: Job) -> tuple[dict[str, datetime | None], set[str], dict[str, dict]]:
     """File name -> newest mtime of its live rows (None when all its rows are marked deleted:
-    a file that was gone), read from the destination's table."""
+    a file that was gone), read from the destination's table; the files whose rows come from
+    more than one load (a sync stopped before it removed a changed file's older rows: read
+    again); and that table's columns (`fit`). All empty when the table does not exist yet or
+    is loaded anew."""
     if job.full_refresh:
-        return {}
+        return {}, set(), {}
     import dlt
-    from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
     pipeline = dlt.current.pipeline()
-    try:
-        with pipeline.sql_client() as client:
-            table = client.make_qualified_table_name(job.name)
-            rows = client.execute_sql(
-                "SELECT _dango_filename, max(_dango_file_mtime) FILTER "
-                f"(WHERE _dango_deleted IS NOT TRUE) FROM {table} GROUP BY 1")
-    except DatabaseUndefinedRelation:  # no dataset or table yet: everything is new
-        return {}
-    # any other failure (a warehouse another process holds) stops this source: taking it
-    # for "nothing loaded" would read every file again and load its rows a second time
-    return {str(name): mtime for name, mtime in rows or []}
+    # any failure (a warehouse another process holds) stops this source: taking it for
+    # "nothing loaded" would read every file again and load its rows a second time
+    with pipeline.destination_client() as client:
+        columns = fit.warehouse_columns(client, job.name)
+        if not columns:  # no dataset or table yet: everything is new
+            return {}, set(), {}
+        table = client.sql_client.make_qualified_table_name(job.name)
+        rows = client.sql_client.execute_sql(
+            "SELECT _dango_filename, max(_dango_file_mtime) FILTER (WHERE _dango_deleted IS NOT "
+            f"TRUE), count(DISTINCT _dango_loaded_at) > 1 FROM {table} GROUP BY 1")
+    rows = rows or []
+    return ({str(name): mtime for name, mtime, _ in rows},
+            {str(name) for name, _, mixed in rows if mixed}, columns)
 
 
 def _same(stored, mtime: datetime) -> bool:
@@ -131,21 +83,16 @@ def _same(stored, mtime: datetime) -> bool:
     return stored in (mtime, mtime.replace(microsecond=0), local.replace(microsecond=0))
 
 
-def _where(job: Job):
-    """How a message names a file of the folder."""
-    return lambda path: f"{path.name} in {job.config.get('directory')} ({job.setting('directory')})"
-
-
 def _read(job: Job, con, info: FileInfo, **options):
-    reader = READERS[info.path.suffix.lower()]
-    path = exact(con, info.path, _where(job)(info.path))
+    reader = reader_of(info.path)
+    path = exact(con, info.path, where(job)(info.path))
     if reader == "parquet":
         return con.sql("SELECT * FROM read_parquet(?)", params=[path])
     if reader == "json":
         array = sniff.json_array_after_bom(info.path)  # else read as one value, `json`
         return con.sql("SELECT * FROM read_json(?" + (", format = 'array')" if array else ")"),
                        params=[path])
-    return read_csv(con, [info.path], _where(job), **options)
+    return read_csv(con, [info.path], where(job), **options)
 
 
 def _problem(job: Job, info: FileInfo, error: Exception) -> SyncProblem:
@@ -160,19 +107,33 @@ def build(job: Job):
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
 
     def rows():
-        loaded = _loaded(job)
-        fresh = [f for f in found if not _same(loaded.get(f.name), f.mtime)]
+        loaded, mixed, columns = _loaded(job)
+        fresh = [f for f in found if f.name in mixed or not _same(loaded.get(f.name), f.mtime)]
         # a file with rows already (a restored file's are all deleted) has them replaced
         changed = [f.name for f in fresh if f.name in loaded]
         gone = sorted({name for name, mtime in loaded.items() if mtime is not None}
                       - {f.name for f in found})
         counts: dict[str, int] = {}  # file name -> rows written
-        job.extra["after_load"] = lambda pipeline: _finish(job, pipeline, changed, gone, counts)
+        job.extra["after_load"] = lambda pipeline: _finish(job, pipeline, loaded_at, changed, gone,
+                                                           counts)
         job.extra["read"] = [info.name for info in fresh]  # named by `explain` if the load fails
         staging = start(job, lambda con, folder: _stage(job, con, fresh, loaded_at, folder, counts))
-        yield from staging.items()
+        yield from staging.items(lambda staged: _fits(job, staged, columns))
 
     return dlt.resource(rows, name=job.name, write_disposition="append")
+
+
+def _fits(job: Job, staged: StagedFile, columns: dict[str, dict]) -> None:
+    """SyncProblem naming the first file with values its table's columns would change."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        found = fit.misfit(con, staged.path, columns)
+        if found is None:
+            return
+        name = con.execute(f"SELECT min(_dango_filename) FROM read_parquet(?) WHERE {found.rows}",
+                           [exact(con, staged.path, staged.path.name)]).fetchone()[0]
+    raise SyncProblem(fit.sentence(where(job)(Path(name)), found, job))
 
 
 PATH_COLUMN = "_dango_source_path"
@@ -181,15 +142,15 @@ PATH_COLUMN = "_dango_source_path"
 def _groups(fresh: list[FileInfo]) -> list[list[FileInfo]]:
     by_reader: dict[str, list[FileInfo]] = {}
     for info in fresh:
-        by_reader.setdefault(READERS[info.path.suffix.lower()], []).append(info)
+        by_reader.setdefault(reader_of(info.path), []).append(info)
     return list(by_reader.values())
 
 
 def _read_many(job: Job, con, group: list[FileInfo], loaded_at: datetime):
     """Every file of `group` (one format) in one relation, with the four `_dango_*` columns
     computed by DuckDB (a CASE on the path: as fast as the bare read, unlike a join)."""
-    reader = READERS[group[0].path.suffix.lower()]
-    paths = exact_all(con, [info.path for info in group], _where(job))
+    reader = reader_of(group[0].path)
+    paths = exact_all(con, [info.path for info in group], where(job))
     # SQL rather than con.read_csv(...): the same reader, bound in a third of the time
     if reader == "parquet":
         query = f"SELECT * FROM read_parquet(?, filename = '{PATH_COLUMN}', union_by_name = true)"
@@ -258,6 +219,11 @@ def _stage(job: Job, con, selected: list[FileInfo], loaded_at: datetime, folder:
     """One Parquet file of every row of `selected`, or None when they hold no rows (one
     file per table: dlt would have to join files of differing columns itself, and cannot
     when it must rewrite them); `counts` gets each file's rows."""
+    for info in selected:
+        if reader_of(info.path) == "json" and sniff.json_array_cut(info.path):
+            raise SyncProblem(f"{where(job)(info.path)} ends inside its JSON array (there is no "
+                              "closing ]); if it is still being written, sync again once it is "
+                              "complete, else fix the file.")
     parts = [part for part in _parts(job, con, selected, loaded_at, folder) if part.rows]
     if not parts:
         return None
@@ -287,13 +253,14 @@ def _parts(job: Job, con, fresh: list[FileInfo], loaded_at: datetime, folder: Pa
 
 
 def _one(job: Job, con, info: FileInfo, loaded_at: datetime, folder: Path, name: str):
-    """One file written to Parquet (a CSV read again `PADDED` if it fails under way), None
-    when it is empty or a header alone; a file that cannot be read fails in one sentence."""
+    """One file written to Parquet (a CSV read again `PADDED`, then `EVERY_ROW`, if it fails
+    under way), None when it is empty or a header alone; a file that cannot be read fails in
+    one sentence."""
     import duckdb
 
-    csv = READERS[info.path.suffix.lower()] == "csv"
+    csv = reader_of(info.path) == "csv"
     first = None
-    for options in ({}, PADDED) if csv else ({},):
+    for options in ({}, PADDED, EVERY_ROW) if csv else ({},):
         try:
             return write(con, _with_columns(job, _read(job, con, info, **options), info, loaded_at),
                          folder, name)
@@ -306,22 +273,24 @@ def _one(job: Job, con, info: FileInfo, loaded_at: datetime, folder: Path, name:
 
 def _empty(info: FileInfo) -> bool:
     """Whether the file has nothing to load: blank, or a CSV header alone."""
-    return sniff.lines_at_most(info.path, 1 if READERS[info.path.suffix.lower()] == "csv" else 0)
+    return sniff.lines_at_most(info.path, 1 if reader_of(info.path) == "csv" else 0)
 
 
-def _finish(job: Job, pipeline, changed: list[str], gone: list[str], counts: dict[str, int]) -> None:
-    """After the load: drop a changed or restored file's older rows, deleted ones included
-    (all of them when it now has none), mark a gone file's rows deleted."""
+def _finish(job: Job, pipeline, loaded_at: datetime, changed: list[str], gone: list[str],
+            counts: dict[str, int]) -> None:
+    """After the load: drop every row of a changed or restored file but those this sync
+    loaded (`loaded_at`: by value, not by which is newer, which another machine's clock
+    could turn round), deleted ones included, all of them when it now has none; mark a gone
+    file's rows deleted."""
     if not changed and not gone:
         return
+    stamp = loaded_at.replace(tzinfo=timezone.utc)
     with pipeline.sql_client() as client:
         table = client.make_qualified_table_name(job.name)
         for name in changed:
             if counts.get(name):
-                client.execute_sql(
-                    f"DELETE FROM {table} WHERE _dango_filename = %s AND _dango_loaded_at < "
-                    f"(SELECT max(_dango_loaded_at) FROM {table} WHERE _dango_filename = %s)",
-                    name, name)
+                client.execute_sql(f"DELETE FROM {table} WHERE _dango_filename = %s AND "
+                                   "_dango_loaded_at IS DISTINCT FROM %s", name, stamp)
             else:
                 client.execute_sql(f"DELETE FROM {table} WHERE _dango_filename = %s", name)
         for name in gone:
@@ -354,7 +323,7 @@ def _columns(job: Job, names: list[str]) -> list[tuple[str, list[str]]]:
         for info in files(job):
             if info.name in names:
                 try:
-                    found.append((_where(job)(info.path), _read(job, con, info).columns))
+                    found.append((where(job)(info.path), _read(job, con, info).columns))
                 except (duckdb.Error, SyncProblem):
                     continue
     return found

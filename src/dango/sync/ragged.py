@@ -43,7 +43,11 @@ def first_long_row(con, path: Path, exact: str, options: dict) -> tuple[int, int
     if not header or len(delimiter) != 1 or len(quote) > 1 and quote != "(empty)":
         return None
     quoting = {"quoting": csv.QUOTE_NONE} if quote in ("", "(empty)") else {"quotechar": quote}
-    with open(path, newline="", encoding="utf-8-sig", errors="replace") as file:
+    import io
+
+    from .sniff import open_data
+
+    with io.TextIOWrapper(open_data(path), newline="", encoding="utf-8-sig", errors="replace") as file:
         for _ in range(skip):
             file.readline()
         reader = csv.reader(file, delimiter=delimiter, **quoting)

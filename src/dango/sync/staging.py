@@ -88,11 +88,14 @@ class Staging:
         with duckdb.connect() as con:
             return work(con, folder)
 
-    def items(self) -> Iterator:
-        """The resource's data: the file to import (nothing when it has no rows); an error of
-        the work is raised here, inside the extract step, like any other source's."""
+    def items(self, check: Callable[[StagedFile], None] | None = None) -> Iterator:
+        """The resource's data: the file to import (nothing when it has no rows), once
+        `check(staged)` has raised nothing (`fit`); an error of the work is raised here,
+        inside the extract step, like any other source's."""
         staged = self._future.result()
         if staged is not None and staged.rows:
+            if check is not None:
+                check(staged)
             yield staged.item()
             staged.path.unlink(missing_ok=True)  # dlt has linked it into its package by now
 
