@@ -32,7 +32,7 @@ class OwnSecret:
 class Form:
     needle: bytes
     secret: OwnSecret
-    encoding: str  # "exact", "base64", "url", "json"
+    encoding: str  # "exact", "base64", "url", "json", "html"
 
 
 def project_secrets(project, *, fetch: bool = True) -> tuple[list[OwnSecret], list[str], bool]:
