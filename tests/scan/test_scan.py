@@ -217,6 +217,27 @@ def test_a_value_that_cannot_be_decrypted_makes_the_scan_incomplete(project_dir,
     assert dango("secrets", "scan", "--no-project-secrets", env_extra=wrong_key).code == 0
 
 
+def test_the_projects_encryption_key_is_one_of_its_secrets(repo, dango, home):
+    """The key that opens .dlt/secrets.toml, saved from `dango secrets key export` or pasted
+    into a CI file as DANGO_MASTER_KEY and committed, is the project's most important secret."""
+    from tests.crypto.conftest import keyring_env
+
+    keyring = keyring_env(home)
+    assert dango("secrets", "encrypt", env_extra=keyring).code == 0
+    (repo / "key.txt").write_text(dango("secrets", "key", "export", env_extra=keyring).out.splitlines()[-1] + "\n")
+    key = (repo / "key.txt").read_text().strip()
+    (repo / "ci.yml").write_text(f"env:\n  DANGO_MASTER_KEY: {key}\n")
+    commit_all(repo, "ci")
+    (repo / "key.txt").unlink()
+    commit_all(repo, "remove the key")
+    result = dango("secrets", "scan", "--history", env_extra=keyring)
+    assert result.code == 1, result
+    for path in ("key.txt:1", "ci.yml:2"):
+        assert f"{path} (commit" in result.out, result
+    assert "the value of the project's encryption key; replace it: dango secrets rotate-key" in result.out
+    assert key not in result.output and key[:8] not in result.output
+
+
 def test_outside_git_the_stores_are_not_findings_but_copies_are(project_dir, dango):
     secrets = project_dir / ".dlt" / "secrets.toml"
     secrets.write_text(secrets.read_text() + f'\n[sources.pay]\nstripe_secret_key = "{CANARY_STRIPE}"\n')
