@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import CANARIES, CANARY_PASSWORD, CANARY_STRIPE, CANARY_TOKEN
+from tests.conftest import CANARIES, CANARY_PASSWORD, CANARY_STRIPE, CANARY_TOKEN, changes_between, tree_state
 from tests.scan.conftest import as_json, b64, commit_all, git
 
 AWS_KEY = "AKIA" + "Q3PLANTED7TESTKEY"[:16]
@@ -230,8 +230,10 @@ def test_the_projects_encryption_key_is_one_of_its_secrets(repo, dango, home):
     commit_all(repo, "ci")
     (repo / "key.txt").unlink()
     commit_all(repo, "remove the key")
+    before = tree_state(repo), tree_state(home)
     result = dango("secrets", "scan", "--history", env_extra=keyring)
     assert result.code == 1, result
+    assert [changes_between(b, tree_state(p)) for b, p in zip(before, (repo, home))] == [[], []]  # read only
     for path in ("key.txt:1", "ci.yml:2"):
         assert f"{path} (commit" in result.out, result
     assert "the value of the project's encryption key; replace it: dango secrets rotate-key" in result.out
