@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DuplicateSource, InvalidValue, UsageError
-from .redact import RUN
+from .redact import PUBLIC_PREFIXES, RUN
 from .lifecycle.records import Changes
 from .project import Project
 from .registry import MIN_LENGTH, Field, SourceType, check_key, check_source_name, check_text, get_type
@@ -82,9 +82,19 @@ def refuse_replacing_table(section: dict, key: str, spec_field, target: str) -> 
 
 
 def check_env_name(name: str) -> str:
+    """`name` when it can name an environment variable and is not a key itself: `--ref
+    stripe_secret_key=sk_live_...` (the key where its variable's name belongs) would store
+    `${sk_live_...}`, which no output masks and the committed example shows."""
     if not ENV_NAME_RE.match(name):
         raise InvalidValue("The environment variable name given is not valid: use letters, digits "
                            "and _, not starting with a digit (such as STRIPE_API_KEY).")
+    prefix = next((p for p in PUBLIC_PREFIXES if name.startswith(p) and len(name) > len(p)), None)
+    if prefix is not None:
+        raise InvalidValue(f"The variable name given with --ref starts with {prefix}, so it looks like a key "
+                           "itself, not the name of a variable that holds one; nothing was changed. Give "
+                           "--ref a name (such as STRIPE_API_KEY), or store the key from standard input or "
+                           "the hidden prompt of `dango secrets set NAME.FIELD` (the command line, and so "
+                           "your shell history, now holds that key).")
     return name
 
 
