@@ -11,8 +11,11 @@ value is covered from the moment it exists in memory) and for every secret writt
 
 How text is masked (SPEC sections 3 and 8):
 
-- A secret is known with its common encodings (`encodings`): URL-encoded, JSON-escaped and
-  base64 (standard and URL-safe, at the three alignments it can have inside longer base64).
+- A secret is known with its common encodings (`encodings`): URL-encoded, JSON-escaped,
+  HTML-escaped and base64 (standard and URL-safe, at the three alignments it can have inside
+  longer base64), each as servers write it (`%2f` and `%2F`; `\\/` and `\\u0026` in JSON from
+  PHP and Go): a password of short pieces between such characters has no 8-character run
+  left in another form.
   A secret of several lines (a private key) is known line by line too.
 - A form of RUN (8) characters or more is masked wherever it appears, even inside a word,
   and so is any run of RUN or more consecutive characters of it: an echo that a server, a
@@ -79,9 +82,10 @@ def mask(value: object) -> str:
 
 
 def encodings(value: str) -> dict[str, str]:
-    """`value` and its common encodings, each with its kind: exact, url (both styles),
-    json (escaped), base64 (standard and URL-safe, also at the three alignments it can
-    have inside a longer base64 text)."""
+    """`value` and its common encodings, each with its kind: exact, url (both styles, escapes
+    in upper or lower case), json (escaped, also with `/` or `<`, `>`, `&` escaped as PHP and
+    Go write them), html (escaped), base64 (standard and URL-safe, also at the three
+    alignments it can have inside a longer base64 text)."""
     import base64
     import json
     from urllib.parse import quote, quote_plus
@@ -92,11 +96,23 @@ def encodings(value: str) -> dict[str, str]:
         encoded = base64.b64encode(b"\0" * shift + raw).decode()
         core = encoded[-(-8 * shift // 6):(8 * (shift + len(raw))) // 6]
         forms[core] = forms[core.replace("+", "-").replace("/", "_")] = "base64"
-    forms[json.dumps(value)[1:-1]] = "json"
+    escaped = json.dumps(value)[1:-1]
+    forms[escaped] = "json"
+    # as servers echo it: PHP's json_encode escapes `/`, Go's encoding/json `<`, `>`, `&`
+    forms[escaped.replace("/", "\\/")] = "json"
+    forms[escaped.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")] = "json"
+    html = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # html.escape's
+    forms[html] = forms[html.replace('"', "&quot;").replace("'", "&#x27;")] = "html"
     for encoded in (quote(value, safe=""), quote(value), quote_plus(value)):
-        forms[encoded] = "url"
+        forms[encoded] = forms[_lower_escapes(encoded)] = "url"  # %2F and %2f alike
     forms[value] = "exact"
     return {form: kind for form, kind in forms.items() if len(form) >= SHORTEST}
+
+
+def _lower_escapes(encoded: str) -> str:
+    """A percent-encoded text with its escapes in lower case (`%2F` as `%2f`)."""
+    parts = encoded.split("%")
+    return parts[0] + "".join("%" + part[:2].lower() + part[2:] for part in parts[1:])
 
 
 def _url_secrets_of(value: str) -> list[str] | None:

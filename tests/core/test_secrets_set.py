@@ -81,6 +81,7 @@ def test_unset(dango, project_dir, with_sources):
     (["secrets", "set", "pay"], "Expected NAME.FIELD"),
     (["secrets", "set", "sheet.spreadsheet_url_or_id"], "is not a secret; it lives in .dango/sources.yml"),
     (["secrets", "set", "pay.stripe_secret_key", "--ref", "bad-name"], "environment variable name given is not valid"),
+    (["secrets", "set", "pay.stripe_secret_key", "--ref", CANARY_STRIPE], "so it looks like a key itself"),
     (["secrets", "set", "db.port"], "port must be a whole number"),
     (["secrets", "unset", "pay.nothing"], "A stripe source has no field 'nothing'"),
 ])
@@ -89,6 +90,7 @@ def test_bad_input_changes_nothing(dango, project_dir, with_sources, args, messa
     result = dango(*args, input="not-a-number")
     assert result.code == 2, result
     assert message in result.err
+    assert CANARY_STRIPE[len("sk_live_"):] not in result.output
     assert snapshot(project_dir) == before
 
 

@@ -96,6 +96,10 @@ def test_alias_api_key_is_accepted_for_stripe(dango, project_dir):
     (["source", "add", "csv", "--name", "c", "--set", "header=maybe"], "header must be true or false"),
     (["source", "add", "postgres", "--name", "p", "--set", "port=abc"], "port must be a whole number"),
     (["source", "add", "stripe", "--name", "p", "--ref", "stripe_secret_key=1BAD"], "environment variable name given is not valid"),
+    # --ref given the key itself instead of a variable's name: stored as ${sk_live_...}, it
+    # showed in every output and went into the committed example
+    (["source", "add", "stripe", "--name", "p", "--ref", f"stripe_secret_key={CANARY_STRIPE}"],
+     "starts with sk_live_, so it looks like a key itself"),
     (["source", "add", "csv", "--name", "c", "--ref", "file_path=X"], "--ref works for fields kept in .dlt/secrets.toml"),
     (["source", "add", "google_sheets", "--name", "g", "--set", "credentials=x"], "written by `dango auth`"),
     (["source", "add", "stripe", "--name", "p", "--set", "novalue"], "--set expects FIELD=VALUE"),
@@ -109,6 +113,7 @@ def test_bad_input_is_one_sentence_exit_2_and_changes_nothing(dango, project_dir
     assert result.code == 2, result
     assert message in result.err
     assert result.err.startswith("error: ") and "Traceback" not in result.err
+    assert CANARY_STRIPE[len("sk_live_"):] not in result.output
     assert snapshot(project_dir) == before
 
 

@@ -170,6 +170,26 @@ def test_cli_apply_validates_clean_lists_why_and_prints_no_secret(tmp_path, env)
     assert run_dango("source", "list", cwd=root, env=env).code == 2
 
 
+def test_encrypting_a_migrated_project_names_the_plaintext_copies_its_backup_keeps(tmp_path, env):
+    """The backup `--undo` restores from holds upstream's secrets.toml and .env as they were:
+    after `secrets encrypt` they are the values' last plaintext copies on disk."""
+    import base64
+
+    root = upstream_project(tmp_path)
+    assert run_dango("migrate", "--yes", "--move-secrets", cwd=root, env=env).code == 0
+    [stamp] = os.listdir(root / ".dango" / "backup")
+    copies = [f".dango/backup/{stamp}/files/{name}" for name in (".dlt/secrets.toml", ".env")]
+    keyed = {**env, "DANGO_MASTER_KEY": base64.b64encode(b"k" * 32).decode()}
+    encrypted = run_dango("secrets", "encrypt", cwd=root, env=keyed)
+    assert encrypted.code == 0, encrypted
+    status = run_dango("secrets", "status", cwd=root, env=keyed)
+    assert status.code == 0, status
+    for result in (encrypted, status):
+        assert all(copy in result.err for copy in copies), result
+        assert f"delete .dango/backup/{stamp}" in result.err, result
+        assert not any(secret in result.output for secret in SECRETS)
+
+
 def test_secrets_scan_after_migrate_finds_only_upstreams_plaintext_copy(tmp_path, env):
     import shutil
     import subprocess

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import CANARIES, CANARY_PASSWORD, CANARY_STRIPE, CANARY_TOKEN
+from tests.conftest import CANARIES, CANARY_PASSWORD, CANARY_STRIPE, CANARY_TOKEN, changes_between, tree_state
 from tests.scan.conftest import as_json, b64, commit_all, git
 
 AWS_KEY = "AKIA" + "Q3PLANTED7TESTKEY"[:16]
@@ -215,6 +215,29 @@ def test_a_value_that_cannot_be_decrypted_makes_the_scan_incomplete(project_dir,
     result = dango("secrets", "scan", env_extra=wrong_key)
     assert result.code == 2 and "--no-project-secrets" in result.err, result
     assert dango("secrets", "scan", "--no-project-secrets", env_extra=wrong_key).code == 0
+
+
+def test_the_projects_encryption_key_is_one_of_its_secrets(repo, dango, home):
+    """The key that opens .dlt/secrets.toml, saved from `dango secrets key export` or pasted
+    into a CI file as DANGO_MASTER_KEY and committed, is the project's most important secret."""
+    from tests.crypto.conftest import keyring_env
+
+    keyring = keyring_env(home)
+    assert dango("secrets", "encrypt", env_extra=keyring).code == 0
+    (repo / "key.txt").write_text(dango("secrets", "key", "export", env_extra=keyring).out.splitlines()[-1] + "\n")
+    key = (repo / "key.txt").read_text().strip()
+    (repo / "ci.yml").write_text(f"env:\n  DANGO_MASTER_KEY: {key}\n")
+    commit_all(repo, "ci")
+    (repo / "key.txt").unlink()
+    commit_all(repo, "remove the key")
+    before = tree_state(repo), tree_state(home)
+    result = dango("secrets", "scan", "--history", env_extra=keyring)
+    assert result.code == 1, result
+    assert [changes_between(b, tree_state(p)) for b, p in zip(before, (repo, home))] == [[], []]  # read only
+    for path in ("key.txt:1", "ci.yml:2"):
+        assert f"{path} (commit" in result.out, result
+    assert "the value of the project's encryption key; replace it: dango secrets rotate-key" in result.out
+    assert key not in result.output and key[:8] not in result.output
 
 
 def test_outside_git_the_stores_are_not_findings_but_copies_are(project_dir, dango):

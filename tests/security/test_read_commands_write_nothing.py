@@ -43,11 +43,12 @@ def busy_project(dango, project_dir):
 
 
 @pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
-def test_a_read_command_leaves_the_project_as_it_was(dango, busy_project, args):
-    before = tree_state(busy_project)
+def test_a_read_command_leaves_the_project_as_it_was(dango, busy_project, home, args):
+    before, home_before = tree_state(busy_project), tree_state(home)
     result = dango(*args)
     assert result.code in (0, 1), result
     assert changes_between(before, tree_state(busy_project)) == []
+    assert changes_between(home_before, tree_state(home)) == []  # no cache, no dlt or keyring folder
 
 
 def test_read_commands_on_bad_input_leave_nothing_behind(dango, busy_project):

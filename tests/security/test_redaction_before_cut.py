@@ -205,6 +205,27 @@ def test_partial_echoes_of_an_encoded_secret_are_masked(layer, kind, encode):
         assert STARS in shown
 
 
+# How servers echo text: PHP's json_encode escapes `/`, Go's encoding/json escapes `<`, `>`
+# and `&`, some encoders write percent escapes in lower case, an HTML error page escapes
+# `& < > " '`. A secret of short pieces between such characters has no run of 8 left.
+SHORT_PIECES = "Sh0rt/pw&x<y>z/9q"  # dango:allow
+ECHOED_AS = {
+    "json, slashes escaped (PHP)": json.dumps(SHORT_PIECES)[1:-1].replace("/", "\\/"),
+    "json, HTML-safe (Go)": json.dumps(SHORT_PIECES)[1:-1].replace("<", "\\u003c").replace(
+        ">", "\\u003e").replace("&", "\\u0026"),
+    "url, lower-case escapes": quote(SHORT_PIECES, safe="").lower().replace("sh0rt", "Sh0rt"),
+    "html": SHORT_PIECES.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+}
+
+
+@pytest.mark.parametrize("how", sorted(ECHOED_AS))
+def test_a_secret_echoed_as_servers_escape_it_is_masked(layer, how):
+    layer.register(SHORT_PIECES)
+    echoed = ECHOED_AS[how]
+    assert echoed != SHORT_PIECES
+    assert layer.redact(f"invalid key [{echoed}]") == f"invalid key [{STARS}]"
+
+
 def test_the_forms_of_a_secret_are_known_for_short_ones_too():
     assert "abc12" in encodings("abc12")
     assert all(len(form) >= SHORTEST for form in encodings("abcd"))

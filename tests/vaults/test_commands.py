@@ -159,6 +159,12 @@ def test_secrets_set_ref_stores_a_reference_and_refuses_bad_ones(dango, project_
                   "stripe_secret_key=ref+keyring://dango/pay2")
     assert added.code == 0, added
     assert _secrets(project_dir)["sources"]["pay2"]["stripe_secret_key"] == "ref+keyring://dango/pay2"
+    # a ?query may carry a token (output masks its values): the committed example names its keys only
+    queried = "ref+awssecrets://prod/stripe?region=eu-west-1&token=canary-query-token-5e1f#/api_key"  # dango:allow
+    assert dango("secrets", "set", "pay.stripe_secret_key", "--ref", queried).code == 0
+    example = (project_dir / ".dlt/secrets.toml.example").read_text()
+    assert "canary-query-token-5e1f" not in example and "eu-west-1" not in example
+    assert "ref+awssecrets://prod/stripe?region=<region>&token=<token>#/api_key" in example, example  # dango:allow
 
 
 def test_a_malformed_reference_stops_exec_and_sync_with_exit_2(dango, project_dir):

@@ -60,6 +60,7 @@ def encrypt_command(ctx: click.Context, target: str | None) -> None:
       DANGO_MASTER_KEY=... dango secrets encrypt    # CI / headless: key from the variable
     """
     from ..crypto.operations import encrypt
+    from ..crypto.status import backup_copies_warnings
 
     project = project_from(ctx)
     if target is not None:  # a typo is an error, not a silent no-op
@@ -75,6 +76,8 @@ def encrypt_command(ctx: click.Context, target: str | None) -> None:
         note(f"{key_path} is a ${{VAR}} reference with a default or text beside it: encrypted "
              "whole, so that text is no longer in plaintext; the variable still wins when set "
              "(`dango config show` now shows the value masked).")
+    for warning in backup_copies_warnings(outcome.backup_copies):
+        warn(warning)
     warn_if_plaintext_backend()
 
 
@@ -153,11 +156,13 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     Example:
       dango secrets status --json
     """
-    from ..crypto.status import project_status
+    from ..crypto.status import backup_copies_warnings, project_status
 
     status = project_status(project_from(ctx))
     if status.plaintext_backend:
         warn(plaintext_warning(status.backend))
+    for warning in backup_copies_warnings(status.backup_copies if status.encrypted else []):
+        warn(warning)
     for leftover in status.leftovers:
         warn(f"{leftover} is a copy of secrets.toml left by an interrupted write and may hold "
              f"plaintext credentials; delete it (`rm {leftover}`), or run any command that changes "

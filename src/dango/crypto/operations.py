@@ -30,6 +30,7 @@ from ..store.atomic import commit_pending
 from ..store.secrets_file import SecretsFile
 from . import keys, policy, state
 from .cipher import encrypt as seal, key_id, new_key, parse
+from .status import backup_copies
 
 KILL_HOOK = "DANGO_TEST_KILL_AT"  # tests only: the stage at which the process kills itself
 
@@ -112,6 +113,7 @@ class Outcome:
     # references with a default or text beside them, encrypted whole (secrecy.holds_written_secret)
     whole_references: list[str] = field(default_factory=list)
     keys_left: list[str] = field(default_factory=list)  # old key ids the keyring failed to remove
+    backup_copies: list[str] = field(default_factory=list)  # plaintext ones `dango migrate` kept
 
 
 def _audit(project, event: str, count: int, **detail) -> None:
@@ -147,6 +149,7 @@ def encrypt(project, target: str | None = None) -> Outcome:
             outcome.changed = [".".join(p) for p in literals]
             outcome.whole_references = [".".join(p) for p in literals if holds_written_secret(literals[p])]
             _audit(project, "encrypted", len(literals), key_id=outcome.key_id)
+    outcome.backup_copies = backup_copies(project)
     return outcome
 
 

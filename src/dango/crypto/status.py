@@ -29,6 +29,8 @@ class Status:
     usable_backend: bool | None = None  # False: no keyring backend can keep a key here
     # temporaries an interrupted write left beside secrets.toml (they may hold plaintext)
     leftovers: list[str] = field(default_factory=list)
+    # credentials files `dango migrate` backed up, kept as they were for `--undo`
+    backup_copies: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -80,7 +82,29 @@ def project_status(project) -> Status:
     from ..store.atomic import stale_temporaries
 
     result.leftovers = [project.relative(path) for path in stale_temporaries(project.secrets_path)]
+    result.backup_copies = backup_copies(project)
     return result
+
+
+def backup_copies(project) -> list[str]:
+    """The credentials files the backups of `dango migrate` keep (in plaintext, whatever
+    encryption at rest does to .dlt/secrets.toml), relative to the project."""
+    if not (project.dango_dir / "backup").is_dir():
+        return []
+    from ..migrate.backup import secret_copies  # a migrated project only: the rest never loads migrate
+
+    return secret_copies(project.root)
+
+
+def backup_copies_warnings(copies: list[str]) -> list[str]:
+    """One sentence per backup folder that holds plaintext copies of credentials."""
+    folders: dict[str, list[str]] = {}
+    for copy in copies:
+        folders.setdefault(copy.split("/files/", 1)[0], []).append(copy)
+    return [f"{', '.join(held)} still hold{'s' if len(held) == 1 else ''} credentials in plaintext: "
+            f"the backup `dango migrate --undo` restores from, which encryption leaves as it was; "
+            f"delete {folder} (`rm -r {folder}`) once you no longer need to undo the migration."
+            for folder, held in folders.items()]
 
 
 def _specs(project) -> dict:

@@ -52,6 +52,17 @@ def safe_mode(rel: str, mode: int) -> int:
     return (mode & 0o644) | 0o600
 
 
+def secret_copies(root: Path) -> list[str]:
+    """The files holding credentials (`SECRET_FILES`) that the backups under `.dango/backup/`
+    keep, relative to `root`: what `--undo` restores, so copies that `dango secrets encrypt`
+    leaves as they were (in plaintext)."""
+    base = root / BACKUP_DIR
+    if not base.is_dir() or base.is_symlink():
+        return []
+    return [f"{BACKUP_DIR}/{folder.name}/files/{rel}" for folder in sorted(base.iterdir())
+            for rel in SECRET_FILES if (folder / "files" / rel).is_file()]
+
+
 def digest(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 

@@ -1,8 +1,9 @@
 """The project's own secrets, resolved in memory, and every form in which they can leak.
 
 Each secret value is searched for exactly and in its base64 (standard and URL-safe, at
-the three alignments it can have inside longer base64 text), URL-encoded and
-JSON-escaped forms. Values live only in memory for the duration of the scan.
+the three alignments it can have inside longer base64 text), URL-encoded, JSON- and
+HTML-escaped forms (`redact.encodings`); so is the key of an encrypted project. Values live
+only in memory for the duration of the scan.
 """
 
 from __future__ import annotations
@@ -16,13 +17,19 @@ from ..registry import SCAN_MIN_LENGTH, SourceType
 from ..secrecy import is_literal, secret_leaves, written_secrets
 
 
+ENCRYPTION_KEY = "the project's encryption key"  # the credential a finding of the key names
+
+
 @dataclass(frozen=True)
 class OwnSecret:
-    credential: str  # NAME.FIELD as `dango secrets rotate` takes it, or a key path
+    credential: str  # NAME.FIELD as `dango secrets rotate` takes it, a key path, or ENCRYPTION_KEY
     value: str
 
     @property
     def fix(self) -> str:
+        if self.credential == ENCRYPTION_KEY:
+            return ("replace it: dango secrets rotate-key (and put the new key wherever "
+                    "DANGO_MASTER_KEY is set)")
         if self.credential.startswith("dango."):
             return "replace it: delete it from .dlt/secrets.toml and run `dango init` to create a new one"
         return f"rotate it: dango secrets rotate {self.credential}"
@@ -32,7 +39,7 @@ class OwnSecret:
 class Form:
     needle: bytes
     secret: OwnSecret
-    encoding: str  # "exact", "base64", "url", "json"
+    encoding: str  # "exact", "base64", "url", "json", "html"
 
 
 def project_secrets(project, *, fetch: bool = True) -> tuple[list[OwnSecret], list[str], bool]:
@@ -105,7 +112,26 @@ def project_secrets(project, *, fetch: bool = True) -> tuple[list[OwnSecret], li
     for top, table in resolver.secrets.data.items():  # [destination.*], [dango], any other
         if top != "sources":
             walk(table, (str(top),))
+    for key in _encryption_keys(project):
+        found.setdefault(key, OwnSecret(ENCRYPTION_KEY, key))
     return list(found.values()), problems, incomplete
+
+
+def _encryption_keys(project) -> list[str]:
+    """The key that opens the project's encrypted values, as `dango secrets key export` prints
+    it and DANGO_MASTER_KEY holds it (base64): whoever finds it in a file or a commit can
+    decrypt .dlt/secrets.toml. None when the project is not encrypted or its key is not here
+    (then its values could not be read either, and the scan says so)."""
+    from ..crypto import keys, state  # down a floor; only a scan of an encrypted project asks
+    from ..errors import DangoError
+
+    kid = state.current_key_id(project)
+    if kid is None:
+        return []
+    try:
+        return [keys.encode_key(keys.get_key(project, kid))]
+    except DangoError:
+        return []
 
 
 def forms_of(secrets: list[OwnSecret]) -> list[Form]:

@@ -13,7 +13,8 @@ from .rules import RULES
 from .run import ScanResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-OWN_RULE_TEXT = "A secret value this project holds (exactly, or base64, URL-encoded or JSON-escaped)"
+OWN_RULE_TEXT = ("A secret value this project holds, or its encryption key (exactly, or base64, URL-encoded, "
+                 "JSON- or HTML-escaped)")
 
 
 def text_report(result: ScanResult) -> list[str]:

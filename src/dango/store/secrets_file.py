@@ -267,10 +267,22 @@ def example_text(data: dict[str, Any]) -> str:
 
 def _example_value(key: str, value: Any) -> Any:
     """A reference names where the value comes from: it is kept, but only the variables of a
-    `${VAR}` one (a default or the text around them may be the secret itself); anything
-    else is a placeholder."""
+    `${VAR}` one (a default or the text around them may be the secret itself) and only the
+    names of a `ref+` one's ?query (which may carry a token); anything else is a placeholder."""
     if not is_reference(value):
         return placeholder_of(key)
     if is_vault_reference(value):
-        return value
+        return _without_query_values(value)
     return "".join("${" + reference.name + "}" for reference in references(value))
+
+
+def _without_query_values(reference: str) -> str:
+    """`ref+SCHEME://PATH?a=1&b=2#/pointer` as `ref+SCHEME://PATH?a=<a>&b=<b>#/pointer`, split
+    where `parse_vault_reference` splits it (the pointer at the first #, the query at the
+    first ? before it)."""
+    before, hash_mark, pointer = reference.partition("#")
+    entry, question_mark, query = before.partition("?")
+    if not question_mark:
+        return reference
+    names = [pair.partition("=")[0] for pair in query.split("&") if pair]
+    return entry + "?" + "&".join(f"{name}=<{name}>" for name in names) + hash_mark + pointer

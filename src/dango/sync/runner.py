@@ -30,6 +30,7 @@ from .. import redact, redacted_output
 
 SYNC_LOCK = ".sync.lock"  # in the pipelines folder: held while a sync loads
 SYNC_LOCK_SHOWN = ".dango/pipelines/" + SYNC_LOCK
+TRACE_FILE = "trace.pickle"  # dlt's record of a run, with its errors' text: never kept
 
 
 @dataclass
@@ -211,6 +212,9 @@ def _prepare_dlt(project: Project, pipelines: list[str], destination: Destinatio
         # data/ is ignored by git: a teammate's fresh clone has none until the first sync
         write_target(warehouse_path(project), project.root).parent.mkdir(parents=True, exist_ok=True)
     folder.mkdir(parents=True, exist_ok=True)
+    for name in pipelines:  # a trace an earlier version let dlt write may hold a secret
+        with contextlib.suppress(OSError):  # none there (or not a file dlt could replace)
+            os.unlink(folder / name / TRACE_FILE)
     create_exclusive(write_target(folder / ".gitignore", project.root),
                      b"# dlt pipeline state of `dango sync`: local, never committed\n*\n", 0o644)
     redacted_output.install_logging()  # dlt's log records pass through the redaction layer
@@ -231,7 +235,10 @@ def _dlt_environment(project: Project) -> Iterator[None]:
     forced = {"DLT_DATA_DIR": str(pipelines_dir(project)), "DLT_PROJECT_DIR": str(project.root),
               # nothing of a run leaves the machine, whatever a cloned repository's
               # .dlt/config.toml says: no telemetry, no Sentry, no dltHub platform traces
-              "RUNTIME__DLTHUB_TELEMETRY": "false", "RUNTIME__SENTRY_DSN": "", "RUNTIME__DLTHUB_DSN": ""}
+              "RUNTIME__DLTHUB_TELEMETRY": "false", "RUNTIME__SENTRY_DSN": "", "RUNTIME__DLTHUB_DSN": "",
+              # dlt's trace of a run (trace.pickle) keeps each error's text unredacted, and a
+              # provider may echo a key in one (a redirect URL): never written
+              "ENABLE_RUNTIME_TRACE": "false"}
     before = {name: os.environ.get(name) for name in (*settings, *forced)}
     for name, value in settings.items():
         os.environ.setdefault(name, value)
