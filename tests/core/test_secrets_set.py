@@ -81,7 +81,7 @@ def test_unset(dango, project_dir, with_sources):
     (["secrets", "set", "pay"], "Expected NAME.FIELD"),
     (["secrets", "set", "sheet.spreadsheet_url_or_id"], "is not a secret; it lives in .dango/sources.yml"),
     (["secrets", "set", "pay.stripe_secret_key", "--ref", "bad-name"], "environment variable name given is not valid"),
-    (["secrets", "set", "pay.stripe_secret_key", "--ref", CANARY_STRIPE], "so it looks like a key itself"),
+    (["secrets", "set", "pay.stripe_secret_key", "--ref", CANARY_STRIPE], "looks like a credential, not a variable's name"),
     (["secrets", "set", "db.port"], "port must be a whole number"),
     (["secrets", "unset", "pay.nothing"], "A stripe source has no field 'nothing'"),
 ])

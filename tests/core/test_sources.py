@@ -99,7 +99,7 @@ def test_alias_api_key_is_accepted_for_stripe(dango, project_dir):
     # --ref given the key itself instead of a variable's name: stored as ${sk_live_...}, it
     # showed in every output and went into the committed example
     (["source", "add", "stripe", "--name", "p", "--ref", f"stripe_secret_key={CANARY_STRIPE}"],
-     "starts with sk_live_, so it looks like a key itself"),
+     "looks like a credential, not a variable's name"),
     (["source", "add", "csv", "--name", "c", "--ref", "file_path=X"], "--ref works for fields kept in .dlt/secrets.toml"),
     (["source", "add", "google_sheets", "--name", "g", "--set", "credentials=x"], "written by `dango auth`"),
     (["source", "add", "stripe", "--name", "p", "--set", "novalue"], "--set expects FIELD=VALUE"),
