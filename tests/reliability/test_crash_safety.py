@@ -69,13 +69,15 @@ def test_eight_processes_times_twenty_five_distinct_keys(project_dir, env):
         assert run_dango("source", "add", "google_sheets", "--name", f"w{worker}", "--no-input",
                          "--set", "spreadsheet_url_or_id=x", cwd=project_dir, env=env).code == 0
 
-    def writer(worker: int) -> list[int]:
-        return [run_dango("secrets", "set", f"w{worker}.credentials.k{n}", input=f"v-{worker}-{n}",
-                          cwd=project_dir, env=env).code for n in range(25)]
+    keys = ("client_id", "client_secret", "refresh_token", "access_token", "project_id")
+
+    def writer(worker: int) -> list[int]:  # each key written five times, the last value stays
+        return [run_dango("secrets", "set", f"w{worker}.credentials.{keys[n % 5]}",
+                          input=f"value-{worker}-{n}", cwd=project_dir, env=env).code for n in range(25)]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         codes = [code for codes in pool.map(writer, range(8)) for code in codes]
     assert codes == [0] * 200
     data = tomllib.loads((project_dir / ".dlt/secrets.toml").read_text())["sources"]
     for worker in range(8):
-        assert data[f"w{worker}"]["credentials"] == {f"k{n}": f"v-{worker}-{n}" for n in range(25)}
+        assert data[f"w{worker}"]["credentials"] == {keys[n % 5]: f"value-{worker}-{n}" for n in range(20, 25)}
