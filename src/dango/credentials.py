@@ -22,7 +22,7 @@ from .errors import DangoError, MalformedFile, UnsetVariable
 from .project import Project
 from .registry import Field
 from .secrecy import is_secret
-from .sources import Source, env_override_name  # noqa: F401  (validate, show, scan use it from here)
+from .sources import Source, env_override_name
 from .store.dotenv_file import load_dotenv_file
 from .store.references import (BadReference, BadVaultReference, VaultReference, interpolate,
                                 is_placeholder, is_vault_reference, parse_vault_reference, references)

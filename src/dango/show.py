@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .credentials import FieldValue, Resolver, env_override_name
+from .credentials import FieldValue, Resolver
 from .project import Project
 from .secrecy import is_secret
-from .sources import Source, SourcesFile
+from .sources import Source, SourcesFile, env_override_name
 from .store.mask import mask
 from .store.references import is_reference, is_vault_reference
 

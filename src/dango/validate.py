@@ -8,10 +8,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .connection_url import TABLE_FIX
-from .credentials import FieldValue, Resolver, env_override_name
+from .credentials import FieldValue, Resolver
 from .errors import MalformedFile, UnsetVariable, open_to, where
 from .project import GITIGNORE_ENTRIES, Project, gitignore_lines, read_gitignore
-from .sources import Source, SourcesFile
+from .sources import Source, SourcesFile, env_override_name
 from .store.dlt_files import unreadable_by_dlt
 from .store.references import is_placeholder, is_reference
 from .vaults.errors import BackendMissing, MalformedReference, VaultError

@@ -95,7 +95,7 @@ def project_secrets(project, *, fetch: bool = True) -> tuple[list[OwnSecret], li
         for key, raw in section.items():
             add(f"{name}.{key.removesuffix('__previous')}", raw, ("sources", name, key), spec)
         if spec is not None:  # dlt's environment overrides hold secrets of the project too
-            from ..credentials import env_override_name
+            from ..sources import env_override_name
 
             for spec_field in spec.fields:
                 override = resolver.environ.get(env_override_name(name, spec_field.name))
